@@ -1,0 +1,231 @@
+"""Occupations, skills and ISCO groups as the API presents them, assembled from named queries.
+
+Each function runs one or more ``queries/*.rq`` files and shapes the rows into plain dicts
+whose keys are the JSON field names (the SPARQL variables already are). Unknown concepts
+raise :class:`NotFoundError`; ill-formed ids raise :class:`InvalidIdentifierError` before any
+query runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import Store
+
+from graph import terms as t
+from graph.errors import NotFoundError
+from graph.queries import QueryRunner, Row
+
+Json = dict[str, Any]
+
+
+def occupation_summary(row: Row, *, uri_key: str = "uri") -> Json:
+    """The short form of an occupation used in every list."""
+    uri = str(row[uri_key])
+    return {
+        "id": t.concept_id(uri),
+        "uri": uri,
+        "label": row.get("label"),
+        "isco_group": row.get("isco_group"),
+        "skill_level": row.get("skill_level"),
+    }
+
+
+def skill_summary(row: Row, *, uri_key: str = "skill") -> Json:
+    """The short form of a skill used in every list."""
+    uri = str(row[uri_key])
+    return {
+        "id": t.concept_id(uri),
+        "uri": uri,
+        "label": row.get("label"),
+        "skill_type": row.get("skill_type") or None,
+    }
+
+
+class Catalog:
+    """Read access to the classification through the named queries."""
+
+    def __init__(self, runner: QueryRunner | None = None) -> None:
+        self.runner = runner or QueryRunner()
+
+    def search_occupations(self, store: Store, text: str, *, limit: int, offset: int = 0) -> list[Json]:
+        """Occupations whose labels contain ``text``, best match first; every occupation in
+        label order when ``text`` is empty."""
+        text = text.strip().lower()
+        if text:
+            rows = self.runner.select(store, "occupation_search", {"q": text}, limit=offset + limit)
+        else:
+            rows = self.runner.select(store, "occupation_list", limit=offset + limit)
+        return [occupation_summary(r) for r in rows[offset:]]
+
+    def occupation(self, store: Store, identifier: str) -> Json:
+        """An occupation's profile: labels, description, ISCO group, skill level, skills.
+
+        :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
+        :raises NotFoundError: if the store has no such occupation.
+        """
+        uri = t.occupation_uri(identifier)
+        head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
+        skills = self.runner.select(store, "occupation_skills", {"occupation": uri})
+        isco = None
+        if head.get("isco_group"):
+            isco = {
+                "code": head.get("isco_code"),
+                "uri": head["isco_group"],
+                "label": head.get("isco_label"),
+            }
+        return {
+            "id": t.concept_id(uri),
+            "uri": uri,
+            "label": head["label"],
+            "alt_labels": self._alt_labels(store, uri),
+            "description": head.get("description"),
+            "code": head.get("code"),
+            "isco_group": isco,
+            "skill_level": head.get("skill_level"),
+            "essential_skills": [skill_summary(r) for r in skills if r["relation"] == "essential"],
+            "optional_skills": [skill_summary(r) for r in skills if r["relation"] == "optional"],
+        }
+
+    def occupation_ref(self, store: Store, identifier: str) -> Json:
+        """The short form of one occupation.
+
+        :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
+        :raises NotFoundError: if the store has no such occupation.
+        """
+        uri = t.occupation_uri(identifier)
+        head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
+        return {
+            "id": t.concept_id(uri),
+            "uri": uri,
+            "label": head["label"],
+            "isco_group": head.get("isco_code"),
+            "skill_level": head.get("skill_level"),
+        }
+
+    def related_occupations(
+        self, store: Store, identifier: str, *, kind: str, limit: int
+    ) -> Json:
+        """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``).
+
+        :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
+        :raises NotFoundError: if the store has no such occupation.
+        """
+        query = {"similar": "similar_occupations", "prospects": "occupation_prospects"}[kind]
+        occupation = self.occupation_ref(store, identifier)
+        rows = self.runner.select(store, query, {"occupation": occupation["uri"]}, limit=limit)
+        items = []
+        for row in rows:
+            item = occupation_summary(row)
+            item["score"] = round(float(row["score"] or 0.0), 6)
+            item["shared_essential"] = row["shared_essential"]
+            item["shared_optional"] = row["shared_optional"]
+            items.append(item)
+        return {"occupation": occupation, "items": items}
+
+    def skill_gap(self, store: Store, source: str, target: str) -> Json:
+        """What a person in occupation ``source`` holds and lacks for occupation ``target``.
+
+        :raises InvalidIdentifierError: if either is no occupation id.
+        :raises NotFoundError: if the store lacks either occupation.
+        """
+        origin = self.occupation_ref(store, source)
+        goal = self.occupation_ref(store, target)
+        rows = self.runner.select(store, "skill_gap", {"from": origin["uri"], "to": goal["uri"]})
+        shared = [skill_summary(r) for r in rows if r["held"]]
+        missing_essential = [
+            skill_summary(r) for r in rows if not r["held"] and r["relation"] == "essential"
+        ]
+        missing_optional = [
+            skill_summary(r) for r in rows if not r["held"] and r["relation"] == "optional"
+        ]
+        essential = sum(1 for r in rows if r["relation"] == "essential")
+        held_essential = essential - len(missing_essential)
+        return {
+            "from": origin,
+            "to": goal,
+            "shared_skills": shared,
+            "missing_essential": missing_essential,
+            "missing_optional": missing_optional,
+            "coverage": round(held_essential / essential, 6) if essential else 1.0,
+        }
+
+    def skill(self, store: Store, identifier: str) -> Json:
+        """A skill with the occupations it is essential or optional for, and its place in
+        the skills hierarchy.
+
+        :raises InvalidIdentifierError: if ``identifier`` is no skill id.
+        :raises NotFoundError: if the store has no such skill.
+        """
+        uri = t.skill_uri(identifier)
+        head = self._one(store, "skill", {"skill": uri}, "skill", identifier)
+        occupations = self.runner.select(store, "skill_occupations", {"skill": uri})
+        hierarchy = self.runner.select(store, "concept_hierarchy", {"concept": uri})
+        return {
+            "id": t.concept_id(uri),
+            "uri": uri,
+            "label": head["label"],
+            "alt_labels": self._alt_labels(store, uri),
+            "description": head.get("description"),
+            "skill_type": head.get("skill_type") or None,
+            "reuse_level": head.get("reuse_level") or None,
+            "essential_for": [occupation_summary(r) for r in occupations if r["relation"] == "essential"],
+            "optional_for": [occupation_summary(r) for r in occupations if r["relation"] == "optional"],
+            "broader": [_concept_ref(r) for r in hierarchy if r["direction"] == "broader"],
+            "narrower": [_concept_ref(r) for r in hierarchy if r["direction"] == "narrower"],
+        }
+
+    def isco_group(self, store: Store, identifier: str, *, limit: int) -> Json:
+        """An ISCO-08 group with its parent, children and occupations (the first ``limit``).
+
+        :raises InvalidIdentifierError: if ``identifier`` is no ISCO code.
+        :raises NotFoundError: if the store has no such group.
+        """
+        code = t.isco_code(identifier)
+        uri = t.isco_uri(code)
+        head = self._one(store, "isco_group", {"group": uri}, "ISCO-08 group", code)
+        children = self.runner.select(store, "isco_children", {"group": uri})
+        occupations = self.runner.select(store, "isco_occupations", {"group": uri})
+        parent = None
+        if head.get("parent"):
+            parent = {"code": head["parent_code"], "uri": head["parent"], "label": head["parent_label"]}
+        return {
+            "code": head["code"],
+            "uri": uri,
+            "label": head["label"],
+            "description": head.get("description"),
+            "skill_level": head.get("skill_level"),
+            "parent": parent,
+            "children": [
+                {"code": r["code"], "uri": r["uri"], "label": r["label"], "skill_level": r.get("skill_level")}
+                for r in children
+            ],
+            "occupation_count": len(occupations),
+            "occupations": [occupation_summary(r) for r in occupations[:limit]],
+        }
+
+    def summary(self, store: Store) -> Json:
+        """How much the store holds."""
+        row = self.runner.select(store, "store_summary")[0]
+        return {
+            "occupations": row["occupations"],
+            "skills": row["skills"],
+            "isco_groups": row["isco_groups"],
+            "occupation_skill_relations": int(row["essential_relations"] or 0)
+            + int(row["optional_relations"] or 0),
+        }
+
+    def _one(self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str) -> Row:
+        rows = self.runner.select(store, query, params, limit=1)
+        if not rows:
+            raise NotFoundError(kind, identifier)
+        return rows[0]
+
+    def _alt_labels(self, store: Store, uri: str) -> list[str]:
+        rows = self.runner.select(store, "concept_alt_labels", {"concept": uri})
+        return [str(r["alt_label"]) for r in rows]
+
+
+def _concept_ref(row: Row) -> Json:
+    uri = str(row["uri"])
+    return {"id": t.concept_id(uri), "uri": uri, "label": row.get("label")}

@@ -1,0 +1,293 @@
+"""Named SPARQL queries: the ``queries/*.rq`` files, their headers, and running them safely.
+
+Each file starts with a header::
+
+    # name: similar_occupations
+    # Occupations at the same ISCO skill level, ranked by cosine similarity of skill sets.
+    # param: ?occupation IRI  the occupation to compare from
+
+Parameters are bound through pyoxigraph's ``substitutions`` (the value replaces the
+variable inside the engine, never pasted into the text), so a parameter can only be a
+parameter. That only works for variables of the top-level SELECT list; loading checks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any, Final
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    QuerySolutions,
+    Store,
+    Variable,
+)
+
+from graph import terms as t
+from graph.errors import ParameterError, QueryError
+
+PARAM_KINDS: Final = ("IRI", "string", "integer")
+
+_HEADER_NAME = re.compile(r"^#\s*name:\s*(?P<name>[a-z][a-z0-9_]*)\s*$")
+_HEADER_PARAM = re.compile(
+    r"^#\s*param:\s*\?(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?:\s+(?P<doc>.*))?$"
+)
+_SELECT = re.compile(r"\bSELECT\b(?P<head>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
+
+Value = str | int | float | bool | None
+Row = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a named query."""
+
+    name: str
+    kind: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.rq`` file: its name, one-line purpose, parameters and SPARQL text."""
+
+    name: str
+    summary: str
+    params: Mapping[str, Param]
+    text: str
+
+
+def parse_named_query(text: str, *, source: str = "<text>") -> NamedQuery:
+    """Read a named query's header.
+
+    :raises QueryError: if the header lacks a name or a summary line, declares a parameter
+        of an unknown kind, or a parameter is not in the top-level SELECT list.
+    """
+    name = None
+    summary = None
+    params: dict[str, Param] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if m := _HEADER_NAME.match(line):
+            name = m["name"]
+        elif m := _HEADER_PARAM.match(line):
+            if m["kind"] not in PARAM_KINDS:
+                raise QueryError(
+                    f"{source}: parameter ?{m['var']} has kind {m['kind']!r}, "
+                    f"not one of {', '.join(PARAM_KINDS)}"
+                )
+            params[m["var"]] = Param(m["var"], m["kind"], (m["doc"] or "").strip())
+        elif summary is None and name is not None:
+            summary = line.lstrip("#").strip()
+    if name is None:
+        raise QueryError(f"{source}: the header has no '# name:' line")
+    if not summary:
+        raise QueryError(f"{source}: the header has no summary line after '# name:'")
+    projection = projected_variables(text)
+    for param in params:
+        if param not in projection:
+            raise QueryError(
+                f"{source}: parameter ?{param} is not in the top-level SELECT list, "
+                "so it cannot be bound"
+            )
+    return NamedQuery(name=name, summary=summary, params=params, text=text)
+
+
+def projected_variables(text: str) -> set[str]:
+    """The variables of the first (top-level) SELECT clause, ``AS`` targets included."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    match = _SELECT.search(body)
+    if match is None:
+        return set()
+    head = match["head"]
+    # Drop "(expr AS ?x)" bodies but keep ?x.
+    aliases = set(re.findall(r"\bAS\s+\?([A-Za-z_][A-Za-z0-9_]*)", head, re.IGNORECASE))
+    plain = set(re.findall(r"(?<![(\w])\?([A-Za-z_][A-Za-z0-9_]*)", re.sub(r"\(.*?\)", "", head)))
+    return aliases | plain
+
+
+def load_queries(directory: Traversable | None = None) -> dict[str, NamedQuery]:
+    """Every named query in ``directory`` (the bundled ``queries`` folder by default).
+
+    :raises QueryError: if a file's header is wrong or its name does not match the file.
+    """
+    folder = directory if directory is not None else resources.files("queries")
+    found: dict[str, NamedQuery] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        query = parse_named_query(entry.read_text(encoding="utf-8"), source=entry.name)
+        if query.name != entry.name.removesuffix(".rq"):
+            raise QueryError(f"{entry.name}: its header names it {query.name!r}")
+        found[query.name] = query
+    return found
+
+
+def to_term(param: Param, value: object) -> NamedNode | Literal:
+    """A Python value as the RDF term a parameter of this kind takes.
+
+    :raises ParameterError: if the value does not fit the kind.
+    """
+    if param.kind == "IRI":
+        try:
+            return NamedNode(str(value))
+        except ValueError as error:
+            raise ParameterError(f"?{param.name} must be an IRI: {error}") from None
+    if param.kind == "integer":
+        if isinstance(value, bool):
+            raise ParameterError(f"?{param.name} must be an integer, not {value!r}")
+        try:
+            return Literal(int(str(value)))
+        except ValueError:
+            raise ParameterError(f"?{param.name} must be an integer, not {value!r}") from None
+    return Literal(str(value))
+
+
+def to_python(term: object) -> Value:
+    """An RDF term as a plain Python value: IRIs as strings, typed literals as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in _DECIMALS:
+            return float(term.value)
+        if datatype == t.XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+_INTEGERS = frozenset(
+    t.XSD + n
+    for n in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
+)
+_DECIMALS = frozenset(t.XSD + n for n in ("decimal", "double", "float"))
+
+
+class QueryRunner:
+    """Runs named queries against a store with bound parameters."""
+
+    def __init__(self, queries: Mapping[str, NamedQuery] | None = None) -> None:
+        self.queries: Mapping[str, NamedQuery] = queries if queries is not None else load_queries()
+
+    def get(self, name: str) -> NamedQuery:
+        """The named query.
+
+        :raises QueryError: if there is none by that name.
+        """
+        try:
+            return self.queries[name]
+        except KeyError:
+            known = ", ".join(sorted(self.queries))
+            raise QueryError(f"no named query {name!r}; the queries are: {known}") from None
+
+    def bind(self, name: str, params: Mapping[str, object]) -> dict[Variable, NamedNode | Literal]:
+        """The substitutions for a call.
+
+        :raises ParameterError: if a parameter is missing, unknown or ill-typed.
+        """
+        query = self.get(name)
+        unknown = set(params) - set(query.params)
+        if unknown:
+            raise ParameterError(
+                f"{name} has no parameter {', '.join('?' + u for u in sorted(unknown))}; "
+                f"it takes {', '.join('?' + p for p in query.params) or 'none'}"
+            )
+        missing = set(query.params) - set(params)
+        if missing:
+            raise ParameterError(
+                f"{name} needs {', '.join('?' + m for m in sorted(missing))}"
+            )
+        return {Variable(k): to_term(query.params[k], v) for k, v in params.items()}
+
+    def solutions(self, store: Store, name: str, params: Mapping[str, object]) -> QuerySolutions:
+        """The raw solutions of a SELECT named query.
+
+        :raises ParameterError: on bad parameters.
+        """
+        query = self.get(name)
+        result = store.query(query.text, substitutions=self.bind(name, params))
+        assert isinstance(result, QuerySolutions), f"{name} is not a SELECT query"
+        return result
+
+    def select(
+        self, store: Store, name: str, params: Mapping[str, object] | None = None, *,
+        limit: int | None = None,
+    ) -> list[Row]:
+        """The rows of a SELECT named query as dicts of plain Python values, keyed by the
+        SPARQL variable names (which are the JSON field names). ``limit`` stops reading
+        after that many rows.
+
+        :raises ParameterError: on bad parameters.
+        """
+        solutions = self.solutions(store, name, params or {})
+        names = [v.value for v in solutions.variables]
+        rows: list[Row] = []
+        for solution in solutions:
+            rows.append({n: to_python(solution[n]) for n in names})
+            if limit is not None and len(rows) >= limit:
+                break
+        return rows
+
+    def serialize(
+        self, store: Store, name: str, params: Mapping[str, object], format: QueryResultsFormat
+    ) -> bytes:
+        """The results of a named query in a SPARQL results format."""
+        return self.solutions(store, name, params).serialize(format=format)
+
+
+def iterate_rows(solutions: QuerySolutions) -> Iterator[Row]:
+    """Rows of already-executed solutions as plain values."""
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        yield {n: to_python(solution[n]) for n in names}
+
+
+def run_query(store: Store, text: str, **options: Any) -> object:
+    """Run an arbitrary SPARQL query text, as the SPARQL endpoint does.
+
+    :raises UpdateNotAllowedError: if the text is an update.
+    :raises QueryError: with the parser's message if it is not valid SPARQL.
+    """
+    from graph.errors import UpdateNotAllowedError
+
+    try:
+        return store.query(text, **options)
+    except SyntaxError as error:
+        if looks_like_update(text):
+            raise UpdateNotAllowedError(
+                "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                "CREATE, DROP, COPY, MOVE, ADD) are refused"
+            ) from None
+        raise QueryError(str(error)) from None
+
+
+_PROLOGUE = re.compile(
+    r"^\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[^:\s]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>)|\s+)*",
+    re.IGNORECASE,
+)
+_UPDATE_KEYWORD = re.compile(
+    r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether a text that failed to parse as a query starts like a SPARQL update."""
+    rest = text[_PROLOGUE.match(text).end():] if _PROLOGUE.match(text) else text  # type: ignore[union-attr]
+    return bool(_UPDATE_KEYWORD.match(rest))

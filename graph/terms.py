@@ -1,0 +1,180 @@
+"""The vocabulary the graph is written in: ESCO, SKOS, Dublin Core and our own few terms.
+
+Every IRI the loader writes and the queries read is named here once, so a typo cannot
+silently produce a second predicate. ``ontology/esco.ttl`` declares the same terms for
+analysts; ``tests/test_ontology.py`` checks the two agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from pyoxigraph import NamedNode
+
+from graph.errors import InvalidIdentifierError
+
+ESCO_DATA: Final = "http://data.europa.eu/esco/"
+ESCO: Final = "http://data.europa.eu/esco/model#"
+SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS: Final = "http://purl.org/dc/terms/"
+ISOTHES: Final = "http://purl.org/iso25964/skos-thes#"
+RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
+OWL: Final = "http://www.w3.org/2002/07/owl#"
+XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+# Our namespace, for the few facts ESCO has no term for (declared in ontology/esco.ttl).
+SG: Final = "https://w3id.org/skillgraph/model#"
+
+OCCUPATION_BASE: Final = ESCO_DATA + "occupation/"
+SKILL_BASE: Final = ESCO_DATA + "skill/"
+ISCO_BASE: Final = ESCO_DATA + "isco/C"
+SKILL_TYPE_BASE: Final = ESCO_DATA + "skill-type/"
+REUSE_LEVEL_BASE: Final = ESCO_DATA + "skill-reuse-level/"
+
+
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+TYPE = _n(RDF + "type")
+
+# Classes
+ESCO_OCCUPATION = _n(ESCO + "Occupation")
+ESCO_SKILL = _n(ESCO + "Skill")
+ESCO_MEMBER_CONCEPT = _n(ESCO + "MemberConcept")
+SKOS_CONCEPT = _n(SKOS + "Concept")
+SKOS_CONCEPT_SCHEME = _n(SKOS + "ConceptScheme")
+SG_ISCO_GROUP = _n(SG + "IscoGroup")
+SG_SKILL_GROUP = _n(SG + "SkillGroup")
+
+# ESCO model properties
+HAS_ESSENTIAL_SKILL = _n(ESCO + "hasEssentialSkill")
+HAS_OPTIONAL_SKILL = _n(ESCO + "hasOptionalSkill")
+IS_ESSENTIAL_SKILL_FOR = _n(ESCO + "isEssentialSkillFor")
+IS_OPTIONAL_SKILL_FOR = _n(ESCO + "isOptionalSkillFor")
+RELATED_ESSENTIAL_SKILL = _n(ESCO + "relatedEssentialSkill")
+RELATED_OPTIONAL_SKILL = _n(ESCO + "relatedOptionalSkill")
+SKILL_TYPE = _n(ESCO + "skillType")
+SKILL_REUSE_LEVEL = _n(ESCO + "skillReuseLevel")
+MEMBER_OF_ISCO_GROUP = _n(ESCO + "memberOfISCOGroup")
+REGULATED_PROFESSION_NOTE = _n(ESCO + "regulatedProfessionNote")
+
+# SKOS, Dublin Core, ISO 25964
+PREF_LABEL = _n(SKOS + "prefLabel")
+ALT_LABEL = _n(SKOS + "altLabel")
+HIDDEN_LABEL = _n(SKOS + "hiddenLabel")
+NOTATION = _n(SKOS + "notation")
+BROADER = _n(SKOS + "broader")
+NARROWER = _n(SKOS + "narrower")
+IN_SCHEME = _n(SKOS + "inScheme")
+HAS_TOP_CONCEPT = _n(SKOS + "hasTopConcept")
+SCOPE_NOTE = _n(SKOS + "scopeNote")
+DEFINITION = _n(SKOS + "definition")
+DESCRIPTION = _n(DCTERMS + "description")
+TITLE = _n(DCTERMS + "title")
+MODIFIED = _n(DCTERMS + "modified")
+STATUS = _n(ISOTHES + "status")
+
+# Our derived facts
+ISCO_SKILL_LEVEL = _n(SG + "iscoSkillLevel")
+SKILL_COUNT = _n(SG + "skillCount")
+SKILL_NORM = _n(SG + "skillNorm")
+
+XSD_INTEGER = _n(XSD + "integer")
+XSD_DOUBLE = _n(XSD + "double")
+XSD_DATETIME = _n(XSD + "dateTime")
+
+SKILL_TYPES: Final = {"skill/competence": "skill", "knowledge": "knowledge"}
+"""ESCO CSV skill type -> the last segment of its concept IRI under skill-type/."""
+
+REUSE_LEVELS: Final = frozenset(
+    {"transversal", "cross-sector", "sector-specific", "occupation-specific"}
+)
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_ISCO_CODE = re.compile(r"^[0-9]{1,4}$")
+
+
+def concept_id(uri: str) -> str:
+    """The short id of an ESCO concept: the last path segment of its URI (a UUID for
+    occupations and skills)."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _resolve(identifier: str, base: str, kind: str) -> str:
+    identifier = identifier.strip()
+    if _UUID.match(identifier):
+        return base + identifier.lower()
+    if identifier.startswith(("http://", "https://")):
+        try:
+            NamedNode(identifier)
+        except ValueError as error:
+            raise InvalidIdentifierError(f"{identifier!r} is not a valid IRI: {error}") from None
+        return identifier
+    raise InvalidIdentifierError(
+        f"{identifier!r} is not {kind} id: give the ESCO UUID (like "
+        f"'52b9e8dc-de6c-41dd-b29a-e1291c273f6f') or the full URI (like '{base}<uuid>')"
+    )
+
+
+def occupation_uri(identifier: str) -> str:
+    """The occupation URI for an ESCO UUID or a full URI.
+
+    :raises InvalidIdentifierError: if it is neither.
+    """
+    return _resolve(identifier, OCCUPATION_BASE, "an occupation")
+
+
+def skill_uri(identifier: str) -> str:
+    """The skill URI for an ESCO UUID or a full URI.
+
+    :raises InvalidIdentifierError: if it is neither.
+    """
+    return _resolve(identifier, SKILL_BASE, "a skill")
+
+
+def isco_code(identifier: str) -> str:
+    """The ISCO-08 code (1 to 4 digits, leading zeros kept) for a code, ``C<code>`` or the
+    group's URI.
+
+    :raises InvalidIdentifierError: if it is none of those.
+    """
+    text = identifier.strip()
+    if text.startswith(ISCO_BASE):
+        text = text[len(ISCO_BASE) :]
+    elif text[:1] in ("C", "c"):
+        text = text[1:]
+    if not _ISCO_CODE.match(text):
+        raise InvalidIdentifierError(
+            f"{identifier!r} is not an ISCO-08 code: give 1 to 4 digits (like '2654' or '0110'), "
+            f"'C2654' or the group URI '{ISCO_BASE}2654'"
+        )
+    return text
+
+
+def isco_uri(code: str) -> str:
+    """The ESCO URI of the ISCO-08 group with this code."""
+    return ISCO_BASE + code
+
+
+def isco_skill_level(code: str) -> int | None:
+    """The ISCO skill level (1-4) of an ISCO-08 group, as the ILO assigns it by major group.
+
+    Major groups 1 and 2 are level 4, 3 is level 3, 4 to 8 are level 2, 9 is level 1.
+    The armed forces (major group 0) differ by sub-major group: 01 commissioned officers
+    are level 4, 02 non-commissioned officers level 2, 03 other ranks level 1. Major group
+    0 itself spans levels and has none.
+    """
+    if not code or not code.isdigit():
+        return None
+    major = code[0]
+    if major == "0":
+        return {"01": 4, "02": 2, "03": 1}.get(code[:2])
+    if major in "12":
+        return 4
+    if major == "3":
+        return 3
+    if major in "45678":
+        return 2
+    return 1

@@ -1,0 +1,223 @@
+"""Finding and reading the files of an ESCO CSV download (a folder or the ``.zip``).
+
+The official download names its files ``<kind>_<language>.csv`` (``occupations_en.csv``,
+``skills_de.csv``...), possibly inside a sub-folder of the zip. Cells may span lines
+(alternative labels are newline-separated), so rows are read with :mod:`csv` and each is
+reported with the physical line it starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from graph.errors import BundleError
+
+# Some cells (a concept scheme's hasTopConcept) hold thousands of URIs.
+csv.field_size_limit(sys.maxsize)
+
+_FILE_NAME = re.compile(r"^(?P<kind>[A-Za-z]+)_(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.csv$")
+
+REQUIRED_KINDS = ("occupations", "skills", "occupationSkillRelations", "ISCOGroups")
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """One CSV file of the bundle."""
+
+    kind: str
+    language: str
+    name: str  # as shown to people: the path inside the folder or zip
+    size: int
+    _open: Callable[[], IO[bytes]] = field(repr=False, compare=False)
+
+    def open_binary(self) -> IO[bytes]:
+        """The file's bytes."""
+        return self._open()
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The CSV files of one language of an ESCO download, by kind."""
+
+    source: Path
+    language: str
+    files: dict[str, BundleFile]
+    ignored: tuple[str, ...]
+
+    @property
+    def total_bytes(self) -> int:
+        """The size of every file that will be read."""
+        return sum(f.size for f in self.files.values())
+
+
+def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
+    """Find the ESCO CSV files in a folder or zip.
+
+    :raises BundleError: if the path is missing, holds no ESCO files, holds several
+        languages and none was chosen, or lacks a required file.
+    """
+    if not path.exists():
+        raise BundleError(f"{path} does not exist")
+    candidates: list[BundleFile] = []
+    ignored: list[str] = []
+    if path.is_dir():
+        for file in sorted(path.rglob("*.csv")):
+            _add_candidate(candidates, ignored, file.name, str(file.relative_to(path)),
+                           file.stat().st_size, _file_opener(file))
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                    continue
+                _add_candidate(candidates, ignored, PurePosixPath(info.filename).name,
+                               info.filename, info.file_size, _zip_opener(path, info.filename))
+    else:
+        raise BundleError(f"{path} is neither a folder nor a zip file")
+
+    languages = sorted({c.language for c in candidates})
+    if not languages:
+        raise BundleError(
+            f"{path} holds no ESCO CSV files (names like occupations_en.csv, skills_en.csv)"
+        )
+    if language is None:
+        if len(languages) > 1:
+            raise BundleError(
+                f"{path} holds several languages ({', '.join(languages)}): choose one with --language"
+            )
+        language = languages[0]
+    elif language not in languages:
+        raise BundleError(f"{path} has no files in language {language!r} (found: {', '.join(languages)})")
+
+    files: dict[str, BundleFile] = {}
+    for candidate in candidates:
+        if candidate.language != language:
+            continue
+        if candidate.kind in files:
+            raise BundleError(
+                f"{path} holds two {candidate.kind} files: {files[candidate.kind].name} "
+                f"and {candidate.name}"
+            )
+        files[candidate.kind] = candidate
+    missing = [kind for kind in REQUIRED_KINDS if kind not in files]
+    if missing:
+        names = ", ".join(f"{kind}_{language}.csv" for kind in missing)
+        raise BundleError(f"{path} lacks {names}")
+    return Bundle(source=path, language=language, files=files, ignored=tuple(ignored))
+
+
+def _add_candidate(
+    candidates: list[BundleFile],
+    ignored: list[str],
+    base_name: str,
+    shown: str,
+    size: int,
+    opener: Callable[[], IO[bytes]],
+) -> None:
+    match = _FILE_NAME.match(base_name)
+    if match is None:
+        ignored.append(shown)
+        return
+    candidates.append(BundleFile(match["kind"], match["language"], shown, size, opener))
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: open(path, "rb")
+
+
+def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        archive = zipfile.ZipFile(path)
+        handle = archive.open(member)
+        handle._skillgraph_archive = archive  # type: ignore[attr-defined]  # keep it open
+        return handle
+
+    return opener
+
+
+class _CountingReader(io.RawIOBase):
+    """Passes bytes through and reports how many went by, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None] | None) -> None:
+        self._raw = raw
+        self._on_bytes = on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        if self._on_bytes is not None and data:
+            self._on_bytes(len(data))
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+Row = dict[str, str]
+
+
+def read_rows(
+    file: BundleFile,
+    *,
+    required: tuple[str, ...],
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, Row]]:
+    """The rows of a CSV file as ``(line, {column: cell})``, ``line`` being where the row
+    starts (1 is the header). Missing trailing cells read as empty strings.
+
+    :raises BundleError: on a missing column, a row with too many cells, bytes that are not
+        UTF-8, or CSV that cannot be parsed.
+    """
+    raw = _CountingReader(file.open_binary(), on_bytes)
+    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    line = 1
+    try:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise BundleError("the file is empty", file=file.name, line=1) from None
+        header = [h.strip() for h in header]
+        absent = [c for c in required if c not in header]
+        if absent:
+            raise BundleError(
+                f"missing column{'s' if len(absent) > 1 else ''} {', '.join(absent)} "
+                f"(the header has: {', '.join(header)})",
+                file=file.name,
+                line=1,
+            )
+        width = len(header)
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            if not cells:
+                continue
+            if len(cells) > width:
+                raise BundleError(
+                    f"{len(cells)} cells where the header has {width} columns",
+                    file=file.name,
+                    line=line,
+                )
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield line, dict(zip(header, cells, strict=True))
+    except csv.Error as error:
+        raise BundleError(f"malformed CSV: {error}", file=file.name, line=line) from None
+    except UnicodeDecodeError as error:
+        raise BundleError(f"not UTF-8 text: {error.reason}", file=file.name, line=line) from None
+    finally:
+        text.close()

@@ -1,0 +1,1 @@
+"""The ESCO model terms the graph uses, and ours (``esco.ttl``); loaded into every store."""

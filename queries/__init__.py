@@ -1,0 +1,1 @@
+"""Named SPARQL queries, one ``.rq`` file each, that back the JSON endpoints."""

@@ -1,0 +1,82 @@
+"""The FastAPI application: ``create_app`` wires settings, store and routers together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from pyoxigraph import Store
+
+from graph.catalog import Catalog
+from graph.store import FixedStore, LiveStore
+from service import problems
+from service.deps import StoreSource
+from service.routes import health, isco, occupations, skills, sparql
+from service.settings import Settings
+
+DESCRIPTION = """
+The ESCO classification (occupations, skills and knowledge, ISCO-08 groups and their
+relations) as a knowledge graph, with the official ESCO URIs.
+
+- **JSON** for applications: occupation profiles, similar occupations, long-term prospects,
+  skill gaps, skills and ISCO groups. `{id}` is an ESCO UUID or the full URI.
+- **SPARQL 1.1** at `/sparql` for analysts (SPARQLWrapper, rdflib, YASGUI, pandas, curl).
+
+Errors are RFC 9457 `application/problem+json`.
+
+This service uses the ESCO classification of the European Commission.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("skillgraph")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+def create_app(settings: Settings | None = None, *, store: Store | StoreSource | None = None) -> FastAPI:
+    """The application serving ``store``, or else the store directory in ``settings``.
+
+    A pyoxigraph ``Store`` is served as it is; a directory is opened read-only on start-up
+    and followed when a load publishes a new version.
+    """
+    settings = settings or Settings()
+    if store is None and settings.store is None:
+        raise ValueError("create_app needs a store or Settings(store=...)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is None:
+            assert settings.store is not None
+            app.state.store_source = LiveStore(settings.store, check_every=settings.reload_check_seconds)
+        elif isinstance(store, Store):
+            app.state.store_source = FixedStore(store)
+        else:
+            app.state.store_source = store
+        yield
+
+    app = FastAPI(
+        title=settings.title,
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        license_info={"name": "Apache-2.0 (code); ESCO data under Commission Decision 2011/833/EU"},
+    )
+    app.state.catalog = Catalog()
+    app.state.summaries = {}
+    app.state.settings = settings
+    problems.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+        )
+    for module in (health, occupations, skills, isco, sparql):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,39 @@
+"""What handlers receive: the store to answer from and the catalog of named queries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+from pyoxigraph import Store
+
+from graph.catalog import Catalog
+from graph.store import OpenStore
+
+
+class StoreSource(Protocol):
+    """Gives the store version to answer the current request from."""
+
+    def get(self) -> OpenStore: ...
+
+
+def get_open_store(request: Request) -> OpenStore:
+    """The store version for this request (fixed for the whole request)."""
+    source: StoreSource = request.app.state.store_source
+    return source.get()
+
+
+def get_store(open_store: Annotated[OpenStore, Depends(get_open_store)]) -> Store:
+    """The pyoxigraph store for this request."""
+    return open_store.store
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The named-query catalog."""
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]

@@ -1,0 +1,152 @@
+"""Response models: the JSON the API returns, field names in snake_case."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SkillType = Literal["knowledge", "skill"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class OccupationSummary(_Model):
+    """An occupation in a list."""
+
+    id: str = Field(description="The ESCO UUID, the last segment of the URI.")
+    uri: str = Field(description="The official ESCO URI.")
+    label: str | None = Field(description="The preferred label.")
+    isco_group: str | None = Field(description="The ISCO-08 unit group code, e.g. '2654'.")
+    skill_level: int | None = Field(description="The ISCO skill level, 1 to 4.")
+
+
+class SkillSummary(_Model):
+    """A skill or knowledge concept in a list."""
+
+    id: str
+    uri: str
+    label: str | None
+    skill_type: SkillType | None = Field(
+        description="'knowledge', or 'skill' for ESCO's skill/competence."
+    )
+
+
+class IscoGroupRef(_Model):
+    """An ISCO-08 group referred to from elsewhere."""
+
+    code: str | None = Field(description="The ISCO-08 code, leading zeros kept.")
+    uri: str
+    label: str | None
+
+
+class OccupationList(_Model):
+    """Occupations matching a search."""
+
+    items: list[OccupationSummary]
+
+
+class OccupationProfile(_Model):
+    """An occupation with its ISCO group, skill level and skills."""
+
+    id: str
+    uri: str
+    label: str
+    alt_labels: list[str]
+    description: str | None
+    code: str | None = Field(description="The ESCO occupation code, e.g. '2654.3'.")
+    isco_group: IscoGroupRef | None
+    skill_level: int | None
+    essential_skills: list[SkillSummary]
+    optional_skills: list[SkillSummary]
+
+
+class RelatedOccupation(OccupationSummary):
+    """A similar occupation or a prospect, with how much it shares."""
+
+    score: float = Field(description="Cosine similarity of the two skill sets, 0 to 1.")
+    shared_essential: int = Field(description="Shared skills that are essential for this occupation.")
+    shared_optional: int = Field(description="Shared skills that are optional for this occupation.")
+
+
+class RelatedOccupations(_Model):
+    """Occupations related to one occupation, best first."""
+
+    occupation: OccupationSummary
+    items: list[RelatedOccupation]
+
+
+class SkillGap(_Model):
+    """What moving from one occupation to another takes."""
+
+    from_: OccupationSummary = Field(alias="from")
+    to: OccupationSummary
+    shared_skills: list[SkillSummary] = Field(
+        description="Skills of the target that the starting occupation has."
+    )
+    missing_essential: list[SkillSummary]
+    missing_optional: list[SkillSummary]
+    coverage: float = Field(
+        description="Share of the target's essential skills that the starting occupation has, 0 to 1."
+    )
+
+
+class ConceptRef(_Model):
+    """A broader or narrower concept in a hierarchy."""
+
+    id: str
+    uri: str
+    label: str | None
+
+
+class SkillProfile(_Model):
+    """A skill with the occupations that need it."""
+
+    id: str
+    uri: str
+    label: str
+    alt_labels: list[str]
+    description: str | None
+    skill_type: SkillType | None
+    reuse_level: str | None = Field(
+        description="transversal, cross-sector, sector-specific or occupation-specific."
+    )
+    essential_for: list[OccupationSummary]
+    optional_for: list[OccupationSummary]
+    broader: list[ConceptRef]
+    narrower: list[ConceptRef]
+
+
+class IscoChild(IscoGroupRef):
+    """A group one level down."""
+
+    skill_level: int | None
+
+
+class IscoGroup(_Model):
+    """An ISCO-08 group with its place in the hierarchy and its occupations."""
+
+    code: str
+    uri: str
+    label: str
+    description: str | None
+    skill_level: int | None
+    parent: IscoGroupRef | None
+    children: list[IscoChild]
+    occupation_count: int = Field(description="Occupations in this group at any depth.")
+    occupations: list[OccupationSummary] = Field(description="The first of them, up to limit.")
+
+
+class Health(_Model):
+    """The service is up and what it serves."""
+
+    status: Literal["ok"]
+    triples: int
+    occupations: int
+    skills: int
+    isco_groups: int
+    occupation_skill_relations: int
+    store: str = Field(description="The store version being served.")
+    version: str

@@ -1,0 +1,126 @@
+"""Every error leaves the service as RFC 9457 ``application/problem+json``.
+
+Domain errors come from ``graph.errors`` and are mapped by family; FastAPI's own 404, 405
+and 422 take the same shape. Server faults are logged and answered 503 (store) or 500,
+never disguised as the client's fault.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import (
+    InvalidIdentifierError,
+    NotFoundError,
+    ParameterError,
+    QueryError,
+    StoreError,
+    UpdateNotAllowedError,
+)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://w3id.org/skillgraph/problems/"
+
+log = logging.getLogger("skillgraph.service")
+
+
+class ProblemError(Exception):
+    """An error raised by the service itself with its status and problem type."""
+
+    def __init__(self, status: int, slug: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.detail = detail
+        self.extra = extra
+
+
+def problem(
+    status: int, slug: str, detail: str, *, instance: str | None = None, **extra: Any
+) -> JSONResponse:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into a problem response."""
+
+    def path(request: Request) -> str:
+        return request.url.path
+
+    @app.exception_handler(ProblemError)
+    async def _own(request: Request, error: ProblemError) -> JSONResponse:
+        return problem(error.status, error.slug, error.detail, instance=path(request), **error.extra)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
+        return problem(404, "not-found", str(error), instance=path(request))
+
+    @app.exception_handler(InvalidIdentifierError)
+    async def _bad_id(request: Request, error: InvalidIdentifierError) -> JSONResponse:
+        return problem(422, "invalid-identifier", str(error), instance=path(request))
+
+    @app.exception_handler(ParameterError)
+    async def _bad_param(request: Request, error: ParameterError) -> JSONResponse:
+        return problem(422, "invalid-parameter", str(error), instance=path(request))
+
+    @app.exception_handler(UpdateNotAllowedError)
+    async def _update(request: Request, error: UpdateNotAllowedError) -> JSONResponse:
+        return problem(403, "read-only", str(error), instance=path(request))
+
+    @app.exception_handler(QueryError)
+    async def _query(request: Request, error: QueryError) -> JSONResponse:
+        return problem(400, "malformed-query", str(error), instance=path(request))
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, error: StoreError) -> JSONResponse:
+        log.error("store error on %s: %s", path(request), error)
+        return problem(503, "store-unavailable", str(error), instance=path(request))
+
+    @app.exception_handler(OSError)
+    async def _io(request: Request, error: OSError) -> JSONResponse:
+        log.exception("I/O error on %s", path(request), exc_info=error)
+        return problem(503, "store-unavailable", "the store could not be read", instance=path(request))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors
+        )
+        return problem(422, "invalid-parameter", detail, instance=path(request), errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        if error.status_code == 404 and detail == "Not Found":
+            detail = f"no resource at {path(request)}"
+        response = problem(error.status_code, slug, detail, instance=path(request))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", path(request), exc_info=error)
+        return problem(500, "internal-error", "the server failed to answer; the error is logged", instance=path(request))

@@ -1,0 +1,27 @@
+"""GET /isco/{code}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from service.deps import CatalogDep, StoreDep
+from service.models import IscoGroup
+
+router = APIRouter(prefix="/isco", tags=["isco"])
+
+
+@router.get("/{code:path}", response_model=IscoGroup)
+def isco_group(
+    code: Annotated[
+        str,
+        Path(description="The ISCO-08 code (1 to 4 digits, e.g. '2654' or '0110'), 'C2654' or the group URI.",
+             examples=["2654"]),
+    ],
+    store: StoreDep,
+    catalog: CatalogDep,
+    limit: Annotated[int, Query(ge=1, le=5000, description="How many occupations to list.")] = 100,
+) -> dict[str, Any]:
+    """An ISCO-08 group with its parent, children and occupations."""
+    return catalog.isco_group(store, code, limit=limit)

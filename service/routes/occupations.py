@@ -1,0 +1,70 @@
+"""GET /occupations and one occupation's profile, related occupations and skill gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from service.deps import CatalogDep, StoreDep
+from service.models import OccupationList, OccupationProfile, RelatedOccupations, SkillGap
+
+router = APIRouter(prefix="/occupations", tags=["occupations"])
+
+OccupationId = Annotated[
+    str,
+    Path(
+        description="The occupation's ESCO UUID or its full URI.",
+        examples=["52b9e8dc-de6c-41dd-b29a-e1291c273f6f"],
+    ),
+]
+Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
+
+
+@router.get("", response_model=OccupationList)
+def search_occupations(
+    store: StoreDep,
+    catalog: CatalogDep,
+    q: Annotated[
+        str,
+        Query(max_length=200, description="Text to find in preferred, alternative and hidden labels.",
+              examples=["producer"]),
+    ] = "",
+    limit: Limit = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> dict[str, Any]:
+    """Occupations whose labels contain the text, best match first (all occupations without q)."""
+    return {"items": catalog.search_occupations(store, q, limit=limit, offset=offset)}
+
+
+@router.get("/{id:path}/similar", response_model=RelatedOccupations)
+def similar_occupations(
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
+) -> dict[str, Any]:
+    """Occupations at the same skill level that need much of the same knowledge and skills."""
+    return catalog.related_occupations(store, id, kind="similar", limit=limit)
+
+
+@router.get("/{id:path}/prospects", response_model=RelatedOccupations)
+def occupation_prospects(
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
+) -> dict[str, Any]:
+    """Occupations at a higher skill level that need some of the same skills (long-term prospects)."""
+    return catalog.related_occupations(store, id, kind="prospects", limit=limit)
+
+
+@router.get("/{id:path}/skill-gap/{target:path}", response_model=SkillGap)
+def skill_gap(
+    id: OccupationId,
+    target: Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")],
+    store: StoreDep,
+    catalog: CatalogDep,
+) -> dict[str, Any]:
+    """The skills shared and missing to move from one occupation to another, with coverage."""
+    return catalog.skill_gap(store, id, target)
+
+
+@router.get("/{id:path}", response_model=OccupationProfile)
+def occupation(id: OccupationId, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
+    """An occupation's profile: ISCO group, skill level, essential and optional skills."""
+    return catalog.occupation(store, id)

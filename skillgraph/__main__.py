@@ -1,0 +1,3 @@
+from skillgraph.cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""The ``skillgraph`` command: load an ESCO download, serve it, run a named query.
+
+The composition root: the only module that knows the loaders, the graph and the service.
+Expected failures print one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pyoxigraph import QueryResultsFormat
+
+from graph.errors import SkillgraphError
+from graph.queries import QueryRunner
+from graph.store import LiveStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+STORE_ENV = "SKILLGRAPH_STORE"
+
+# Labels for the counts a load prints, in the order people read them.
+KIND_LABELS = {
+    "occupations": "occupations",
+    "skills": "skills and knowledge",
+    "ISCOGroups": "ISCO-08 groups",
+    "occupationSkillRelations": "occupation-skill relations",
+    "skillGroups": "skill groups",
+    "broaderRelationsOccPillar": "occupation hierarchy links",
+    "broaderRelationsSkillPillar": "skill hierarchy links",
+    "skillsHierarchy": "skills hierarchy rows",
+    "skillSkillRelations": "skill-skill relations",
+    "conceptSchemes": "concept schemes",
+}
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    try:
+        yield
+    except SkillgraphError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+
+
+def _store_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--store",
+        "store",
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar=STORE_ENV,
+        help=help_text,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="skillgraph")
+def main() -> None:
+    """skillgraph: the ESCO classification as a knowledge graph, over SPARQL and JSON."""
+
+
+@main.command()
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar=STORE_ENV,
+    required=True,
+    help=f"Store directory to load into (or ${STORE_ENV}). A server on it switches over when the load completes.",
+)
+@click.option("--language", help="Language of the files to load, when the download holds several (e.g. en).")
+def load(bundle: Path, store: Path, language: str | None) -> None:
+    """Load an ESCO CSV download (a folder or the .zip) into a store.
+
+    The new data is built beside the old and replaces it only when complete: if any file
+    is malformed, the load stops with the file, line and reason, and the store keeps
+    serving what it had.
+    """
+    from skillgraph.pipeline import load_bundle
+
+    bar: Any = None
+    interactive = sys.stderr.isatty()
+
+    def on_start(total: int) -> None:
+        nonlocal bar
+        if interactive:
+            bar = click.progressbar(length=total, label="Reading ESCO files", file=sys.stderr,
+                                    show_percent=True, show_eta=True)
+            bar.__enter__()
+
+    def on_bytes(count: int) -> None:
+        if bar is not None:
+            bar.update(count)
+
+    with _one_line_errors():
+        try:
+            result = load_bundle(bundle, store, language=language, on_start=on_start, on_bytes=on_bytes)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    report = result.report
+    click.echo(f"Loaded {bundle} into {result.version}")
+    for kind, label in KIND_LABELS.items():
+        if kind in report.rows:
+            click.echo(f"  {report.rows[kind]:>9,}  {label}")
+    collections = {k: v for k, v in report.rows.items() if k not in KIND_LABELS}
+    for kind, count in sorted(collections.items()):
+        click.echo(f"  {count:>9,}  {kind} members")
+    click.echo(f"  {result.derived:>9,}  derived facts (skill levels, skill-set sizes)")
+    click.echo(f"  {result.triples:>9,}  triples written in {result.seconds:.1f} s")
+    for column, count in sorted(report.dangling.items()):
+        click.echo(f"warning: {count:,} relations name a {column} the bundle does not describe", err=True)
+    for name in report.ignored_files:
+        click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
+
+
+def _resolve_store(store: Path | None) -> Path:
+    if store is not None:
+        return store
+    from skillgraph.pipeline import sample_store
+
+    click.echo("No --store given: using the bundled ESCO sample.", err=True)
+    return sample_store()
+
+
+@main.command()
+@_store_option(f"Store directory to serve (or ${STORE_ENV}); the bundled sample if omitted.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the read-only store.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+def serve(store: Path | None, host: str, port: int, workers: int, log_level: str) -> None:
+    """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    with _one_line_errors():
+        root = _resolve_store(store)
+        LiveStore(root)  # fail here, in one line, rather than inside the server
+    click.echo(f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True)
+    os.environ[STORE_ENV] = str(root)
+    uvicorn.run(
+        "skillgraph.asgi:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query, e.g. occupation=http://data.europa.eu/esco/occupation/<uuid>.")
+@_store_option(f"Store directory to query (or ${STORE_ENV}); the bundled sample if omitted.")
+@click.option("--format", "output", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "tsv"]))
+@click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
+def query(name: str | None, params: tuple[str, ...], store: Path | None, output: str, limit: int | None) -> None:
+    """Run the named query NAME (a file of queries/); without NAME, list them."""
+    runner = QueryRunner()
+    if name is None:
+        for named in runner.queries.values():
+            signature = " ".join(f"{p}=<{spec.kind}>" for p, spec in named.params.items())
+            click.echo(f"{named.name} {signature}".rstrip())
+            click.echo(f"    {named.summary}")
+        return
+    bound: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.ClickException(f"--param {item!r} is not NAME=VALUE")
+        bound[key.lstrip("?")] = value
+    with _one_line_errors():
+        runner.get(name)
+        runner.bind(name, bound)  # check the parameters before opening anything
+        open_store = LiveStore(_resolve_store(store)).get()
+        if output in ("csv", "tsv"):
+            fmt = QueryResultsFormat.CSV if output == "csv" else QueryResultsFormat.TSV
+            click.echo(runner.serialize(open_store.store, name, bound, fmt).decode(), nl=False)
+            return
+        rows = runner.select(open_store.store, name, bound, limit=limit)
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    _print_table(rows)
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        click.echo("(no results)")
+        return
+    columns = list(rows[0])
+    cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
