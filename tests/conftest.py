@@ -1,0 +1,133 @@
+"""Shared fixtures: stores loaded from real CSV bundles, and a real uvicorn server.
+
+- ``tiny_root``: the hand-made bundle of ``tests/tiny.py`` loaded into a fresh store.
+- ``sample_root``: the bundled ESCO sample, loaded once per session.
+- ``full_root``: the full ESCO v1.2.0 bundle in ``../shared/esco-v1.2.0``, loaded once per
+  session (about 5 s). Full-data tests need it; CI has it.
+- ``serve``: starts a real uvicorn server on a free port in a thread and stops it after.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from service.app import create_app
+from service.settings import Settings
+from skillgraph.pipeline import load_bundle, sample_path
+from tests import tiny
+
+REPO = Path(__file__).resolve().parent.parent
+FULL_BUNDLE = REPO.parent / "shared" / "esco-v1.2.0"
+
+
+@pytest.fixture
+def tiny_bundle(tmp_path: Path) -> Path:
+    """A fresh copy of the tiny bundle's CSV files, free to corrupt."""
+    return tiny.write_bundle(tmp_path / "bundle")
+
+
+@pytest.fixture
+def tiny_root(tiny_bundle: Path, tmp_path: Path) -> Path:
+    """A fresh store directory holding the tiny bundle."""
+    root = tmp_path / "store"
+    load_bundle(tiny_bundle, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def tiny_root_shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny bundle in a store shared by the read-only tests of one module."""
+    base = tmp_path_factory.mktemp("tiny")
+    root = base / "store"
+    load_bundle(tiny.write_bundle(base / "bundle"), root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled ESCO sample, loaded once."""
+    root = tmp_path_factory.mktemp("sample") / "store"
+    load_bundle(sample_path(), root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full ESCO v1.2.0 classification, loaded once."""
+    assert FULL_BUNDLE.is_dir(), (
+        f"the full ESCO bundle is expected at {FULL_BUNDLE}; full-data tests cannot run without it"
+    )
+    root = tmp_path_factory.mktemp("full") / "store"
+    load_bundle(FULL_BUNDLE, root)
+    return root
+
+
+class LiveServer:
+    """A uvicorn server running in a thread of the test process."""
+
+    def __init__(self, app: FastAPI) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("the server thread died during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start within 30 s")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self._socket.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], LiveServer]]:
+    """Start real servers on store directories; each is stopped at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def start(root: Path, *, reload_check_seconds: float = 1.0) -> LiveServer:
+        server = LiveServer(create_app(Settings(store=root, reload_check_seconds=reload_check_seconds)))
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_server(sample_root: Path) -> Iterator[LiveServer]:
+    """One real server on the bundled sample for the whole session."""
+    server = LiveServer(create_app(Settings(store=sample_root)))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sample_http(sample_server: LiveServer) -> Iterator[httpx.Client]:
+    """An httpx client on the sample server."""
+    with httpx.Client(base_url=sample_server.url, timeout=30) as client:
+        yield client

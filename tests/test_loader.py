@@ -1,0 +1,257 @@
+"""Loading ESCO CSV bundles: triples in the official model, errors with file and line, and
+all-or-nothing replacement of the store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from graph import terms as t
+from graph.errors import BundleError, StoreError
+from graph.store import ACTIVE, LiveStore, active_version, build_store
+from skillgraph.pipeline import load_bundle
+from tests import tiny
+
+
+def triples(root: Path, s: str | None = None, p: NamedNode | None = None, o: object = None) -> list[Quad]:
+    store = LiveStore(root).get().store
+    subject = NamedNode(s) if s else None
+    return list(store.quads_for_pattern(subject, p, o))  # type: ignore[arg-type]
+
+
+def test_load_counts_every_kind(tiny_bundle: Path, tmp_path: Path) -> None:
+    result = load_bundle(tiny_bundle, tmp_path / "store")
+    rows = result.report.rows
+    assert rows["occupations"] == 6
+    assert rows["skills"] == 9
+    assert rows["occupationSkillRelations"] == len(tiny.RELATIONS) == 17
+    assert rows["ISCOGroups"] == 16
+    assert rows["greenSkillsCollection"] == 1
+    assert result.triples > result.report.triples > 0
+    assert LiveStore(tmp_path / "store").get().triples == result.triples
+
+
+def test_occupations_use_the_official_esco_model(tiny_root: Path) -> None:
+    types = {q.object for q in triples(tiny_root, tiny.PRODUCER, t.TYPE)}
+    assert types == {t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT}
+    (group,) = triples(tiny_root, tiny.PRODUCER, t.MEMBER_OF_ISCO_GROUP)
+    assert group.object == NamedNode("http://data.europa.eu/esco/isco/C2654")
+    labels = {q.object for q in triples(tiny_root, tiny.PRODUCER, t.ALT_LABEL)}
+    assert labels == {Literal("film producer", language="en"), Literal("executive producer", language="en")}
+    assert triples(tiny_root, tiny.PRODUCER, t.HIDDEN_LABEL)[0].object == Literal("prodcuer", language="en")
+    (description,) = triples(tiny_root, tiny.PRODUCER, t.DESCRIPTION)
+    assert description.object.language == "en"  # type: ignore[union-attr]
+    schemes = {q.object.value for q in triples(tiny_root, tiny.PRODUCER, t.IN_SCHEME)}  # type: ignore[union-attr]
+    assert schemes == {"http://data.europa.eu/esco/concept-scheme/occupations",
+                       "http://data.europa.eu/esco/concept-scheme/member-occupations"}
+    (modified,) = triples(tiny_root, tiny.PRODUCER, t.MODIFIED)
+    assert modified.object.datatype == t.XSD_DATETIME  # type: ignore[union-attr]
+
+
+def test_relations_are_written_in_both_directions(tiny_root: Path) -> None:
+    assert triples(tiny_root, tiny.PRODUCER, t.HAS_ESSENTIAL_SKILL, NamedNode(tiny.BUDGET))
+    assert triples(tiny_root, tiny.BUDGET, t.IS_ESSENTIAL_SKILL_FOR, NamedNode(tiny.PRODUCER))
+    assert triples(tiny_root, tiny.MUSIC, t.IS_OPTIONAL_SKILL_FOR, NamedNode(tiny.CAMERA_OPERATOR))
+    # ESCO lists "direct actors" as both essential and optional for director: both are kept.
+    assert triples(tiny_root, tiny.DIRECTOR, t.HAS_ESSENTIAL_SKILL, NamedNode(tiny.ACTING))
+    assert triples(tiny_root, tiny.DIRECTOR, t.HAS_OPTIONAL_SKILL, NamedNode(tiny.ACTING))
+
+
+def test_skills_carry_type_and_reuse_level(tiny_root: Path) -> None:
+    (kind,) = triples(tiny_root, tiny.SCRIPT, t.SKILL_TYPE)
+    assert kind.object == NamedNode("http://data.europa.eu/esco/skill-type/knowledge")
+    (kind,) = triples(tiny_root, tiny.BUDGET, t.SKILL_TYPE)
+    assert kind.object == NamedNode("http://data.europa.eu/esco/skill-type/skill")
+    (reuse,) = triples(tiny_root, tiny.MUSIC, t.SKILL_REUSE_LEVEL)
+    assert reuse.object == NamedNode("http://data.europa.eu/esco/skill-reuse-level/transversal")
+    assert not triples(tiny_root, tiny.CAMERA, t.SKILL_REUSE_LEVEL)
+
+
+def test_isco_groups_keep_leading_zeros_and_hierarchy(tiny_root: Path) -> None:
+    group = "http://data.europa.eu/esco/isco/C0110"
+    (notation,) = triples(tiny_root, group, t.NOTATION)
+    assert notation.object == Literal("0110")
+    assert triples(tiny_root, group, t.BROADER, NamedNode("http://data.europa.eu/esco/isco/C011"))
+    assert triples(tiny_root, "http://data.europa.eu/esco/isco/C011", t.NARROWER, NamedNode(group))
+    assert triples(tiny_root, group, t.TYPE, t.SG_ISCO_GROUP)
+
+
+def test_hierarchies_collections_and_skill_relations_are_loaded(tiny_root: Path) -> None:
+    assert triples(tiny_root, tiny.SOUND_DESIGNER, t.BROADER, NamedNode(tiny.PRODUCER))
+    assert triples(tiny_root, tiny.MUSIC, t.BROADER, NamedNode(tiny.ARTS_GROUP))
+    assert triples(tiny_root, tiny.ARTS_GROUP, t.TYPE, t.SG_SKILL_GROUP)
+    assert triples(tiny_root, tiny.MIXING, t.RELATED_OPTIONAL_SKILL, NamedNode(tiny.MUSIC))
+    green = NamedNode("http://data.europa.eu/esco/concept-scheme/green")
+    assert triples(tiny_root, tiny.WOODWORK, t.IN_SCHEME, green)
+
+
+def test_derived_skill_levels_and_norms_are_stored(tiny_root: Path) -> None:
+    for occupation, level in tiny.SKILL_LEVELS.items():
+        (fact,) = triples(tiny_root, occupation, t.ISCO_SKILL_LEVEL)
+        assert fact.object == Literal(level)
+    (count,) = triples(tiny_root, tiny.DIRECTOR, t.SKILL_COUNT)
+    assert count.object == Literal(4)  # acting counted once
+    (norm,) = triples(tiny_root, tiny.DIRECTOR, t.SKILL_NORM)
+    assert float(norm.object.value) == pytest.approx(2.0)  # type: ignore[union-attr]
+    assert not triples(tiny_root, "http://data.europa.eu/esco/isco/C0", t.ISCO_SKILL_LEVEL)
+    (armed,) = triples(tiny_root, "http://data.europa.eu/esco/isco/C01", t.ISCO_SKILL_LEVEL)
+    assert armed.object == Literal(4)
+
+
+def test_the_ontology_is_loaded_with_the_data(tiny_root: Path) -> None:
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    assert triples(tiny_root, t.SG + "iscoSkillLevel", label)
+    assert triples(tiny_root, t.ESCO + "hasEssentialSkill", label)
+
+
+def test_the_language_suffix_tags_the_literals(tmp_path: Path) -> None:
+    bundle = tiny.write_bundle(tmp_path / "de", language="de")
+    load_bundle(bundle, tmp_path / "store")
+    (label,) = triples(tmp_path / "store", tiny.PRODUCER, t.PREF_LABEL)
+    assert label.object == Literal("producer", language="de")
+
+
+def test_a_zip_download_with_a_subfolder_loads(tiny_bundle: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "ESCO dataset - v1.2.0 - classification - en - csv.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in tiny_bundle.iterdir():
+            zipped.write(file, f"esco/{file.name}")
+        zipped.writestr("esco/readme.txt", "not a csv")
+    result = load_bundle(archive, tmp_path / "store")
+    assert result.report.rows["occupations"] == 6
+
+
+def test_progress_reports_every_byte(tiny_bundle: Path, tmp_path: Path) -> None:
+    seen: list[int] = []
+    total: list[int] = []
+    load_bundle(tiny_bundle, tmp_path / "store", on_start=total.append, on_bytes=seen.append)
+    assert total == [sum(f.stat().st_size for f in tiny_bundle.iterdir())]
+    assert sum(seen) == total[0]
+
+
+def test_relations_to_undescribed_concepts_are_kept_and_counted(tiny_bundle: Path, tmp_path: Path) -> None:
+    stranger = "http://data.europa.eu/esco/skill/99999999-9999-4999-8999-999999999999"
+    tiny.append_line(tiny_bundle / "occupationSkillRelations_en.csv", f"{tiny.PRODUCER},optional,,{stranger}")
+    result = load_bundle(tiny_bundle, tmp_path / "store")
+    assert result.report.dangling["skillUri"] == 1
+    assert triples(tmp_path / "store", tiny.PRODUCER, t.HAS_OPTIONAL_SKILL, NamedNode(stranger))
+
+
+# --- Malformed bundles: the file, the line, the reason ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "reason"),
+    [
+        ("occupationSkillRelations", f"{tiny.PRODUCER},mandatory,,{tiny.BUDGET}", "relationType 'mandatory'"),
+        ("occupationSkillRelations", f"http://data.europa.eu/esco/occupation/a b,essential,,{tiny.BUDGET}",
+         "not a valid IRI"),
+        ("occupations", f"Occupation,{tiny.OCC}x,26X4,broken,,,released,,,,,,,", "iscoGroup '26X4'"),
+        ("skills", f"KnowledgeSkillCompetence,{tiny.SKILL}x,attitude,,broken,,,released,,,,,",
+         "skillType 'attitude'"),
+        ("skills", f"KnowledgeSkillCompetence,{tiny.SKILL}y,knowledge,often,broken,,,released,,,,,",
+         "reuseLevel 'often'"),
+        ("occupations", f"Occupation,{tiny.OCC}z,2654,,,,released,,,,,,,", "preferredLabel is empty"),
+        ("occupations", f"Occupation,{tiny.OCC}w,2654,label,,,released,yesterday,,,,,,",
+         "modifiedDate 'yesterday'"),
+        ("occupationSkillRelations", f"{tiny.PRODUCER},essential,,{tiny.BUDGET},extra", "5 cells"),
+    ],
+)
+def test_a_malformed_row_stops_the_load_with_file_line_and_reason(
+    tiny_bundle: Path, tmp_path: Path, file: str, line: str, reason: str
+) -> None:
+    number = tiny.append_line(tiny_bundle / f"{file}_en.csv", line)
+    with pytest.raises(BundleError) as caught:
+        load_bundle(tiny_bundle, tmp_path / "store")
+    assert caught.value.file == f"{file}_en.csv"
+    assert caught.value.line == number
+    assert reason in str(caught.value)
+    assert f"{file}_en.csv, line {number}: " in str(caught.value)
+
+
+def test_a_missing_column_is_reported_on_the_header_line(tiny_bundle: Path, tmp_path: Path) -> None:
+    path = tiny_bundle / "occupationSkillRelations_en.csv"
+    text = path.read_text().replace("relationType", "relation", 1)
+    path.write_text(text)
+    with pytest.raises(BundleError, match=r"occupationSkillRelations_en.csv, line 1: missing column relationType"):
+        load_bundle(tiny_bundle, tmp_path / "store")
+
+
+def test_bytes_that_are_not_utf8_are_reported(tiny_bundle: Path, tmp_path: Path) -> None:
+    path = tiny_bundle / "skills_en.csv"
+    path.write_bytes(path.read_bytes() + b"KnowledgeSkillCompetence,http://x/\xff\xfe,knowledge\n")
+    with pytest.raises(BundleError, match="not UTF-8"):
+        load_bundle(tiny_bundle, tmp_path / "store")
+
+
+def test_a_missing_required_file_is_named(tiny_bundle: Path, tmp_path: Path) -> None:
+    (tiny_bundle / "skills_en.csv").unlink()
+    with pytest.raises(BundleError, match="lacks skills_en.csv"):
+        load_bundle(tiny_bundle, tmp_path / "store")
+
+
+def test_several_languages_need_a_choice(tiny_bundle: Path, tmp_path: Path) -> None:
+    tiny.write_bundle(tiny_bundle, language="fr")
+    with pytest.raises(BundleError, match="several languages"):
+        load_bundle(tiny_bundle, tmp_path / "store")
+    result = load_bundle(tiny_bundle, tmp_path / "store", language="fr")
+    assert result.report.rows["occupations"] == 6
+
+
+def test_a_folder_without_esco_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BundleError, match="no ESCO CSV files"):
+        load_bundle(tmp_path / "empty", tmp_path / "store")
+    with pytest.raises(BundleError, match="does not exist"):
+        load_bundle(tmp_path / "nowhere", tmp_path / "store")
+
+
+# --- All or nothing ------------------------------------------------------------------------------
+
+
+def test_a_failed_load_leaves_the_previous_version_active(tiny_root: Path, tiny_bundle: Path) -> None:
+    before = active_version(tiny_root)
+    triples_before = LiveStore(tiny_root).get().triples
+    tiny.append_line(tiny_bundle / "occupationSkillRelations_en.csv", f"{tiny.PRODUCER},sometimes,,{tiny.BUDGET}")
+    with pytest.raises(BundleError):
+        load_bundle(tiny_bundle, tiny_root)
+    assert active_version(tiny_root) == before
+    assert LiveStore(tiny_root).get().triples == triples_before
+    assert not [p for p in tiny_root.iterdir() if p.name.startswith(".building-")]
+
+
+def test_a_new_load_replaces_the_active_version_and_keeps_one_previous(tiny_root: Path, tiny_bundle: Path) -> None:
+    first = active_version(tiny_root)
+    (tiny_bundle / "greenSkillsCollection_en.csv").unlink()
+    second = load_bundle(tiny_bundle, tiny_root).version
+    third = load_bundle(tiny_bundle, tiny_root).version
+    assert active_version(tiny_root) == third
+    assert os.readlink(tiny_root / ACTIVE) == third.name  # relative: the folder can move
+    assert second.exists() and not first.exists()
+
+
+def test_loading_over_a_bare_oxigraph_store_is_refused(tiny_root: Path, tiny_bundle: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(active_version(tiny_root), bare)
+    with pytest.raises(StoreError, match="bare Oxigraph store"):
+        load_bundle(tiny_bundle, bare)
+    assert LiveStore(bare).get().triples > 0  # a bare store still opens for serving
+
+
+def test_a_concurrent_load_is_refused(tiny_root: Path) -> None:
+    import fcntl
+
+    with open(tiny_root / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(StoreError, match="another load"):
+            build_store(tiny_root, iter([]))
+
+
+def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="skillgraph load"):
+        LiveStore(tmp_path / "nothing")
