@@ -1,0 +1,174 @@
+"""The JSON API on the tiny store, through FastAPI's TestClient (lifespan included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from pyoxigraph import Store
+
+from graph.errors import StoreError
+from graph.store import active_version
+from service.app import create_app
+from service.settings import Settings
+from tests import tiny
+
+
+@pytest.fixture(scope="module")
+def client(tiny_root_shared: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store=tiny_root_shared))) as test_client:
+        yield test_client
+
+
+def uuid(uri: str) -> str:
+    return uri.rsplit("/", 1)[1]
+
+
+def test_health_reports_the_store(client: TestClient, tiny_root_shared: Path) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["occupations"] == 6 and body["skills"] == 9 and body["isco_groups"] == 16
+    assert body["occupation_skill_relations"] == 17
+    assert body["triples"] > 100
+    assert body["store"] == active_version(tiny_root_shared).name
+
+
+def test_search_returns_summaries_best_first(client: TestClient) -> None:
+    body = client.get("/occupations", params={"q": "producer", "limit": 5}).json()
+    assert [i["label"] for i in body["items"]] == ["producer", "sound designer"]
+    first = body["items"][0]
+    assert first == {"id": uuid(tiny.PRODUCER), "uri": tiny.PRODUCER, "label": "producer",
+                     "isco_group": "2654", "skill_level": 4}
+    assert len(client.get("/occupations", params={"limit": 3}).json()["items"]) == 3
+
+
+def test_profile_by_uuid_and_by_full_uri_agree(client: TestClient) -> None:
+    by_id = client.get(f"/occupations/{uuid(tiny.PRODUCER)}")
+    by_uri = client.get(f"/occupations/{quote(tiny.PRODUCER, safe='')}")
+    assert by_id.status_code == by_uri.status_code == 200
+    assert by_id.json() == by_uri.json()
+    body = by_id.json()
+    assert set(body) == {"id", "uri", "label", "alt_labels", "description", "code", "isco_group",
+                         "skill_level", "essential_skills", "optional_skills"}
+    assert body["alt_labels"] == ["executive producer", "film producer"]
+    assert [s["label"] for s in body["essential_skills"]] == ["manage budgets", "script writing"]
+    assert body["essential_skills"][1] == {"id": uuid(tiny.SCRIPT), "uri": tiny.SCRIPT,
+                                           "label": "script writing", "skill_type": "knowledge"}
+
+
+def test_similar_and_prospects(client: TestClient) -> None:
+    body = client.get(f"/occupations/{uuid(tiny.PRODUCER)}/similar", params={"limit": 1}).json()
+    assert body["occupation"]["label"] == "producer"
+    (item,) = body["items"]
+    assert item["label"] == "director" and item["score"] == pytest.approx(0.75)
+    assert set(item) == {"id", "uri", "label", "isco_group", "skill_level", "score",
+                         "shared_essential", "shared_optional"}
+    body = client.get(f"/occupations/{uuid(tiny.INSTRUMENT_MAKER)}/prospects").json()
+    assert [i["skill_level"] for i in body["items"]] == [4, 3, 4]
+
+
+def test_skill_gap_names_from_and_to(client: TestClient) -> None:
+    body = client.get(f"/occupations/{uuid(tiny.PRODUCER)}/skill-gap/{uuid(tiny.DIRECTOR)}").json()
+    assert body["from"]["label"] == "producer" and body["to"]["label"] == "director"
+    assert [s["label"] for s in body["missing_essential"]] == ["direct actors"]
+    assert body["coverage"] == pytest.approx(0.666667)
+    full = client.get(
+        f"/occupations/{quote(tiny.PRODUCER, safe='')}/skill-gap/{quote(tiny.DIRECTOR, safe='')}"
+    ).json()
+    assert full == body
+
+
+def test_skill_and_isco_group(client: TestClient) -> None:
+    skill = client.get(f"/skills/{uuid(tiny.MUSIC)}").json()
+    assert skill["label"] == "music theory" and skill["reuse_level"] == "transversal"
+    assert [o["label"] for o in skill["essential_for"]] == ["sound designer"]
+    group = client.get("/isco/2654").json()
+    assert group["code"] == "2654" and group["parent"]["code"] == "265"
+    assert group["occupation_count"] == 3
+    assert client.get("/isco/C2654").json() == group
+    assert client.get("/isco/0110").json()["code"] == "0110"
+
+
+def test_openapi_documents_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    for path in ["/health", "/occupations", "/occupations/{id}", "/occupations/{id}/similar",
+                 "/occupations/{id}/prospects", "/occupations/{id}/skill-gap/{target}", "/skills/{id}",
+                 "/isco/{code}", "/sparql"]:
+        assert path in paths, path
+    assert client.get("/docs").status_code == 200
+
+
+def test_a_pyoxigraph_store_can_be_served_directly(tiny_root_shared: Path) -> None:
+    store = Store()
+    store.bulk_extend(Store.read_only(str(active_version(tiny_root_shared))))
+    with TestClient(create_app(store=store)) as direct:
+        assert direct.get(f"/occupations/{uuid(tiny.PRODUCER)}").json()["label"] == "producer"
+
+
+# --- Every error, one shape -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "slug"),
+    [
+        ("GET", "/occupations/00000000-0000-4000-8000-000000000000", {}, 404, "not-found"),
+        ("GET", "/occupations/producer", {}, 422, "invalid-identifier"),
+        ("GET", f"/occupations/{tiny.PRODUCER.rsplit('/', 1)[1]}/skill-gap/nope", {}, 422, "invalid-identifier"),
+        ("GET", "/occupations", {"params": {"limit": 0}}, 422, "invalid-parameter"),
+        ("GET", "/occupations", {"params": {"limit": "many"}}, 422, "invalid-parameter"),
+        ("GET", "/skills/00000000-0000-4000-8000-000000000000", {}, 404, "not-found"),
+        ("GET", "/isco/12345", {}, 422, "invalid-identifier"),
+        ("GET", "/isco/9999", {}, 404, "not-found"),
+        ("GET", "/no/such/path", {}, 404, "not-found"),
+        ("DELETE", "/health", {}, 405, "method-not-allowed"),
+        ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x }"}}, 400, "malformed-query"),
+        ("GET", "/sparql", {}, 400, "malformed-query"),
+        ("POST", "/sparql", {"content": "DROP ALL", "headers": {"content-type": "application/sparql-update"}},
+         403, "read-only"),
+        ("POST", "/sparql", {"content": "SELECT * {}", "headers": {"content-type": "text/plain"}},
+         415, "unsupported-media-type"),
+        ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}, 406,
+         "not-acceptable"),
+    ],
+)
+def test_every_error_is_a_problem_document(
+    client: TestClient, method: str, path: str, kwargs: dict[str, object], status: int, slug: str
+) -> None:
+    response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == f"https://w3id.org/skillgraph/problems/{slug}"
+    assert body["title"] and body["detail"]
+    assert body["instance"] == path
+
+
+class BrokenSource:
+    """A store source whose store directory has gone away."""
+
+    def get(self) -> object:
+        raise StoreError("cannot open the store at /gone: No such file or directory")
+
+
+def test_a_store_fault_is_503_not_the_clients_fault(caplog: pytest.LogCaptureFixture) -> None:
+    with TestClient(create_app(store=BrokenSource())) as broken:  # type: ignore[arg-type]
+        response = broken.get(f"/occupations/{uuid(tiny.PRODUCER)}")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/store-unavailable")
+    assert "cannot open the store" in caplog.text
+
+
+def test_a_damaged_active_link_keeps_the_open_store_serving(tiny_root: Path) -> None:
+    with TestClient(create_app(Settings(store=tiny_root, reload_check_seconds=0))) as c:
+        before = c.get("/health").json()
+        (tiny_root / "active").unlink()
+        (tiny_root / "active").symlink_to("v-missing")
+        after = c.get("/health").json()
+        assert after == before
+        assert c.get(f"/occupations/{uuid(tiny.PRODUCER)}").status_code == 200

@@ -1,0 +1,190 @@
+"""The full ESCO v1.2.0 classification (../shared/esco-v1.2.0), loaded and served for real."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from graph.errors import BundleError
+from graph.queries import QueryRunner
+from graph.store import LiveStore, active_version
+from skillgraph.cli import main
+from skillgraph.pipeline import load_bundle
+from tests.conftest import FULL_BUNDLE, LiveServer
+
+pytestmark = pytest.mark.fulldata
+
+PRODUCER = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
+
+
+@pytest.fixture(scope="module")
+def full_server(full_root: Path) -> Iterator[LiveServer]:
+    from service.app import create_app
+    from service.settings import Settings
+
+    server = LiveServer(create_app(Settings(store=full_root)))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def http(full_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=full_server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def occupation_sample(http: httpx.Client) -> list[dict[str, object]]:
+    """Every 20th occupation in label order: about 150, across all skill levels."""
+    items = http.get("/occupations", params={"limit": 100}).json()["items"]
+    everything = []
+    offset = 0
+    while items:
+        everything.extend(items)
+        offset += len(items)
+        items = http.get("/occupations", params={"limit": 100, "offset": offset}).json()["items"]
+    assert len(everything) == 3039
+    return everything[::20]
+
+
+def test_the_whole_classification_is_loaded(http: httpx.Client) -> None:
+    health = http.get("/health").json()
+    assert health["occupations"] == 3039
+    assert health["skills"] == 13939
+    assert health["occupation_skill_relations"] == 129004
+    assert health["isco_groups"] == 619
+    assert health["triples"] > 500_000
+
+
+def test_every_occupation_has_a_skill_level_from_its_isco_group(full_root: Path) -> None:
+    store = LiveStore(full_root).get().store
+    query = """PREFIX esco: <http://data.europa.eu/esco/model#>
+    PREFIX sg: <https://w3id.org/skillgraph/model#>
+    SELECT ?level (COUNT(?o) AS ?n) WHERE {
+      ?o a esco:Occupation .
+      OPTIONAL { ?o sg:iscoSkillLevel ?level }
+    } GROUP BY ?level ORDER BY ?level"""
+    counts = {row["level"].value if row["level"] else None: int(row["n"].value) for row in store.query(query)}  # type: ignore[union-attr]
+    assert None not in counts
+    assert set(counts) == {"1", "2", "3", "4"}
+    assert sum(counts.values()) == 3039
+
+
+def test_producer_profile(http: httpx.Client) -> None:
+    profile = http.get(f"/occupations/{PRODUCER}").json()
+    assert profile["label"] == "producer"
+    assert profile["isco_group"]["code"] == "2654"
+    assert profile["skill_level"] == 4
+    assert len(profile["essential_skills"]) == 10
+    assert len(profile["optional_skills"]) == 45
+    assert {s["skill_type"] for s in profile["essential_skills"] + profile["optional_skills"]} == {"skill", "knowledge"}
+
+
+def test_isco_codes_keep_leading_zeros(http: httpx.Client) -> None:
+    group = http.get("/isco/0110").json()
+    assert group["code"] == "0110" and group["uri"].endswith("/isco/C0110")
+    assert group["skill_level"] == 4
+    assert group["parent"]["code"] == "011"
+    major = http.get("/isco/2").json()
+    assert major["skill_level"] == 4 and major["occupation_count"] > 500
+    assert {c["code"] for c in major["children"]} == {"21", "22", "23", "24", "25", "26"}
+
+
+def test_similar_occupations_share_the_skill_level(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+    answered = 0
+    for occupation in occupation_sample:
+        body = http.get(f"/occupations/{occupation['id']}/similar", params={"limit": 100}).json()
+        items = body["items"]
+        answered += bool(items)
+        assert all(item["skill_level"] == occupation["skill_level"] for item in items), occupation
+        assert occupation["uri"] not in {item["uri"] for item in items}
+        scores = [item["score"] for item in items]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0 < s <= 1 for s in scores)
+    assert answered >= len(occupation_sample) * 0.9
+
+
+def test_prospects_have_a_higher_skill_level(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+    levels_with_prospects = set()
+    for occupation in occupation_sample:
+        items = http.get(f"/occupations/{occupation['id']}/prospects", params={"limit": 100}).json()["items"]
+        assert all(item["skill_level"] > occupation["skill_level"] for item in items), occupation  # type: ignore[operator]
+        if items:
+            levels_with_prospects.add(occupation["skill_level"])
+        if occupation["skill_level"] == 4:
+            assert items == []
+    assert levels_with_prospects == {1, 2, 3}
+
+
+def test_a_skill_gap_to_itself_is_empty(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+    for occupation in occupation_sample[:50]:
+        gap = http.get(f"/occupations/{occupation['id']}/skill-gap/{occupation['id']}").json()
+        assert gap["missing_essential"] == [] and gap["missing_optional"] == []
+        assert gap["coverage"] == 1.0
+
+
+def test_every_endpoint_answers_on_the_full_classification(http: httpx.Client) -> None:
+    video = "3b6bea7d-36f4-44fb-ac73-d1cc8a198dcb"
+    for source, target in [(PRODUCER, video), (video, PRODUCER)]:
+        gap = http.get(f"/occupations/{source}/skill-gap/{target}").json()
+        # Recompute the gap from the two profiles, an independent path through the store.
+        have = {s["uri"] for key in ("essential_skills", "optional_skills")
+                for s in http.get(f"/occupations/{source}").json()[key]}
+        wanted = http.get(f"/occupations/{target}").json()
+        essential = {s["uri"] for s in wanted["essential_skills"]}
+        optional = {s["uri"] for s in wanted["optional_skills"]} - essential
+        assert {s["uri"] for s in gap["missing_essential"]} == essential - have
+        assert {s["uri"] for s in gap["missing_optional"]} == optional - have
+        assert {s["uri"] for s in gap["shared_skills"]} == (essential | optional) & have
+        assert gap["coverage"] == pytest.approx(len(essential & have) / len(essential), abs=1e-6)
+    assert gap["to"]["label"] == "producer" and gap["coverage"] < 1
+    search = http.get("/occupations", params={"q": "producer", "limit": 5}).json()["items"]
+    assert search[0]["label"] == "producer"
+    skill_id = http.get(f"/occupations/{PRODUCER}").json()["essential_skills"][0]["id"]
+    skill = http.get(f"/skills/{skill_id}").json()
+    assert PRODUCER in {o["id"] for o in skill["essential_for"]}
+    sparql = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).json()
+    assert int(sparql["results"]["bindings"][0]["n"]["value"]) == http.get("/health").json()["triples"]
+
+
+def test_named_queries_run_on_the_full_classification(full_root: Path) -> None:
+    store = LiveStore(full_root).get().store
+    runner = QueryRunner()
+    summary = runner.select(store, "store_summary")[0]
+    assert summary["essential_relations"] + summary["optional_relations"] == 129004  # type: ignore[operator]
+
+
+def test_a_failed_load_leaves_the_previous_data_served(
+    full_root: Path, full_server: LiveServer, http: httpx.Client, tmp_path: Path
+) -> None:
+    before = http.get("/health").json()
+    version = active_version(full_root)
+    broken = tmp_path / "broken"
+    shutil.copytree(FULL_BUNDLE, broken)
+    relations = broken / "occupationSkillRelations_en.csv"
+    lines = relations.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[100_000] = lines[100_000].replace("essential", "essentail").replace("optional", "optinal")
+    relations.chmod(0o644)
+    relations.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(BundleError) as caught:
+        load_bundle(broken, full_root)
+    assert caught.value.file == "occupationSkillRelations_en.csv"
+    assert caught.value.line == 100_001
+    assert active_version(full_root) == version
+    assert http.get("/health").json() == before
+    assert http.get(f"/occupations/{PRODUCER}").status_code == 200
+
+
+def test_the_cli_loads_the_full_bundle(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["load", str(FULL_BUNDLE), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    assert "    3,039  occupations" in result.output
+    assert "   13,939  skills and knowledge" in result.output
+    assert "  129,004  occupation-skill relations" in result.output
+    assert "      619  ISCO-08 groups" in result.output
