@@ -48,4 +48,6 @@ def add_derived_facts(store: Store, runner: QueryRunner | None = None) -> int:
 def ontology_quads() -> list[Quad]:
     """The triples of ``ontology/esco.ttl``, the model the graph is written in."""
     text = resources.files("ontology").joinpath("esco.ttl").read_bytes()
-    return [Quad(tr.subject, tr.predicate, tr.object) for tr in parse(text, format=RdfFormat.TURTLE)]
+    return [
+        Quad(tr.subject, tr.predicate, tr.object) for tr in parse(text, format=RdfFormat.TURTLE)
+    ]

@@ -48,7 +48,9 @@ class Catalog:
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
 
-    def search_occupations(self, store: Store, text: str, *, limit: int, offset: int = 0) -> list[Json]:
+    def search_occupations(
+        self, store: Store, text: str, *, limit: int, offset: int = 0
+    ) -> list[Json]:
         """Occupations whose labels contain ``text``, best match first; every occupation in
         label order when ``text`` is empty."""
         text = text.strip().lower()
@@ -103,9 +105,7 @@ class Catalog:
             "skill_level": head.get("skill_level"),
         }
 
-    def related_occupations(
-        self, store: Store, identifier: str, *, kind: str, limit: int
-    ) -> Json:
+    def related_occupations(self, store: Store, identifier: str, *, kind: str, limit: int) -> Json:
         """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``).
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
@@ -169,8 +169,12 @@ class Catalog:
             "description": head.get("description"),
             "skill_type": head.get("skill_type") or None,
             "reuse_level": head.get("reuse_level") or None,
-            "essential_for": [occupation_summary(r) for r in occupations if r["relation"] == "essential"],
-            "optional_for": [occupation_summary(r) for r in occupations if r["relation"] == "optional"],
+            "essential_for": [
+                occupation_summary(r) for r in occupations if r["relation"] == "essential"
+            ],
+            "optional_for": [
+                occupation_summary(r) for r in occupations if r["relation"] == "optional"
+            ],
             "broader": [_concept_ref(r) for r in hierarchy if r["direction"] == "broader"],
             "narrower": [_concept_ref(r) for r in hierarchy if r["direction"] == "narrower"],
         }
@@ -188,7 +192,11 @@ class Catalog:
         occupations = self.runner.select(store, "isco_occupations", {"group": uri})
         parent = None
         if head.get("parent"):
-            parent = {"code": head["parent_code"], "uri": head["parent"], "label": head["parent_label"]}
+            parent = {
+                "code": head["parent_code"],
+                "uri": head["parent"],
+                "label": head["parent_label"],
+            }
         return {
             "code": head["code"],
             "uri": uri,
@@ -197,7 +205,12 @@ class Catalog:
             "skill_level": head.get("skill_level"),
             "parent": parent,
             "children": [
-                {"code": r["code"], "uri": r["uri"], "label": r["label"], "skill_level": r.get("skill_level")}
+                {
+                    "code": r["code"],
+                    "uri": r["uri"],
+                    "label": r["label"],
+                    "skill_level": r.get("skill_level"),
+                }
                 for r in children
             ],
             "occupation_count": len(occupations),
@@ -215,7 +228,9 @@ class Catalog:
             + int(row["optional_relations"] or 0),
         }
 
-    def _one(self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str) -> Row:
+    def _one(
+        self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str
+    ) -> Row:
         rows = self.runner.select(store, query, params, limit=1)
         if not rows:
             raise NotFoundError(kind, identifier)

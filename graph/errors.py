@@ -1,13 +1,13 @@
 """The errors the graph layer raises. They know nothing of HTTP or the command line.
 
-    SkillgraphError
-    ├── InvalidIdentifierError   an id or code that cannot name a concept (bad input)
-    ├── NotFoundError            a well-formed id that names no concept in the store
-    ├── QueryError               a SPARQL text the engine refuses (syntax, unknown name)
-    │   └── UpdateNotAllowedError   an update sent where only queries are served
-    ├── ParameterError           a named query called with missing or ill-typed parameters
-    ├── BundleError              an ESCO bundle that cannot be loaded (file, line, reason)
-    └── StoreError               a store directory that is missing, locked or damaged
+SkillgraphError
+├── InvalidIdentifierError   an id or code that cannot name a concept (bad input)
+├── NotFoundError            a well-formed id that names no concept in the store
+├── QueryError               a SPARQL text the engine refuses (syntax, unknown name)
+│   └── UpdateNotAllowedError   an update sent where only queries are served
+├── ParameterError           a named query called with missing or ill-typed parameters
+├── BundleError              an ESCO bundle that cannot be loaded (file, line, reason)
+└── StoreError               a store directory that is missing, locked or damaged
 """
 
 from __future__ import annotations

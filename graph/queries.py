@@ -14,7 +14,7 @@ parameter. That only works for variables of the top-level SELECT list; loading c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -27,11 +27,12 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     Store,
+    Triple,
     Variable,
 )
 
 from graph import terms as t
-from graph.errors import ParameterError, QueryError
+from graph.errors import ParameterError, QueryError, UpdateNotAllowedError
 
 PARAM_KINDS: Final = ("IRI", "string", "integer")
 
@@ -42,6 +43,7 @@ _HEADER_PARAM = re.compile(
 _SELECT = re.compile(r"\bSELECT\b(?P<head>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 
 Value = str | int | float | bool | None
+Substitution = NamedNode | BlankNode | Literal | Triple
 Row = dict[str, Value]
 
 
@@ -133,7 +135,7 @@ def load_queries(directory: Traversable | None = None) -> dict[str, NamedQuery]:
     return found
 
 
-def to_term(param: Param, value: object) -> NamedNode | Literal:
+def to_term(param: Param, value: object) -> Substitution:
     """A Python value as the RDF term a parameter of this kind takes.
 
     :raises ParameterError: if the value does not fit the kind.
@@ -174,8 +176,7 @@ def to_python(term: object) -> Value:
 
 
 _INTEGERS = frozenset(
-    t.XSD + n
-    for n in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
+    t.XSD + n for n in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 )
 _DECIMALS = frozenset(t.XSD + n for n in ("decimal", "double", "float"))
 
@@ -197,7 +198,7 @@ class QueryRunner:
             known = ", ".join(sorted(self.queries))
             raise QueryError(f"no named query {name!r}; the queries are: {known}") from None
 
-    def bind(self, name: str, params: Mapping[str, object]) -> dict[Variable, NamedNode | Literal]:
+    def bind(self, name: str, params: Mapping[str, object]) -> dict[Variable, Substitution]:
         """The substitutions for a call.
 
         :raises ParameterError: if a parameter is missing, unknown or ill-typed.
@@ -211,9 +212,7 @@ class QueryRunner:
             )
         missing = set(query.params) - set(params)
         if missing:
-            raise ParameterError(
-                f"{name} needs {', '.join('?' + m for m in sorted(missing))}"
-            )
+            raise ParameterError(f"{name} needs {', '.join('?' + m for m in sorted(missing))}")
         return {Variable(k): to_term(query.params[k], v) for k, v in params.items()}
 
     def solutions(self, store: Store, name: str, params: Mapping[str, object]) -> QuerySolutions:
@@ -227,7 +226,11 @@ class QueryRunner:
         return result
 
     def select(
-        self, store: Store, name: str, params: Mapping[str, object] | None = None, *,
+        self,
+        store: Store,
+        name: str,
+        params: Mapping[str, object] | None = None,
+        *,
         limit: int | None = None,
     ) -> list[Row]:
         """The rows of a SELECT named query as dicts of plain Python values, keyed by the
@@ -249,14 +252,9 @@ class QueryRunner:
         self, store: Store, name: str, params: Mapping[str, object], format: QueryResultsFormat
     ) -> bytes:
         """The results of a named query in a SPARQL results format."""
-        return self.solutions(store, name, params).serialize(format=format)
-
-
-def iterate_rows(solutions: QuerySolutions) -> Iterator[Row]:
-    """Rows of already-executed solutions as plain values."""
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        yield {n: to_python(solution[n]) for n in names}
+        data = self.solutions(store, name, params).serialize(format=format)
+        assert data is not None  # serialize() returns the bytes when given no output
+        return data
 
 
 def run_query(store: Store, text: str, **options: Any) -> object:
@@ -265,8 +263,6 @@ def run_query(store: Store, text: str, **options: Any) -> object:
     :raises UpdateNotAllowedError: if the text is an update.
     :raises QueryError: with the parser's message if it is not valid SPARQL.
     """
-    from graph.errors import UpdateNotAllowedError
-
     try:
         return store.query(text, **options)
     except SyntaxError as error:
@@ -278,16 +274,18 @@ def run_query(store: Store, text: str, **options: Any) -> object:
         raise QueryError(str(error)) from None
 
 
+# The prologue (comments, PREFIX and BASE declarations) that may precede the operation.
 _PROLOGUE = re.compile(
-    r"^\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[^:\s]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>)|\s+)*",
+    r"(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)*",
     re.IGNORECASE,
 )
 _UPDATE_KEYWORD = re.compile(
-    r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
 )
 
 
 def looks_like_update(text: str) -> bool:
     """Whether a text that failed to parse as a query starts like a SPARQL update."""
-    rest = text[_PROLOGUE.match(text).end():] if _PROLOGUE.match(text) else text  # type: ignore[union-attr]
-    return bool(_UPDATE_KEYWORD.match(rest))
+    prologue = _PROLOGUE.match(text)
+    start = prologue.end() if prologue else 0
+    return _UPDATE_KEYWORD.match(text, start) is not None

@@ -3,9 +3,9 @@
 A store directory looks like this::
 
     DIR/
-      active -> v-20261123T210800Z-3f2a     the version being served (a symlink)
-      v-20261123T210800Z-3f2a/              an Oxigraph (RocksDB) directory, never written again
-      v-20261122T090000Z-91bc/              the previous version, kept for servers still on it
+      active -> v-000002-20261123T210800Z   the version being served (a symlink)
+      v-000002-20261123T210800Z/            an Oxigraph (RocksDB) directory, never written again
+      v-000001-20261122T090000Z/            the previous version, kept for servers still on it
       .lock                                 held while a load runs
 
 A load builds a new version in a hidden folder beside the others and only when it is
@@ -61,7 +61,9 @@ def active_version(root: Path) -> Path:
     if _is_oxigraph_dir(root):
         return root
     if not root.exists():
-        raise StoreError(f"no store at {root}: create one with 'skillgraph load BUNDLE --store {root}'")
+        raise StoreError(
+            f"no store at {root}: create one with 'skillgraph load BUNDLE --store {root}'"
+        )
     raise StoreError(
         f"{root} holds no skillgraph store: load one with 'skillgraph load BUNDLE --store {root}'"
     )
@@ -116,8 +118,8 @@ def build_store(
         for stale in root.glob(BUILDING_PREFIX + "*"):
             # We hold the lock, so these are left over from a load that was killed.
             shutil.rmtree(stale, ignore_errors=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        name = f"{VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
+        # A sequence number taken under the lock orders versions even within one second.
+        name = f"{VERSION_PREFIX}{_next_sequence(root):06d}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
         building = root / (BUILDING_PREFIX + name)
         try:
             store = Store(str(building))
@@ -136,6 +138,22 @@ def build_store(
         return version
 
 
+def _sequence(version: Path) -> int:
+    number = version.name[len(VERSION_PREFIX) :].split("-", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+def _versions(root: Path) -> list[Path]:
+    """The store versions under ``root``, newest first."""
+    found = [p for p in root.glob(VERSION_PREFIX + "*") if p.is_dir()]
+    return sorted(found, key=lambda p: (_sequence(p), p.name), reverse=True)
+
+
+def _next_sequence(root: Path) -> int:
+    versions = _versions(root)
+    return _sequence(versions[0]) + 1 if versions else 1
+
+
 def _publish(root: Path, version: Path) -> None:
     temporary = root / f".{ACTIVE}-{secrets.token_hex(3)}"
     os.symlink(version.name, temporary)
@@ -144,11 +162,12 @@ def _publish(root: Path, version: Path) -> None:
 
 def _prune(root: Path, *, keep: int) -> None:
     active = (root / os.readlink(root / ACTIVE)).name
-    versions = sorted((p for p in root.glob(VERSION_PREFIX + "*") if p.is_dir()), reverse=True)
-    kept = 0
-    for version in versions:
-        if version.name == active or kept < keep - 1:
-            kept += version.name != active
+    previous = 0
+    for version in _versions(root):
+        if version.name == active:
+            continue
+        if previous < keep - 1:
+            previous += 1  # kept for servers that have not switched over yet
             continue
         shutil.rmtree(version, ignore_errors=True)
 

@@ -70,15 +70,27 @@ def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
     ignored: list[str] = []
     if path.is_dir():
         for file in sorted(path.rglob("*.csv")):
-            _add_candidate(candidates, ignored, file.name, str(file.relative_to(path)),
-                           file.stat().st_size, _file_opener(file))
+            _add_candidate(
+                candidates,
+                ignored,
+                file.name,
+                str(file.relative_to(path)),
+                file.stat().st_size,
+                _file_opener(file),
+            )
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if info.is_dir() or not info.filename.lower().endswith(".csv"):
                     continue
-                _add_candidate(candidates, ignored, PurePosixPath(info.filename).name,
-                               info.filename, info.file_size, _zip_opener(path, info.filename))
+                _add_candidate(
+                    candidates,
+                    ignored,
+                    PurePosixPath(info.filename).name,
+                    info.filename,
+                    info.file_size,
+                    _zip_opener(path, info.filename),
+                )
     else:
         raise BundleError(f"{path} is neither a folder nor a zip file")
 
@@ -90,11 +102,14 @@ def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
     if language is None:
         if len(languages) > 1:
             raise BundleError(
-                f"{path} holds several languages ({', '.join(languages)}): choose one with --language"
+                f"{path} holds several languages ({', '.join(languages)}): "
+                "choose one with --language"
             )
         language = languages[0]
     elif language not in languages:
-        raise BundleError(f"{path} has no files in language {language!r} (found: {', '.join(languages)})")
+        raise BundleError(
+            f"{path} has no files in language {language!r} (found: {', '.join(languages)})"
+        )
 
     files: dict[str, BundleFile] = {}
     for candidate in candidates:

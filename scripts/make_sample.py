@@ -42,7 +42,9 @@ def write(folder: Path, kind: str, header: list[str], rows: list[dict[str, str]]
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: (v if v is not None else "") for k, v in row.items() if k in header})
+            writer.writerow(
+                {k: (v if v is not None else "") for k, v in row.items() if k in header}
+            )
     print(f"{kind}_{LANGUAGE}.csv: {len(rows)} rows")
 
 
@@ -79,13 +81,16 @@ def make_sample(source: Path, target: Path) -> None:
     groups = [r for r in groups if r["conceptUri"] in above]
     skill_concepts = skill_uris | {r["conceptUri"] for r in groups}
     skill_broader = [
-        r for r in skill_broader if r["conceptUri"] in skill_concepts and r["broaderUri"] in skill_concepts
+        r
+        for r in skill_broader
+        if r["conceptUri"] in skill_concepts and r["broaderUri"] in skill_concepts
     ]
 
     hierarchy_header, hierarchy = read(source, "skillsHierarchy")
     level_columns = [f"Level {n} URI" for n in range(4)]
     hierarchy = [
-        r for r in hierarchy
+        r
+        for r in hierarchy
         if all((r.get(c) or "") in skill_concepts for c in level_columns if r.get(c))
     ]
 
@@ -96,11 +101,15 @@ def make_sample(source: Path, target: Path) -> None:
 
     occ_broader_header, occ_broader = read(source, "broaderRelationsOccPillar")
     pillar = occupation_uris | isco_uris
-    occ_broader = [r for r in occ_broader if r["conceptUri"] in pillar and r["broaderUri"] in pillar]
+    occ_broader = [
+        r for r in occ_broader if r["conceptUri"] in pillar and r["broaderUri"] in pillar
+    ]
 
     ss_header, skill_skill = read(source, "skillSkillRelations")
     skill_skill = [
-        r for r in skill_skill if r["originalSkillUri"] in skill_uris and r["relatedSkillUri"] in skill_uris
+        r
+        for r in skill_skill
+        if r["originalSkillUri"] in skill_uris and r["relatedSkillUri"] in skill_uris
     ]
 
     everything = pillar | skill_concepts

@@ -38,7 +38,9 @@ def _version() -> str:
         return "0+unknown"
 
 
-def create_app(settings: Settings | None = None, *, store: Store | StoreSource | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | StoreSource | None = None
+) -> FastAPI:
     """The application serving ``store``, or else the store directory in ``settings``.
 
     A pyoxigraph ``Store`` is served as it is; a directory is opened read-only on start-up
@@ -52,7 +54,9 @@ def create_app(settings: Settings | None = None, *, store: Store | StoreSource |
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
             assert settings.store is not None
-            app.state.store_source = LiveStore(settings.store, check_every=settings.reload_check_seconds)
+            app.state.store_source = LiveStore(
+                settings.store, check_every=settings.reload_check_seconds
+            )
         elif isinstance(store, Store):
             app.state.store_source = FixedStore(store)
         else:

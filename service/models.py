@@ -67,7 +67,9 @@ class RelatedOccupation(OccupationSummary):
     """A similar occupation or a prospect, with how much it shares."""
 
     score: float = Field(description="Cosine similarity of the two skill sets, 0 to 1.")
-    shared_essential: int = Field(description="Shared skills that are essential for this occupation.")
+    shared_essential: int = Field(
+        description="Shared skills that are essential for this occupation."
+    )
     shared_optional: int = Field(description="Shared skills that are optional for this occupation.")
 
 
@@ -89,7 +91,7 @@ class SkillGap(_Model):
     missing_essential: list[SkillSummary]
     missing_optional: list[SkillSummary]
     coverage: float = Field(
-        description="Share of the target's essential skills that the starting occupation has, 0 to 1."
+        description="Share of the target's essential skills the starting occupation has, 0 to 1."
     )
 
 

@@ -66,7 +66,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _own(request: Request, error: ProblemError) -> JSONResponse:
-        return problem(error.status, error.slug, error.detail, instance=path(request), **error.extra)
+        return problem(
+            error.status, error.slug, error.detail, instance=path(request), **error.extra
+        )
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
@@ -96,7 +98,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OSError)
     async def _io(request: Request, error: OSError) -> JSONResponse:
         log.exception("I/O error on %s", path(request), exc_info=error)
-        return problem(503, "store-unavailable", "the store could not be read", instance=path(request))
+        return problem(
+            503, "store-unavailable", "the store could not be read", instance=path(request)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -104,15 +108,15 @@ def install(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in error.errors()
         ]
-        detail = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors
-        )
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
         return problem(422, "invalid-parameter", detail, instance=path(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        detail = (
+            error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        )
         if error.status_code == 404 and detail == "Not Found":
             detail = f"no resource at {path(request)}"
         response = problem(error.status_code, slug, detail, instance=path(request))
@@ -123,4 +127,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", path(request), exc_info=error)
-        return problem(500, "internal-error", "the server failed to answer; the error is logged", instance=path(request))
+        return problem(
+            500,
+            "internal-error",
+            "the server failed to answer; the error is logged",
+            instance=path(request),
+        )

@@ -1,1 +1,1 @@
-"""skillgraph: the ESCO classification as a linked-data knowledge graph, served over SPARQL and JSON."""
+"""skillgraph: the ESCO classification as a linked-data knowledge graph, over SPARQL and JSON."""

@@ -47,7 +47,9 @@ def _one_line_errors() -> Iterator[None]:
     except SkillgraphError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
-        raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+        raise click.ClickException(
+            f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+        ) from None
 
 
 def _store_option(help_text: str) -> Callable[[F], F]:
@@ -74,9 +76,12 @@ def main() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     envvar=STORE_ENV,
     required=True,
-    help=f"Store directory to load into (or ${STORE_ENV}). A server on it switches over when the load completes.",
+    help=f"Store directory to load into (or ${STORE_ENV}). "
+    "A server on it switches over when the load completes.",
 )
-@click.option("--language", help="Language of the files to load, when the download holds several (e.g. en).")
+@click.option(
+    "--language", help="Language of the files to load, when the download holds several (e.g. en)."
+)
 def load(bundle: Path, store: Path, language: str | None) -> None:
     """Load an ESCO CSV download (a folder or the .zip) into a store.
 
@@ -92,8 +97,13 @@ def load(bundle: Path, store: Path, language: str | None) -> None:
     def on_start(total: int) -> None:
         nonlocal bar
         if interactive:
-            bar = click.progressbar(length=total, label="Reading ESCO files", file=sys.stderr,
-                                    show_percent=True, show_eta=True)
+            bar = click.progressbar(
+                length=total,
+                label="Reading ESCO files",
+                file=sys.stderr,
+                show_percent=True,
+                show_eta=True,
+            )
             bar.__enter__()
 
     def on_bytes(count: int) -> None:
@@ -102,7 +112,9 @@ def load(bundle: Path, store: Path, language: str | None) -> None:
 
     with _one_line_errors():
         try:
-            result = load_bundle(bundle, store, language=language, on_start=on_start, on_bytes=on_bytes)
+            result = load_bundle(
+                bundle, store, language=language, on_start=on_start, on_bytes=on_bytes
+            )
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
@@ -117,7 +129,9 @@ def load(bundle: Path, store: Path, language: str | None) -> None:
     click.echo(f"  {result.derived:>9,}  derived facts (skill levels, skill-set sizes)")
     click.echo(f"  {result.triples:>9,}  triples written in {result.seconds:.1f} s")
     for column, count in sorted(report.dangling.items()):
-        click.echo(f"warning: {count:,} relations name a {column} the bundle does not describe", err=True)
+        click.echo(
+            f"warning: {count:,} relations name a {column} the bundle does not describe", err=True
+        )
     for name in report.ignored_files:
         click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
 
@@ -135,10 +149,19 @@ def _resolve_store(store: Path | None) -> Path:
 @_store_option(f"Store directory to serve (or ${STORE_ENV}); the bundled sample if omitted.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Server processes sharing the read-only store.")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the read-only store.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
 def serve(store: Path | None, host: str, port: int, workers: int, log_level: str) -> None:
     """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs)."""
     import uvicorn
@@ -146,7 +169,9 @@ def serve(store: Path | None, host: str, port: int, workers: int, log_level: str
     with _one_line_errors():
         root = _resolve_store(store)
         LiveStore(root)  # fail here, in one line, rather than inside the server
-    click.echo(f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True)
+    click.echo(
+        f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True
+    )
     os.environ[STORE_ENV] = str(root)
     uvicorn.run(
         "skillgraph.asgi:app_from_environment",
@@ -160,13 +185,26 @@ def serve(store: Path | None, host: str, port: int, workers: int, log_level: str
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the query, e.g. occupation=http://data.europa.eu/esco/occupation/<uuid>.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query, e.g. occupation=http://data.europa.eu/esco/occupation/<uuid>.",
+)
 @_store_option(f"Store directory to query (or ${STORE_ENV}); the bundled sample if omitted.")
-@click.option("--format", "output", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "tsv"]))
+@click.option(
+    "--format",
+    "output",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
-def query(name: str | None, params: tuple[str, ...], store: Path | None, output: str, limit: int | None) -> None:
+def query(
+    name: str | None, params: tuple[str, ...], store: Path | None, output: str, limit: int | None
+) -> None:
     """Run the named query NAME (a file of queries/); without NAME, list them."""
     runner = QueryRunner()
     if name is None:

@@ -83,7 +83,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
 
     def start(self) -> None:
         self.thread.start()
@@ -107,7 +109,9 @@ def serve() -> Iterator[Callable[[Path], LiveServer]]:
     servers: list[LiveServer] = []
 
     def start(root: Path, *, reload_check_seconds: float = 1.0) -> LiveServer:
-        server = LiveServer(create_app(Settings(store=root, reload_check_seconds=reload_check_seconds)))
+        server = LiveServer(
+            create_app(Settings(store=root, reload_check_seconds=reload_check_seconds))
+        )
         server.start()
         servers.append(server)
         return server

@@ -46,27 +46,38 @@ def test_similar_occupations_exclude_the_occupation_and_other_levels(store: Stor
 
 
 def test_an_occupation_sharing_nothing_has_no_similar_occupations(store: Store) -> None:
-    assert CATALOG.related_occupations(store, tiny.ARMY_OFFICER, kind="similar", limit=10)["items"] == []
+    assert (
+        CATALOG.related_occupations(store, tiny.ARMY_OFFICER, kind="similar", limit=10)["items"]
+        == []
+    )
 
 
 def test_prospects_are_at_a_higher_level_ranked_by_cosine(store: Store) -> None:
-    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=10)["items"]
+    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=10)[
+        "items"
+    ]
     assert uris(items) == [tiny.SOUND_DESIGNER, tiny.CAMERA_OPERATOR, tiny.PRODUCER]
     assert [i["score"] for i in items] == pytest.approx(
         [1 / math.sqrt(2 * 2), 1 / math.sqrt(2 * 3), 1 / math.sqrt(2 * 4)], abs=1e-6
     )
-    items = CATALOG.related_occupations(store, tiny.CAMERA_OPERATOR, kind="prospects", limit=10)["items"]
+    items = CATALOG.related_occupations(store, tiny.CAMERA_OPERATOR, kind="prospects", limit=10)[
+        "items"
+    ]
     assert uris(items) == [tiny.PRODUCER, tiny.SOUND_DESIGNER, tiny.DIRECTOR]
     producer = items[0]
     assert (producer["shared_essential"], producer["shared_optional"]) == (0, 2)
 
 
 def test_an_occupation_at_level_4_has_no_prospects(store: Store) -> None:
-    assert CATALOG.related_occupations(store, tiny.PRODUCER, kind="prospects", limit=10)["items"] == []
+    assert (
+        CATALOG.related_occupations(store, tiny.PRODUCER, kind="prospects", limit=10)["items"] == []
+    )
 
 
 def test_limit_cuts_the_ranking(store: Store) -> None:
-    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=1)["items"]
+    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=1)[
+        "items"
+    ]
     assert uris(items) == [tiny.SOUND_DESIGNER]
 
 
@@ -87,7 +98,11 @@ def test_skill_gap_treats_a_skill_listed_twice_as_essential(store: Store) -> Non
     gap = CATALOG.skill_gap(store, tiny.PRODUCER, tiny.DIRECTOR)
     assert labels(gap["missing_essential"]) == ["direct actors"]
     assert gap["missing_optional"] == []
-    assert sorted(labels(gap["shared_skills"])) == ["manage budgets", "operate camera", "script writing"]
+    assert sorted(labels(gap["shared_skills"])) == [
+        "manage budgets",
+        "operate camera",
+        "script writing",
+    ]
     assert gap["coverage"] == pytest.approx(2 / 3, abs=1e-6)
 
 
@@ -109,10 +124,15 @@ def test_profile_lists_skills_as_esco_does(store: Store) -> None:
     profile = CATALOG.occupation(store, tiny.DIRECTOR)
     assert profile["skill_level"] == 4
     assert profile["isco_group"] == {
-        "code": "2654", "uri": "http://data.europa.eu/esco/isco/C2654",
+        "code": "2654",
+        "uri": "http://data.europa.eu/esco/isco/C2654",
         "label": "Film, stage and related directors and producers",
     }
-    assert labels(profile["essential_skills"]) == ["direct actors", "operate camera", "script writing"]
+    assert labels(profile["essential_skills"]) == [
+        "direct actors",
+        "operate camera",
+        "script writing",
+    ]
     assert labels(profile["optional_skills"]) == ["direct actors", "manage budgets"]
     assert {s["skill_type"] for s in profile["essential_skills"]} == {"skill", "knowledge"}
 
@@ -128,7 +148,10 @@ def test_unknown_and_malformed_occupations_raise(store: Store) -> None:
 
 def test_search_ranks_preferred_before_alternative_before_hidden(store: Store) -> None:
     # preferred exact, then alternative ("music producer")
-    assert labels(CATALOG.search_occupations(store, "Producer", limit=10)) == ["producer", "sound designer"]
+    assert labels(CATALOG.search_occupations(store, "Producer", limit=10)) == [
+        "producer",
+        "sound designer",
+    ]
     # alternative exact ("film director") beats alternative inside ("film producer")
     assert labels(CATALOG.search_occupations(store, "film director", limit=10)) == ["director"]
     assert labels(CATALOG.search_occupations(store, "film", limit=10)) == ["director", "producer"]
@@ -138,7 +161,9 @@ def test_search_ranks_preferred_before_alternative_before_hidden(store: Store) -
     everything = CATALOG.search_occupations(store, "", limit=100)
     assert labels(everything) == sorted(labels(everything))
     assert len(everything) == 6
-    assert labels(CATALOG.search_occupations(store, "", limit=2, offset=1)) == labels(everything)[1:3]
+    assert (
+        labels(CATALOG.search_occupations(store, "", limit=2, offset=1)) == labels(everything)[1:3]
+    )
 
 
 def test_isco_group_lists_parent_children_and_occupations(store: Store) -> None:

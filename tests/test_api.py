@@ -40,8 +40,13 @@ def test_search_returns_summaries_best_first(client: TestClient) -> None:
     body = client.get("/occupations", params={"q": "producer", "limit": 5}).json()
     assert [i["label"] for i in body["items"]] == ["producer", "sound designer"]
     first = body["items"][0]
-    assert first == {"id": uuid(tiny.PRODUCER), "uri": tiny.PRODUCER, "label": "producer",
-                     "isco_group": "2654", "skill_level": 4}
+    assert first == {
+        "id": uuid(tiny.PRODUCER),
+        "uri": tiny.PRODUCER,
+        "label": "producer",
+        "isco_group": "2654",
+        "skill_level": 4,
+    }
     assert len(client.get("/occupations", params={"limit": 3}).json()["items"]) == 3
 
 
@@ -51,12 +56,26 @@ def test_profile_by_uuid_and_by_full_uri_agree(client: TestClient) -> None:
     assert by_id.status_code == by_uri.status_code == 200
     assert by_id.json() == by_uri.json()
     body = by_id.json()
-    assert set(body) == {"id", "uri", "label", "alt_labels", "description", "code", "isco_group",
-                         "skill_level", "essential_skills", "optional_skills"}
+    assert set(body) == {
+        "id",
+        "uri",
+        "label",
+        "alt_labels",
+        "description",
+        "code",
+        "isco_group",
+        "skill_level",
+        "essential_skills",
+        "optional_skills",
+    }
     assert body["alt_labels"] == ["executive producer", "film producer"]
     assert [s["label"] for s in body["essential_skills"]] == ["manage budgets", "script writing"]
-    assert body["essential_skills"][1] == {"id": uuid(tiny.SCRIPT), "uri": tiny.SCRIPT,
-                                           "label": "script writing", "skill_type": "knowledge"}
+    assert body["essential_skills"][1] == {
+        "id": uuid(tiny.SCRIPT),
+        "uri": tiny.SCRIPT,
+        "label": "script writing",
+        "skill_type": "knowledge",
+    }
 
 
 def test_similar_and_prospects(client: TestClient) -> None:
@@ -64,8 +83,16 @@ def test_similar_and_prospects(client: TestClient) -> None:
     assert body["occupation"]["label"] == "producer"
     (item,) = body["items"]
     assert item["label"] == "director" and item["score"] == pytest.approx(0.75)
-    assert set(item) == {"id", "uri", "label", "isco_group", "skill_level", "score",
-                         "shared_essential", "shared_optional"}
+    assert set(item) == {
+        "id",
+        "uri",
+        "label",
+        "isco_group",
+        "skill_level",
+        "score",
+        "shared_essential",
+        "shared_optional",
+    }
     body = client.get(f"/occupations/{uuid(tiny.INSTRUMENT_MAKER)}/prospects").json()
     assert [i["skill_level"] for i in body["items"]] == [4, 3, 4]
 
@@ -95,9 +122,17 @@ def test_skill_and_isco_group(client: TestClient) -> None:
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = set(spec["paths"])
-    for path in ["/health", "/occupations", "/occupations/{id}", "/occupations/{id}/similar",
-                 "/occupations/{id}/prospects", "/occupations/{id}/skill-gap/{target}", "/skills/{id}",
-                 "/isco/{code}", "/sparql"]:
+    for path in [
+        "/health",
+        "/occupations",
+        "/occupations/{id}",
+        "/occupations/{id}/similar",
+        "/occupations/{id}/prospects",
+        "/occupations/{id}/skill-gap/{target}",
+        "/skills/{id}",
+        "/isco/{code}",
+        "/sparql",
+    ]:
         assert path in paths, path
     assert client.get("/docs").status_code == 200
 
@@ -117,7 +152,13 @@ def test_a_pyoxigraph_store_can_be_served_directly(tiny_root_shared: Path) -> No
     [
         ("GET", "/occupations/00000000-0000-4000-8000-000000000000", {}, 404, "not-found"),
         ("GET", "/occupations/producer", {}, 422, "invalid-identifier"),
-        ("GET", f"/occupations/{tiny.PRODUCER.rsplit('/', 1)[1]}/skill-gap/nope", {}, 422, "invalid-identifier"),
+        (
+            "GET",
+            f"/occupations/{tiny.PRODUCER.rsplit('/', 1)[1]}/skill-gap/nope",
+            {},
+            422,
+            "invalid-identifier",
+        ),
         ("GET", "/occupations", {"params": {"limit": 0}}, 422, "invalid-parameter"),
         ("GET", "/occupations", {"params": {"limit": "many"}}, 422, "invalid-parameter"),
         ("GET", "/skills/00000000-0000-4000-8000-000000000000", {}, 404, "not-found"),
@@ -127,12 +168,27 @@ def test_a_pyoxigraph_store_can_be_served_directly(tiny_root_shared: Path) -> No
         ("DELETE", "/health", {}, 405, "method-not-allowed"),
         ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x }"}}, 400, "malformed-query"),
         ("GET", "/sparql", {}, 400, "malformed-query"),
-        ("POST", "/sparql", {"content": "DROP ALL", "headers": {"content-type": "application/sparql-update"}},
-         403, "read-only"),
-        ("POST", "/sparql", {"content": "SELECT * {}", "headers": {"content-type": "text/plain"}},
-         415, "unsupported-media-type"),
-        ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}, 406,
-         "not-acceptable"),
+        (
+            "POST",
+            "/sparql",
+            {"content": "DROP ALL", "headers": {"content-type": "application/sparql-update"}},
+            403,
+            "read-only",
+        ),
+        (
+            "POST",
+            "/sparql",
+            {"content": "SELECT * {}", "headers": {"content-type": "text/plain"}},
+            415,
+            "unsupported-media-type",
+        ),
+        (
+            "GET",
+            "/sparql",
+            {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}},
+            406,
+            "not-acceptable",
+        ),
     ],
 )
 def test_every_error_is_a_problem_document(

@@ -28,12 +28,19 @@ def test_load_prints_counts_per_kind(runner: CliRunner, tiny_bundle: Path, tmp_p
     active_version(tmp_path / "store")
 
 
-def test_a_malformed_bundle_is_one_line_and_exit_1(runner: CliRunner, tiny_bundle: Path, tmp_path: Path) -> None:
-    line = tiny.append_line(tiny_bundle / "occupationSkillRelations_en.csv", f"{tiny.PRODUCER},maybe,,{tiny.BUDGET}")
+def test_a_malformed_bundle_is_one_line_and_exit_1(
+    runner: CliRunner, tiny_bundle: Path, tmp_path: Path
+) -> None:
+    line = tiny.append_line(
+        tiny_bundle / "occupationSkillRelations_en.csv", f"{tiny.PRODUCER},maybe,,{tiny.BUDGET}"
+    )
     result = runner.invoke(main, ["load", str(tiny_bundle), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines == [f"Error: occupationSkillRelations_en.csv, line {line}: relationType 'maybe' is not 'essential' or 'optional'"]
+    assert lines == [
+        f"Error: occupationSkillRelations_en.csv, line {line}: "
+        "relationType 'maybe' is not 'essential' or 'optional'"
+    ]
     assert "Traceback" not in result.output
 
 
@@ -41,15 +48,41 @@ def test_query_lists_and_runs_named_queries(runner: CliRunner, tiny_root: Path) 
     listing = runner.invoke(main, ["query"])
     assert listing.exit_code == 0
     assert "similar_occupations occupation=<IRI>" in listing.output
-    result = runner.invoke(main, ["query", "similar_occupations", "--param", f"occupation={tiny.PRODUCER}",
-                                  "--store", str(tiny_root), "--format", "json"])
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "similar_occupations",
+            "--param",
+            f"occupation={tiny.PRODUCER}",
+            "--store",
+            str(tiny_root),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [r["label"] for r in rows] == ["director", "sound designer"]
-    table = runner.invoke(main, ["query", "occupation_search", "-p", "q=camera", "--store", str(tiny_root)])
+    table = runner.invoke(
+        main, ["query", "occupation_search", "-p", "q=camera", "--store", str(tiny_root)]
+    )
     assert "camera operator" in table.output and "(1 row)" in table.output
-    as_csv = runner.invoke(main, ["query", "skill_gap", "-p", f"from={tiny.PRODUCER}", "-p", f"to={tiny.DIRECTOR}",
-                                  "--store", str(tiny_root), "--format", "csv"])
+    as_csv = runner.invoke(
+        main,
+        [
+            "query",
+            "skill_gap",
+            "-p",
+            f"from={tiny.PRODUCER}",
+            "-p",
+            f"to={tiny.DIRECTOR}",
+            "--store",
+            str(tiny_root),
+            "--format",
+            "csv",
+        ],
+    )
     assert as_csv.output.splitlines()[0] == "from,to,skill,label,skill_type,relation,held"
 
 
@@ -62,7 +95,9 @@ def test_query_lists_and_runs_named_queries(runner: CliRunner, tiny_root: Path) 
         (["query", "occupation", "-p", "occupation"], "is not NAME=VALUE"),
     ],
 )
-def test_query_errors_are_one_line(runner: CliRunner, args: list[str], message: str, tiny_root: Path) -> None:
+def test_query_errors_are_one_line(
+    runner: CliRunner, args: list[str], message: str, tiny_root: Path
+) -> None:
     result = runner.invoke(main, [*args, "--store", str(tiny_root)])
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1
@@ -73,19 +108,28 @@ def test_serve_refuses_a_missing_store_in_one_line(runner: CliRunner, tmp_path: 
     result = runner.invoke(main, ["serve", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"Error: no store at {tmp_path / 'none'}: create one with 'skillgraph load BUNDLE --store {tmp_path / 'none'}'"
+        f"Error: no store at {tmp_path / 'none'}: "
+        f"create one with 'skillgraph load BUNDLE --store {tmp_path / 'none'}'"
     ]
 
 
-def test_query_without_store_uses_the_bundled_sample(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_query_without_store_uses_the_bundled_sample(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SKILLGRAPH_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("SKILLGRAPH_STORE", raising=False)
     result = runner.invoke(main, ["query", "store_summary", "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.split("\n", 1)[1])  # after the note on stderr
-    assert summary == [{"occupations": 53, "skills": 813, "isco_groups": 13,
-                        "essential_relations": summary[0]["essential_relations"],
-                        "optional_relations": 2105 - summary[0]["essential_relations"]}]
+    assert summary == [
+        {
+            "occupations": 53,
+            "skills": 813,
+            "isco_groups": 13,
+            "essential_relations": summary[0]["essential_relations"],
+            "optional_relations": 2105 - summary[0]["essential_relations"],
+        }
+    ]
     # The second run reuses the cached store.
     assert len(list((tmp_path / "cache").iterdir())) == 1
     runner.invoke(main, ["query", "store_summary"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -70,7 +70,10 @@ def test_every_occupation_has_a_skill_level_from_its_isco_group(full_root: Path)
       ?o a esco:Occupation .
       OPTIONAL { ?o sg:iscoSkillLevel ?level }
     } GROUP BY ?level ORDER BY ?level"""
-    counts = {row["level"].value if row["level"] else None: int(row["n"].value) for row in store.query(query)}  # type: ignore[union-attr]
+    counts = {
+        row["level"].value if row["level"] else None: int(row["n"].value)
+        for row in store.query(query)
+    }  # type: ignore[union-attr]
     assert None not in counts
     assert set(counts) == {"1", "2", "3", "4"}
     assert sum(counts.values()) == 3039
@@ -83,7 +86,10 @@ def test_producer_profile(http: httpx.Client) -> None:
     assert profile["skill_level"] == 4
     assert len(profile["essential_skills"]) == 10
     assert len(profile["optional_skills"]) == 45
-    assert {s["skill_type"] for s in profile["essential_skills"] + profile["optional_skills"]} == {"skill", "knowledge"}
+    assert {s["skill_type"] for s in profile["essential_skills"] + profile["optional_skills"]} == {
+        "skill",
+        "knowledge",
+    }
 
 
 def test_isco_codes_keep_leading_zeros(http: httpx.Client) -> None:
@@ -96,7 +102,9 @@ def test_isco_codes_keep_leading_zeros(http: httpx.Client) -> None:
     assert {c["code"] for c in major["children"]} == {"21", "22", "23", "24", "25", "26"}
 
 
-def test_similar_occupations_share_the_skill_level(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+def test_similar_occupations_share_the_skill_level(
+    http: httpx.Client, occupation_sample: list[dict[str, object]]
+) -> None:
     answered = 0
     for occupation in occupation_sample:
         body = http.get(f"/occupations/{occupation['id']}/similar", params={"limit": 100}).json()
@@ -110,10 +118,14 @@ def test_similar_occupations_share_the_skill_level(http: httpx.Client, occupatio
     assert answered >= len(occupation_sample) * 0.9
 
 
-def test_prospects_have_a_higher_skill_level(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+def test_prospects_have_a_higher_skill_level(
+    http: httpx.Client, occupation_sample: list[dict[str, object]]
+) -> None:
     levels_with_prospects = set()
     for occupation in occupation_sample:
-        items = http.get(f"/occupations/{occupation['id']}/prospects", params={"limit": 100}).json()["items"]
+        items = http.get(
+            f"/occupations/{occupation['id']}/prospects", params={"limit": 100}
+        ).json()["items"]
         assert all(item["skill_level"] > occupation["skill_level"] for item in items), occupation  # type: ignore[operator]
         if items:
             levels_with_prospects.add(occupation["skill_level"])
@@ -122,7 +134,9 @@ def test_prospects_have_a_higher_skill_level(http: httpx.Client, occupation_samp
     assert levels_with_prospects == {1, 2, 3}
 
 
-def test_a_skill_gap_to_itself_is_empty(http: httpx.Client, occupation_sample: list[dict[str, object]]) -> None:
+def test_a_skill_gap_to_itself_is_empty(
+    http: httpx.Client, occupation_sample: list[dict[str, object]]
+) -> None:
     for occupation in occupation_sample[:50]:
         gap = http.get(f"/occupations/{occupation['id']}/skill-gap/{occupation['id']}").json()
         assert gap["missing_essential"] == [] and gap["missing_optional"] == []
@@ -134,8 +148,11 @@ def test_every_endpoint_answers_on_the_full_classification(http: httpx.Client) -
     for source, target in [(PRODUCER, video), (video, PRODUCER)]:
         gap = http.get(f"/occupations/{source}/skill-gap/{target}").json()
         # Recompute the gap from the two profiles, an independent path through the store.
-        have = {s["uri"] for key in ("essential_skills", "optional_skills")
-                for s in http.get(f"/occupations/{source}").json()[key]}
+        have = {
+            s["uri"]
+            for key in ("essential_skills", "optional_skills")
+            for s in http.get(f"/occupations/{source}").json()[key]
+        }
         wanted = http.get(f"/occupations/{target}").json()
         essential = {s["uri"] for s in wanted["essential_skills"]}
         optional = {s["uri"] for s in wanted["optional_skills"]} - essential
@@ -149,8 +166,12 @@ def test_every_endpoint_answers_on_the_full_classification(http: httpx.Client) -
     skill_id = http.get(f"/occupations/{PRODUCER}").json()["essential_skills"][0]["id"]
     skill = http.get(f"/skills/{skill_id}").json()
     assert PRODUCER in {o["id"] for o in skill["essential_for"]}
-    sparql = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).json()
-    assert int(sparql["results"]["bindings"][0]["n"]["value"]) == http.get("/health").json()["triples"]
+    sparql = http.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    ).json()
+    assert (
+        int(sparql["results"]["bindings"][0]["n"]["value"]) == http.get("/health").json()["triples"]
+    )
 
 
 def test_named_queries_run_on_the_full_classification(full_root: Path) -> None:
@@ -182,7 +203,9 @@ def test_a_failed_load_leaves_the_previous_data_served(
 
 
 def test_the_cli_loads_the_full_bundle(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["load", str(FULL_BUNDLE), "--store", str(tmp_path / "store")])
+    result = CliRunner().invoke(
+        main, ["load", str(FULL_BUNDLE), "--store", str(tmp_path / "store")]
+    )
     assert result.exit_code == 0, result.output
     assert "    3,039  occupations" in result.output
     assert "   13,939  skills and knowledge" in result.output

@@ -52,7 +52,9 @@ SELECT ?skill ?label WHERE {{
 CONSTRUCT_PRODUCER = f"CONSTRUCT {{ <{PRODUCER}> ?p ?o }} WHERE {{ <{PRODUCER}> ?p ?o }}"
 
 
-def wrapper(server: LiveServer, query: str, fmt: str, *, method: str = GET, request: str | None = None) -> SPARQLWrapper:
+def wrapper(
+    server: LiveServer, query: str, fmt: str, *, method: str = GET, request: str | None = None
+) -> SPARQLWrapper:
     client = SPARQLWrapper(server.url + "/sparql")
     client.setQuery(query)
     client.setReturnFormat(fmt)
@@ -67,8 +69,12 @@ def wrapper(server: LiveServer, query: str, fmt: str, *, method: str = GET, requ
     [(GET, None), (POST, URLENCODED), (POST, POSTDIRECTLY)],
     ids=["get", "post-form", "post-direct"],
 )
-def test_sparqlwrapper_select_json_every_way(sample_server: LiveServer, method: str, request_method: str | None) -> None:
-    result = wrapper(sample_server, COUNT_OCCUPATIONS, JSON, method=method, request=request_method).queryAndConvert()
+def test_sparqlwrapper_select_json_every_way(
+    sample_server: LiveServer, method: str, request_method: str | None
+) -> None:
+    result = wrapper(
+        sample_server, COUNT_OCCUPATIONS, JSON, method=method, request=request_method
+    ).queryAndConvert()
     assert result["results"]["bindings"][0]["n"]["value"] == "53"  # type: ignore[index]
 
 
@@ -98,15 +104,30 @@ def test_sparqlwrapper_ask(sample_server: LiveServer) -> None:
     assert wrapper(sample_server, missing, JSON, method=POST).queryAndConvert()["boolean"] is False  # type: ignore[index]
 
 
-def test_construct_in_every_rdf_format_parses_to_the_same_graph(sample_server: LiveServer, sample_http: httpx.Client) -> None:
-    expected = len(rdflib.Graph().parse(data=sample_http.get("/sparql", params={"query": CONSTRUCT_PRODUCER},
-                                                           headers={"accept": "application/n-triples"}).text,
-                                        format="nt"))
+def test_construct_in_every_rdf_format_parses_to_the_same_graph(
+    sample_server: LiveServer, sample_http: httpx.Client
+) -> None:
+    expected = len(
+        rdflib.Graph().parse(
+            data=sample_http.get(
+                "/sparql",
+                params={"query": CONSTRUCT_PRODUCER},
+                headers={"accept": "application/n-triples"},
+            ).text,
+            format="nt",
+        )
+    )
     assert expected > 60
     graphs = {}
-    for media, rdflib_format in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                 ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")]:
-        response = sample_http.get("/sparql", params={"query": CONSTRUCT_PRODUCER}, headers={"accept": media})
+    for media, rdflib_format in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ]:
+        response = sample_http.get(
+            "/sparql", params={"query": CONSTRUCT_PRODUCER}, headers={"accept": media}
+        )
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(media)
         graphs[media] = rdflib.Graph().parse(data=response.text, format=rdflib_format)
@@ -120,11 +141,19 @@ def test_construct_in_every_rdf_format_parses_to_the_same_graph(sample_server: L
 def test_sparqlwrapper_construct_and_describe(sample_server: LiveServer) -> None:
     for fmt in (TURTLE, N3, RDFXML, JSONLD):
         result = wrapper(sample_server, CONSTRUCT_PRODUCER, fmt).queryAndConvert()
-        graph = result if isinstance(result, rdflib.Graph) else rdflib.Graph().parse(
-            data=result, format="json-ld" if fmt == JSONLD else "turtle"  # type: ignore[arg-type]
+        graph = (
+            result
+            if isinstance(result, rdflib.Graph)
+            else rdflib.Graph().parse(
+                data=result,
+                format="json-ld" if fmt == JSONLD else "turtle",  # type: ignore[arg-type]
+            )
         )
-        assert (rdflib.URIRef(PRODUCER), rdflib.RDF.type,
-                rdflib.URIRef("http://data.europa.eu/esco/model#Occupation")) in graph, fmt
+        assert (
+            rdflib.URIRef(PRODUCER),
+            rdflib.RDF.type,
+            rdflib.URIRef("http://data.europa.eu/esco/model#Occupation"),
+        ) in graph, fmt
     described = wrapper(sample_server, f"DESCRIBE <{PRODUCER}>", RDFXML).queryAndConvert()
     assert len(described) > 60  # type: ignore[arg-type]
 
@@ -137,8 +166,12 @@ def test_rdflib_sparqlstore_reads_the_endpoint(sample_server: LiveServer) -> Non
         assert all(isinstance(row.label, rdflib.Literal) for row in rows)  # type: ignore[union-attr]
 
 
-def test_updates_are_refused_and_change_nothing(sample_server: LiveServer, sample_http: httpx.Client) -> None:
-    update = f'INSERT DATA {{ <{PRODUCER}> <http://www.w3.org/2004/02/skos/core#prefLabel> "hacked" }}'
+def test_updates_are_refused_and_change_nothing(
+    sample_server: LiveServer, sample_http: httpx.Client
+) -> None:
+    update = (
+        f'INSERT DATA {{ <{PRODUCER}> <http://www.w3.org/2004/02/skos/core#prefLabel> "hacked" }}'
+    )
     client = SPARQLWrapper(sample_server.url + "/sparql")
     client.setQuery(update)
     client.setMethod(POST)
@@ -152,43 +185,69 @@ def test_updates_are_refused_and_change_nothing(sample_server: LiveServer, sampl
     ):
         response = sample_http.post("/sparql", **request)  # type: ignore[arg-type]
         assert response.status_code == 403, request
-    labels = wrapper(sample_server, f"SELECT ?l WHERE {{ <{PRODUCER}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}", JSON).queryAndConvert()
+    labels = wrapper(
+        sample_server,
+        f"SELECT ?l WHERE {{ <{PRODUCER}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}",
+        JSON,
+    ).queryAndConvert()
     assert [b["l"]["value"] for b in labels["results"]["bindings"]] == ["producer"]  # type: ignore[index]
 
 
 def test_accept_q_values_pick_the_format(sample_http: httpx.Client) -> None:
-    response = sample_http.get("/sparql", params={"query": COUNT_OCCUPATIONS},
-                               headers={"accept": "text/csv;q=0.5, application/sparql-results+xml"})
+    response = sample_http.get(
+        "/sparql",
+        params={"query": COUNT_OCCUPATIONS},
+        headers={"accept": "text/csv;q=0.5, application/sparql-results+xml"},
+    )
     assert response.headers["content-type"].startswith("application/sparql-results+xml")
-    response = sample_http.get("/sparql", params={"query": COUNT_OCCUPATIONS},
-                               headers={"accept": "application/sparql-results+xml;q=0.2, text/csv"})
+    response = sample_http.get(
+        "/sparql",
+        params={"query": COUNT_OCCUPATIONS},
+        headers={"accept": "application/sparql-results+xml;q=0.2, text/csv"},
+    )
     assert response.text.splitlines() == ["n", "53"]
-    response = sample_http.get("/sparql", params={"query": COUNT_OCCUPATIONS}, headers={"accept": "*/*"})
+    response = sample_http.get(
+        "/sparql", params={"query": COUNT_OCCUPATIONS}, headers={"accept": "*/*"}
+    )
     assert json.loads(response.text)["results"]["bindings"][0]["n"]["value"] == "53"
 
 
 def test_dataset_parameters_select_graphs(sample_http: httpx.Client) -> None:
-    response = sample_http.get("/sparql", params={"query": COUNT_OCCUPATIONS,
-                                                  "default-graph-uri": "http://example.org/no-such-graph"})
+    response = sample_http.get(
+        "/sparql",
+        params={
+            "query": COUNT_OCCUPATIONS,
+            "default-graph-uri": "http://example.org/no-such-graph",
+        },
+    )
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "0"
 
 
 def test_a_browser_page_elsewhere_may_query_it(sample_http: httpx.Client) -> None:
-    response = sample_http.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "https://yasgui.example"})
+    response = sample_http.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"origin": "https://yasgui.example"}
+    )
     assert response.headers["access-control-allow-origin"] == "*"
 
 
 def test_the_schema_is_queryable(sample_http: httpx.Client) -> None:
     query = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     SELECT ?label WHERE { <https://w3id.org/skillgraph/model#iscoSkillLevel> rdfs:label ?label }"""
-    assert sample_http.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["label"]["value"] == "ISCO skill level"
+    assert (
+        sample_http.get("/sparql", params={"query": query}).json()["results"]["bindings"][0][
+            "label"
+        ]["value"]
+        == "ISCO skill level"
+    )
 
 
 def test_the_json_api_over_http(sample_http: httpx.Client) -> None:
     profile = sample_http.get("/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f").json()
     assert profile["label"] == "producer" and profile["skill_level"] == 4
     assert len(profile["essential_skills"]) == 10 and len(profile["optional_skills"]) == 45
-    similar = sample_http.get("/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f/similar").json()["items"]
+    similar = sample_http.get("/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f/similar").json()[
+        "items"
+    ]
     assert similar[0]["label"] == "video and motion picture producer"
     assert all(item["skill_level"] == 4 for item in similar)
     camera = sample_http.get("/occupations", params={"q": "camera operator"}).json()["items"][0]
@@ -208,7 +267,9 @@ def test_a_load_into_the_served_directory_switches_over_and_a_failed_one_does_no
 
         broken = tiny_bundle.parent / "broken"
         tiny.write_bundle(broken)
-        tiny.append_line(broken / "occupations_en.csv", "Occupation,not an iri,2654,x,,,released,,,,,,,")
+        tiny.append_line(
+            broken / "occupations_en.csv", "Occupation,not an iri,2654,x,,,released,,,,,,,"
+        )
         with pytest.raises(Exception, match="not a valid IRI"):
             load_bundle(broken, tiny_root)
         time.sleep(0.2)
@@ -216,10 +277,16 @@ def test_a_load_into_the_served_directory_switches_over_and_a_failed_one_does_no
         assert http.get("/occupations/11111111-1111-4111-8111-000000000001").status_code == 200
 
         extra = "http://data.europa.eu/esco/occupation/11111111-1111-4111-8111-000000000099"
-        tiny.append_line(tiny_bundle / "occupations_en.csv", f"Occupation,{extra},2654,stage manager,,,released,,,,,,,")
+        tiny.append_line(
+            tiny_bundle / "occupations_en.csv",
+            f"Occupation,{extra},2654,stage manager,,,released,,,,,,,",
+        )
         load_bundle(tiny_bundle, tiny_root)
         deadline = time.monotonic() + 5
         while http.get("/health").json()["occupations"] != 7:
             assert time.monotonic() < deadline, "the server did not pick up the new version"
             time.sleep(0.05)
-        assert http.get("/occupations/11111111-1111-4111-8111-000000000099").json()["label"] == "stage manager"
+        assert (
+            http.get("/occupations/11111111-1111-4111-8111-000000000099").json()["label"]
+            == "stage manager"
+        )

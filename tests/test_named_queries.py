@@ -62,7 +62,9 @@ def test_a_param_outside_the_projection_is_refused() -> None:
 
 def test_an_unknown_param_kind_is_refused() -> None:
     with pytest.raises(QueryError, match="kind"):
-        parse_named_query("# name: q\n# Something.\n# param: ?s thing\nSELECT ?s WHERE { ?s ?p ?o }")
+        parse_named_query(
+            "# name: q\n# Something.\n# param: ?s thing\nSELECT ?s WHERE { ?s ?p ?o }"
+        )
 
 
 def test_missing_and_unknown_params_are_refused() -> None:

@@ -13,12 +13,30 @@ UUID = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
 @pytest.mark.parametrize(
     ("code", "level"),
     [
-        ("1", 4), ("1120", 4), ("2", 4), ("2654", 4),
-        ("3", 3), ("3521", 3),
-        ("4", 2), ("4110", 2), ("5", 2), ("6", 2), ("7312", 2), ("8", 2), ("8121", 2),
-        ("9", 1), ("9629", 1),
-        ("01", 4), ("0110", 4), ("02", 2), ("0210", 2), ("03", 1), ("0310", 1),
-        ("0", None), ("", None), ("x1", None),
+        ("1", 4),
+        ("1120", 4),
+        ("2", 4),
+        ("2654", 4),
+        ("3", 3),
+        ("3521", 3),
+        ("4", 2),
+        ("4110", 2),
+        ("5", 2),
+        ("6", 2),
+        ("7312", 2),
+        ("8", 2),
+        ("8121", 2),
+        ("9", 1),
+        ("9629", 1),
+        ("01", 4),
+        ("0110", 4),
+        ("02", 2),
+        ("0210", 2),
+        ("03", 1),
+        ("0310", 1),
+        ("0", None),
+        ("", None),
+        ("x1", None),
     ],
 )
 def test_isco_skill_level_follows_the_ilo_table(code: str, level: int | None) -> None:
@@ -40,8 +58,14 @@ def test_occupation_uri_rejects_what_is_neither(bad: str) -> None:
 
 @pytest.mark.parametrize(
     ("given", "code"),
-    [("2654", "2654"), ("0110", "0110"), ("C0110", "0110"), ("c26", "26"),
-     ("http://data.europa.eu/esco/isco/C2654", "2654"), ("3", "3")],
+    [
+        ("2654", "2654"),
+        ("0110", "0110"),
+        ("C0110", "0110"),
+        ("c26", "26"),
+        ("http://data.europa.eu/esco/isco/C2654", "2654"),
+        ("3", "3"),
+    ],
 )
 def test_isco_code_keeps_leading_zeros(given: str, code: str) -> None:
     assert terms.isco_code(given) == code

@@ -16,8 +16,11 @@ router = APIRouter(prefix="/isco", tags=["isco"])
 def isco_group(
     code: Annotated[
         str,
-        Path(description="The ISCO-08 code (1 to 4 digits, e.g. '2654' or '0110'), 'C2654' or the group URI.",
-             examples=["2654"]),
+        Path(
+            description="The ISCO-08 code (1 to 4 digits, e.g. '2654' or '0110'), "
+            "'C2654' or the group URI.",
+            examples=["2654"],
+        ),
     ],
     store: StoreDep,
     catalog: CatalogDep,

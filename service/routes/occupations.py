@@ -27,8 +27,11 @@ def search_occupations(
     catalog: CatalogDep,
     q: Annotated[
         str,
-        Query(max_length=200, description="Text to find in preferred, alternative and hidden labels.",
-              examples=["producer"]),
+        Query(
+            max_length=200,
+            description="Text to find in preferred, alternative and hidden labels.",
+            examples=["producer"],
+        ),
     ] = "",
     limit: Limit = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -49,7 +52,7 @@ def similar_occupations(
 def occupation_prospects(
     id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
 ) -> dict[str, Any]:
-    """Occupations at a higher skill level that need some of the same skills (long-term prospects)."""
+    """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
     return catalog.related_occupations(store, id, kind="prospects", limit=limit)
 
 

@@ -16,8 +16,10 @@ router = APIRouter(prefix="/skills", tags=["skills"])
 def skill(
     id: Annotated[
         str,
-        Path(description="The skill's ESCO UUID or its full URI.",
-             examples=["3e7a8fd8-e5c1-4f44-8d9a-2c3c4ff2fa21"]),
+        Path(
+            description="The skill's ESCO UUID or its full URI.",
+            examples=["3e7a8fd8-e5c1-4f44-8d9a-2c3c4ff2fa21"],
+        ),
     ],
     store: StoreDep,
     catalog: CatalogDep,

@@ -15,7 +15,6 @@ from typing import Annotated, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 from pyoxigraph import (
     NamedNode,
     QueryBoolean,
@@ -24,6 +23,7 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
 )
+from starlette.concurrency import run_in_threadpool
 
 from graph.errors import UpdateNotAllowedError
 from graph.queries import run_query
@@ -87,7 +87,9 @@ def negotiate(accept: str, formats: dict[str, F], default: tuple[str, F]) -> tup
                 try:
                     quality = float(value)
                 except ValueError:
-                    raise ProblemError(400, "bad-accept", f"invalid q-value in Accept: {item.strip()!r}") from None
+                    raise ProblemError(
+                        400, "bad-accept", f"invalid q-value in Accept: {item.strip()!r}"
+                    ) from None
         if quality <= 0:
             continue
         if media in ("*/*", default[0].split("/")[0] + "/*"):
@@ -104,12 +106,18 @@ def negotiate(accept: str, formats: dict[str, F], default: tuple[str, F]) -> tup
             best = key
     if best is None:
         offered = ", ".join(sorted(set(formats)))
-        raise ProblemError(406, "not-acceptable", f"none of the types in Accept is offered; offered: {offered}")
+        raise ProblemError(
+            406, "not-acceptable", f"none of the types in Accept is offered; offered: {offered}"
+        )
     return best[2]
 
 
 def _params(items: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
-    return items.get("query", []), items.get("default-graph-uri", []), items.get("named-graph-uri", [])
+    return (
+        items.get("query", []),
+        items.get("default-graph-uri", []),
+        items.get("named-graph-uri", []),
+    )
 
 
 def _graphs(uris: list[str], name: str) -> list[NamedNode]:
@@ -118,11 +126,15 @@ def _graphs(uris: list[str], name: str) -> list[NamedNode]:
         try:
             nodes.append(NamedNode(uri))
         except ValueError as error:
-            raise ProblemError(400, "malformed-query", f"{name} {uri!r} is not an IRI: {error}") from None
+            raise ProblemError(
+                400, "malformed-query", f"{name} {uri!r} is not an IRI: {error}"
+            ) from None
     return nodes
 
 
-def _execute(store: StoreDep, request: Request, queries: list[str], defaults: list[str], named: list[str]) -> Response:
+def _execute(
+    store: StoreDep, request: Request, queries: list[str], defaults: list[str], named: list[str]
+) -> Response:
     if not queries:
         raise ProblemError(400, "malformed-query", "give the SPARQL query in the 'query' parameter")
     if len(queries) > 1:
@@ -142,11 +154,17 @@ def _execute(store: StoreDep, request: Request, queries: list[str], defaults: li
         body = results.serialize(format=graph_format)
     else:  # pragma: no cover - pyoxigraph returns one of the three
         raise TypeError(f"unexpected query result {type(results)!r}")
-    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
+    charset = (
+        "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
+    )
     return Response(content=body or b"", media_type=media + charset)
 
 
-@router.get("/sparql", response_class=Response, responses={200: {"description": "Query results in the negotiated format."}})
+@router.get(
+    "/sparql",
+    response_class=Response,
+    responses={200: {"description": "Query results in the negotiated format."}},
+)
 def sparql_get(
     request: Request,
     store: StoreDep,
@@ -166,9 +184,16 @@ def sparql_get(
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/sparql-query": {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
+                "application/sparql-query": {
+                    "schema": {"type": "string"},
+                    "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 3",
+                },
                 "application/x-www-form-urlencoded": {
-                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}},
+                        "required": ["query"],
+                    }
                 },
             },
             "required": True,
@@ -202,5 +227,7 @@ async def sparql_post(request: Request, store: StoreDep) -> Response:
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
             raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
-        queries, defaults, named = _params({k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)})
+        queries, defaults, named = _params(
+            {k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)}
+        )
     return await run_in_threadpool(_execute, store, request, queries, defaults, named)
