@@ -15,6 +15,7 @@ from pyoxigraph import Store
 from graph import terms as t
 from graph.errors import NotFoundError
 from graph.queries import QueryRunner, Row
+from graph.search import LabelIndexCache
 
 Json = dict[str, Any]
 
@@ -47,18 +48,21 @@ class Catalog:
 
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
+        self._labels = LabelIndexCache(self.runner)
+
+    def warm(self, store: Store) -> None:
+        """Build what the first request would otherwise wait for (the label index)."""
+        self._labels.get(store)
 
     def search_occupations(
         self, store: Store, text: str, *, limit: int, offset: int = 0
     ) -> list[Json]:
         """Occupations whose labels contain ``text``, best match first; every occupation in
-        label order when ``text`` is empty."""
-        text = text.strip().lower()
-        if text:
-            rows = self.runner.select(store, "occupation_search", {"q": text}, limit=offset + limit)
-        else:
-            rows = self.runner.select(store, "occupation_list", limit=offset + limit)
-        return [occupation_summary(r) for r in rows[offset:]]
+        label order when ``text`` is empty. Ranked as ``occupation_search.rq`` ranks, from
+        the label index of this store version (see :mod:`graph.search`)."""
+        index = self._labels.get(store)
+        rows = index.search(text.strip().lower(), limit=limit, offset=offset)
+        return [occupation_summary(r) for r in rows]
 
     def occupation(self, store: Store, identifier: str) -> Json:
         """An occupation's profile: labels, description, ISCO group, skill level, skills.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -11,11 +12,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from pyoxigraph import Store
 
 from graph.catalog import Catalog
+from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
 from service import problems
 from service.deps import StoreSource
 from service.routes import health, isco, occupations, skills, sparql
 from service.settings import Settings
+
+log = logging.getLogger("skillgraph.service")
 
 DESCRIPTION = """
 The ESCO classification (occupations, skills and knowledge, ISCO-08 groups and their
@@ -61,6 +65,11 @@ def create_app(
             app.state.store_source = FixedStore(store)
         else:
             app.state.store_source = store
+        try:
+            app.state.catalog.warm(app.state.store_source.get().store)
+        except (SkillgraphError, OSError) as error:
+            # Requests will answer 503 with the reason; the server itself stays up.
+            log.error("could not read the store at start-up: %s", error)
         yield
 
     app = FastAPI(

@@ -1,0 +1,105 @@
+"""Occupation search by label, from an index held in memory per store version.
+
+SPARQL's ``CONTAINS`` has to decode every label string of the store for each search (about
+300 ms on the full classification), so the labels are read once, with the named query
+``occupation_labels``, and searched here. The ranking is the one ``occupation_search.rq``
+spells out in SPARQL, and a test holds the two to the same answers:
+
+    rank = 3 * kind + match      kind: 0 preferred, 1 alternative, 2 hidden label
+                                 match: 0 exact, 1 prefix, 2 inside the label
+    ordered by rank, then length of the preferred label, then the label, then the URI.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from pyoxigraph import Store
+
+from graph.queries import QueryRunner, Value
+
+
+@dataclass(frozen=True)
+class _Occupation:
+    uri: str
+    label: str
+    isco_group: Value
+    skill_level: Value
+
+
+class LabelIndex:
+    """The labels of every occupation of one store version, lower-cased."""
+
+    def __init__(self, rows: list[dict[str, Value]]) -> None:
+        occupations: dict[str, _Occupation] = {}
+        labels: list[tuple[str, int, str]] = []
+        for row in rows:
+            uri = str(row["uri"])
+            if uri not in occupations:
+                occupations[uri] = _Occupation(
+                    uri, str(row["label"]), row["isco_group"], row["skill_level"]
+                )
+            labels.append((str(row["text"]).lower(), int(row["kind"] or 0), uri))
+        self._occupations = occupations
+        self._labels = labels
+        self._by_label = sorted(occupations.values(), key=lambda o: (o.label.lower(), o.uri))
+
+    @classmethod
+    def build(cls, store: Store, runner: QueryRunner) -> LabelIndex:
+        """Read every occupation label of ``store``."""
+        return cls(runner.select(store, "occupation_labels"))
+
+    def search(self, text: str, *, limit: int, offset: int = 0) -> list[dict[str, Value]]:
+        """Occupations with a label containing ``text`` (lower-case), best first; every
+        occupation in label order when ``text`` is empty."""
+        if not text:
+            chosen = self._by_label[offset : offset + limit]
+        else:
+            best: dict[str, int] = {}
+            for label, kind, uri in self._labels:
+                if text not in label:
+                    continue
+                rank = 3 * kind + (0 if label == text else 1 if label.startswith(text) else 2)
+                if rank < best.get(uri, 9):
+                    best[uri] = rank
+            ranked = sorted(
+                best.items(),
+                key=lambda item: (
+                    item[1],
+                    len(self._occupations[item[0]].label),
+                    self._occupations[item[0]].label,
+                    item[0],
+                ),
+            )
+            chosen = [self._occupations[uri] for uri, _ in ranked[offset : offset + limit]]
+        return [
+            {
+                "uri": o.uri,
+                "label": o.label,
+                "isco_group": o.isco_group,
+                "skill_level": o.skill_level,
+            }
+            for o in chosen
+        ]
+
+
+class LabelIndexCache:
+    """One label index, rebuilt when a request arrives with another store version."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self._runner = runner
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._index: LabelIndex | None = None
+
+    def get(self, store: Store) -> LabelIndex:
+        """The index of ``store``, built on first use."""
+        index = self._index
+        if index is not None and self._store is store:
+            return index
+        with self._lock:
+            if self._index is None or self._store is not store:
+                self._index = LabelIndex.build(store, self._runner)
+                self._store = store
+            return self._index
