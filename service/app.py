@@ -14,7 +14,7 @@ from pyoxigraph import Store
 from graph.catalog import Catalog
 from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
-from service import problems
+from service import docs, problems
 from service.deps import StoreSource
 from service.routes import health, isco, occupations, skills, sparql
 from service.settings import Settings
@@ -77,12 +77,15 @@ def create_app(
         version=_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         license_info={"name": "Apache-2.0 (code); ESCO data under Commission Decision 2011/833/EU"},
     )
     app.state.catalog = Catalog()
     app.state.summaries = {}
     app.state.settings = settings
     problems.install(app)
+    docs.install(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

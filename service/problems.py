@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
@@ -29,6 +30,41 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/skillgraph/problems/"
 
 log = logging.getLogger("skillgraph.service")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document, the body of every error."""
+
+    type: str = Field(examples=[PROBLEM_BASE + "not-found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(
+        examples=["no occupation 00000000-0000-4000-8000-000000000000 in this store"]
+    )
+    instance: str | None = Field(
+        default=None, examples=["/occupations/00000000-0000-4000-8000-000000000000"]
+    )
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give."""
+    meaning = {
+        400: "Malformed request (for /sparql: the parser's message)",
+        403: "The endpoint is read-only",
+        413: "The request body is too large",
+        404: "No such concept in this store",
+        406: "No acceptable result format",
+        415: "Unsupported request body type",
+        422: "Malformed id or parameter",
+        503: "The store cannot be read",
+    }
+    return {
+        status: {
+            "description": meaning[status],
+            "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+        }
+        for status in statuses
+    }
 
 
 class ProblemError(Exception):

@@ -10,7 +10,7 @@ from service.models import Health
 router = APIRouter(tags=["service"])
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, summary="Health and store size")
 def health(request: Request, open_store: OpenStoreDep, catalog: CatalogDep) -> dict[str, object]:
     """Whether the service is up, and how much the store it serves holds."""
     cache: dict[str, dict[str, object]] = request.app.state.summaries

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path, Query
 
 from service.deps import CatalogDep, StoreDep
 from service.models import IscoGroup
+from service.problems import responses
 
-router = APIRouter(prefix="/isco", tags=["isco"])
+router = APIRouter(prefix="/isco", tags=["isco"], responses=responses(404, 422, 503))
 
 
-@router.get("/{code:path}", response_model=IscoGroup)
+@router.get("/{code:path}", response_model=IscoGroup, summary="ISCO-08 group")
 def isco_group(
     code: Annotated[
         str,

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Path, Query
 
 from service.deps import CatalogDep, StoreDep
 from service.models import OccupationList, OccupationProfile, RelatedOccupations, SkillGap
+from service.problems import responses
 
-router = APIRouter(prefix="/occupations", tags=["occupations"])
+router = APIRouter(prefix="/occupations", tags=["occupations"], responses=responses(422, 503))
+NOT_FOUND = responses(404)
 
 OccupationId = Annotated[
     str,
@@ -21,7 +23,7 @@ OccupationId = Annotated[
 Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
 
 
-@router.get("", response_model=OccupationList)
+@router.get("", response_model=OccupationList, summary="Search occupations")
 def search_occupations(
     store: StoreDep,
     catalog: CatalogDep,
@@ -40,7 +42,12 @@ def search_occupations(
     return {"items": catalog.search_occupations(store, q, limit=limit, offset=offset)}
 
 
-@router.get("/{id:path}/similar", response_model=RelatedOccupations)
+@router.get(
+    "/{id:path}/similar",
+    response_model=RelatedOccupations,
+    summary="Similar occupations",
+    responses=NOT_FOUND,
+)
 def similar_occupations(
     id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
 ) -> dict[str, Any]:
@@ -48,7 +55,12 @@ def similar_occupations(
     return catalog.related_occupations(store, id, kind="similar", limit=limit)
 
 
-@router.get("/{id:path}/prospects", response_model=RelatedOccupations)
+@router.get(
+    "/{id:path}/prospects",
+    response_model=RelatedOccupations,
+    summary="Long-term prospects",
+    responses=NOT_FOUND,
+)
 def occupation_prospects(
     id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
 ) -> dict[str, Any]:
@@ -56,7 +68,12 @@ def occupation_prospects(
     return catalog.related_occupations(store, id, kind="prospects", limit=limit)
 
 
-@router.get("/{id:path}/skill-gap/{target:path}", response_model=SkillGap)
+@router.get(
+    "/{id:path}/skill-gap/{target:path}",
+    response_model=SkillGap,
+    summary="Skill gap between two occupations",
+    responses=NOT_FOUND,
+)
 def skill_gap(
     id: OccupationId,
     target: Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")],
@@ -67,7 +84,12 @@ def skill_gap(
     return catalog.skill_gap(store, id, target)
 
 
-@router.get("/{id:path}", response_model=OccupationProfile)
+@router.get(
+    "/{id:path}",
+    response_model=OccupationProfile,
+    summary="Occupation profile",
+    responses=NOT_FOUND,
+)
 def occupation(id: OccupationId, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
     """An occupation's profile: ISCO group, skill level, essential and optional skills."""
     return catalog.occupation(store, id)

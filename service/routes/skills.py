@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path
 
 from service.deps import CatalogDep, StoreDep
 from service.models import SkillProfile
+from service.problems import responses
 
-router = APIRouter(prefix="/skills", tags=["skills"])
+router = APIRouter(prefix="/skills", tags=["skills"], responses=responses(404, 422, 503))
 
 
-@router.get("/{id:path}", response_model=SkillProfile)
+@router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")
 def skill(
     id: Annotated[
         str,

@@ -28,9 +28,9 @@ from starlette.concurrency import run_in_threadpool
 from graph.errors import UpdateNotAllowedError
 from graph.queries import run_query
 from service.deps import StoreDep
-from service.problems import ProblemError
+from service.problems import ProblemError, responses
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 503))
 
 F = TypeVar("F")
 
@@ -162,6 +162,7 @@ def _execute(
 
 @router.get(
     "/sparql",
+    summary="SPARQL query (GET)",
     response_class=Response,
     responses={200: {"description": "Query results in the negotiated format."}},
 )
@@ -180,7 +181,9 @@ def sparql_get(
 
 @router.post(
     "/sparql",
+    summary="SPARQL query (POST)",
     response_class=Response,
+    responses=responses(413, 415),
     openapi_extra={
         "requestBody": {
             "content": {
