@@ -127,7 +127,7 @@ def load(bundle: Path, store: Path, language: str | None) -> None:
     for kind, count in sorted(collections.items()):
         click.echo(f"  {count:>9,}  {kind} members")
     click.echo(f"  {result.derived:>9,}  derived facts (skill levels, skill-set sizes)")
-    click.echo(f"  {result.triples:>9,}  triples written in {result.seconds:.1f} s")
+    click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     for column, count in sorted(report.dangling.items()):
         click.echo(
             f"warning: {count:,} relations name a {column} the bundle does not describe", err=True

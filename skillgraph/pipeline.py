@@ -28,13 +28,10 @@ class LoadResult:
     report: LoadReport
     derived: int
     ontology: int
+    triples: int
+    """Triples in the new store: a triple the files state twice counts once."""
     version: Path
     seconds: float
-
-    @property
-    def triples(self) -> int:
-        """Triples in the new store (set semantics: duplicates in the files count once)."""
-        return self.report.triples + self.derived + self.ontology
 
 
 def load_bundle(
@@ -61,20 +58,23 @@ def load_bundle(
     report = LoadReport()
     schema = ontology_quads()
     derived = 0
+    stored = 0
 
     def quads() -> Iterator[Quad]:
         yield from schema
         yield from bundle_quads(bundle, report, on_bytes=on_bytes)
 
     def finish(store: Store) -> None:
-        nonlocal derived
+        nonlocal derived, stored
         derived = add_derived_facts(store)
+        stored = len(store)
 
     version = build_store(store_root, quads(), finish=finish)
     return LoadResult(
         report=report,
         derived=derived,
         ontology=len(schema),
+        triples=stored,
         version=version,
         seconds=time.perf_counter() - started,
     )

@@ -24,7 +24,7 @@ def test_load_prints_counts_per_kind(runner: CliRunner, tiny_bundle: Path, tmp_p
     assert "        6  occupations" in result.output
     assert "        9  skills and knowledge" in result.output
     assert "       17  occupation-skill relations" in result.output
-    assert "triples written in" in result.output
+    assert "triples in the store, loaded in" in result.output
     active_version(tmp_path / "store")
 
 
