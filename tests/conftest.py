@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -103,31 +104,33 @@ class LiveServer:
         self._socket.close()
 
 
+@contextmanager
+def running(root: Path, *, reload_check_seconds: float = 1.0) -> Iterator[LiveServer]:
+    """A real server on the store directory ``root`` for the duration of the block."""
+    server = LiveServer(create_app(Settings(store=root, reload_check_seconds=reload_check_seconds)))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def serve() -> Iterator[Callable[[Path], LiveServer]]:
     """Start real servers on store directories; each is stopped at the end of the test."""
-    servers: list[LiveServer] = []
+    with ExitStack() as stack:
 
-    def start(root: Path, *, reload_check_seconds: float = 1.0) -> LiveServer:
-        server = LiveServer(
-            create_app(Settings(store=root, reload_check_seconds=reload_check_seconds))
-        )
-        server.start()
-        servers.append(server)
-        return server
+        def start(root: Path, *, reload_check_seconds: float = 1.0) -> LiveServer:
+            return stack.enter_context(running(root, reload_check_seconds=reload_check_seconds))
 
-    yield start
-    for server in servers:
-        server.stop()
+        yield start
 
 
 @pytest.fixture(scope="session")
 def sample_server(sample_root: Path) -> Iterator[LiveServer]:
     """One real server on the bundled sample for the whole session."""
-    server = LiveServer(create_app(Settings(store=sample_root)))
-    server.start()
-    yield server
-    server.stop()
+    with running(sample_root) as server:
+        yield server
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from graph.queries import QueryRunner
 from graph.store import LiveStore, active_version
 from skillgraph.cli import main
 from skillgraph.pipeline import load_bundle
-from tests.conftest import FULL_BUNDLE, LiveServer
+from tests.conftest import FULL_BUNDLE, LiveServer, running
 
 pytestmark = pytest.mark.fulldata
 
@@ -24,13 +24,8 @@ PRODUCER = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
 
 @pytest.fixture(scope="module")
 def full_server(full_root: Path) -> Iterator[LiveServer]:
-    from service.app import create_app
-    from service.settings import Settings
-
-    server = LiveServer(create_app(Settings(store=full_root)))
-    server.start()
-    yield server
-    server.stop()
+    with running(full_root) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
