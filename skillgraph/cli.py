@@ -19,7 +19,7 @@ from pyoxigraph import QueryResultsFormat
 
 from graph.errors import SkillgraphError
 from graph.queries import QueryRunner
-from graph.store import LiveStore
+from graph.store import ACTIVE, LiveStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,21 +75,22 @@ def main() -> None:
     "store",
     type=click.Path(path_type=Path, file_okay=False),
     envvar=STORE_ENV,
-    required=True,
-    help=f"Store directory to load into (or ${STORE_ENV}). "
-    "A server on it switches over when the load completes.",
+    help=f"Store directory to load into (or ${STORE_ENV}; default "
+    "$XDG_DATA_HOME/skillgraph/store). A server on it switches over when the load completes.",
 )
 @click.option(
     "--language", help="Language of the files to load, when the download holds several (e.g. en)."
 )
-def load(bundle: Path, store: Path, language: str | None) -> None:
+def load(bundle: Path, store: Path | None, language: str | None) -> None:
     """Load an ESCO CSV download (a folder or the .zip) into a store.
 
     The new data is built beside the old and replaces it only when complete: if any file
     is malformed, the load stops with the file, line and reason, and the store keeps
     serving what it had.
     """
-    from skillgraph.pipeline import load_bundle
+    from skillgraph.pipeline import default_store, load_bundle
+
+    store = store or default_store()
 
     bar: Any = None
     interactive = sys.stderr.isatty()
@@ -137,16 +138,24 @@ def load(bundle: Path, store: Path, language: str | None) -> None:
 
 
 def _resolve_store(store: Path | None) -> Path:
+    """The store named, else the one ``skillgraph load`` made by default, else the sample."""
     if store is not None:
         return store
-    from skillgraph.pipeline import sample_store
+    from skillgraph.pipeline import default_store, sample_store
 
-    click.echo("No --store given: using the bundled ESCO sample.", err=True)
+    loaded = default_store()
+    if (loaded / ACTIVE).exists():
+        click.echo(f"No --store given: using {loaded}, made by 'skillgraph load'.", err=True)
+        return loaded
+    click.echo("No --store given and nothing loaded yet: using the bundled ESCO sample.", err=True)
     return sample_store()
 
 
 @main.command()
-@_store_option(f"Store directory to serve (or ${STORE_ENV}); the bundled sample if omitted.")
+@_store_option(
+    f"Store directory to serve (or ${STORE_ENV}); if omitted, the store 'skillgraph load' "
+    "made by default, or else the bundled sample."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -193,7 +202,7 @@ def serve(store: Path | None, host: str, port: int, workers: int, log_level: str
     metavar="NAME=VALUE",
     help="A parameter of the query, e.g. occupation=http://data.europa.eu/esco/occupation/<uuid>.",
 )
-@_store_option(f"Store directory to query (or ${STORE_ENV}); the bundled sample if omitted.")
+@_store_option(f"Store directory to query (or ${STORE_ENV}); if omitted, as for serve.")
 @click.option(
     "--format",
     "output",

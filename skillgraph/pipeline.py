@@ -80,6 +80,13 @@ def load_bundle(
     )
 
 
+def default_store() -> Path:
+    """Where ``skillgraph load`` puts the store when given no ``--store``:
+    ``$XDG_DATA_HOME/skillgraph/store`` (``~/.local/share/skillgraph/store``)."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "skillgraph" / "store"
+
+
 def sample_path() -> Path:
     """The folder of the bundled ESCO sample (CSV files in the official layout)."""
     return Path(str(resources.files("loaders.sample")))

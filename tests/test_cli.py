@@ -113,10 +113,26 @@ def test_serve_refuses_a_missing_store_in_one_line(runner: CliRunner, tmp_path: 
     ]
 
 
+def test_load_then_serve_need_no_store_option(
+    runner: CliRunner, tiny_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("SKILLGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("SKILLGRAPH_STORE", raising=False)
+    loaded = runner.invoke(main, ["load", str(tiny_bundle)])
+    assert loaded.exit_code == 0, loaded.output
+    assert str(tmp_path / "data" / "skillgraph" / "store") in loaded.output
+    result = runner.invoke(main, ["query", "store_summary", "--format", "json"])
+    assert "made by 'skillgraph load'" in result.output
+    assert json.loads(result.output.split("\n", 1)[1])[0]["occupations"] == 6
+    assert not (tmp_path / "cache").exists()  # the sample was not needed
+
+
 def test_query_without_store_uses_the_bundled_sample(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SKILLGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("SKILLGRAPH_STORE", raising=False)
     result = runner.invoke(main, ["query", "store_summary", "--format", "json"])
     assert result.exit_code == 0, result.output
