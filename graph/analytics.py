@@ -3,46 +3,175 @@
 - ``sg:iscoSkillLevel``: the ISCO skill level (1-4) of every occupation and ISCO group,
   from its ISCO-08 code (see :func:`graph.terms.isco_skill_level`).
 - ``sg:skillCount`` and ``sg:skillNorm``: how many distinct skills an occupation needs, and
-  the square root of that, the norm of its skill vector. The similarity queries divide by
-  it; SPARQL has no square root, so it is written here.
+  the square root of that, the norm of its skill vector (SPARQL has no square root).
+- ``sg:similarOccupation`` and ``sg:prospect``: for every occupation, its best
+  :data:`MATCHES_PER_OCCUPATION` matches at the same skill level and at a higher one, each an
+  ``sg:OccupationMatch`` node with the matched occupation, the number of shared skills and how
+  many of them are essential for the matched occupation. The cosine similarity of all pairs
+  is one sparse matrix product, ``A·Aᵀ`` over the occupation-skill matrix; the named queries
+  read the stored matches and compute the score from the counts and norms, as the full
+  live ranking (``similar_occupations_all.rq``) does.
 
-They are read back by the named queries like any other triple, so an analyst sees them too.
+The loader fills a :class:`ClassificationFacts` while it converts the files, so nothing has
+to be read back from the store.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from importlib import resources
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
+import numpy as np
+import scipy.sparse as sparse
+from pyoxigraph import Quad, RdfFormat, parse
 
 from graph import terms as t
-from graph.queries import QueryRunner
+
+MATCHES_PER_OCCUPATION = 20
+"""How many similar occupations and how many prospects are stored for each occupation."""
 
 
-def derived_quads(store: Store, runner: QueryRunner | None = None) -> Iterator[Quad]:
-    """The derived facts for the classification in ``store``."""
-    runner = runner or QueryRunner()
-    for row in runner.select(store, "occupation_skill_counts"):
-        occupation = NamedNode(str(row["occupation"]))
-        count = int(row["skills"] or 0)
-        yield Quad(occupation, t.SKILL_COUNT, Literal(count))
-        yield Quad(occupation, t.SKILL_NORM, Literal(math.sqrt(count)))
-        level = t.isco_skill_level(str(row["isco_code"] or ""))
-        if level is not None:
-            yield Quad(occupation, t.ISCO_SKILL_LEVEL, Literal(level))
-    for row in runner.select(store, "isco_group_codes"):
-        level = t.isco_skill_level(str(row["code"]))
-        if level is not None:
-            yield Quad(NamedNode(str(row["group"])), t.ISCO_SKILL_LEVEL, Literal(level))
+@dataclass
+class ClassificationFacts:
+    """What the analytics need from a classification, gathered while it is loaded."""
+
+    occupations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """occupation URI -> (preferred label, ISCO-08 unit group code)"""
+    isco_groups: dict[str, str] = field(default_factory=dict)
+    """ISCO group URI -> code"""
+    relations: list[tuple[str, str, bool]] = field(default_factory=list)
+    """(occupation URI, skill URI, essential?) as the files list them"""
+
+    def add_occupation(self, uri: str, label: str, isco_code: str) -> None:
+        self.occupations[uri] = (label, isco_code)
+
+    def add_isco_group(self, uri: str, code: str) -> None:
+        self.isco_groups[uri] = code
+
+    def add_relation(self, occupation: str, skill: str, *, essential: bool) -> None:
+        self.relations.append((occupation, skill, essential))
 
 
-def add_derived_facts(store: Store, runner: QueryRunner | None = None) -> int:
-    """Write the derived facts into a writable store; returns how many triples."""
-    quads = list(derived_quads(store, runner))
-    store.bulk_extend(quads)
-    return len(quads)
+@dataclass(frozen=True)
+class _Matrix:
+    uris: list[str]
+    labels: list[str]
+    levels: np.ndarray
+    counts: np.ndarray
+    norms: np.ndarray
+    shared: sparse.csr_matrix
+    """shared[i, j]: skills occupations i and j both need"""
+    shared_essential: sparse.csr_matrix
+    """shared_essential[i, j]: skills of i that are essential for j"""
+    label_rank: np.ndarray
+    """each occupation's place in (lower-case label, URI) order: the tie-break"""
+
+
+def _matrix(facts: ClassificationFacts) -> _Matrix:
+    uris = list(facts.occupations)
+    index = {uri: i for i, uri in enumerate(uris)}
+    skills: dict[str, int] = {}
+    rows, cols, essential = [], [], []
+    for occupation, skill, is_essential in facts.relations:
+        i = index.get(occupation)
+        if i is None:
+            continue  # a relation to an occupation the files do not describe
+        rows.append(i)
+        cols.append(skills.setdefault(skill, len(skills)))
+        essential.append(is_essential)
+    shape = (len(uris), max(len(skills), 1))
+    held = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    held.data[:] = 1.0  # listed as both essential and optional: still one skill
+    needed = sparse.csr_matrix((np.asarray(essential, dtype=float), (rows, cols)), shape=shape)
+    needed.data = (needed.data > 0).astype(float)
+    needed.eliminate_zeros()
+    counts = np.asarray(held.sum(axis=1)).ravel().astype(int)
+    levels = np.array([t.isco_skill_level(facts.occupations[u][1]) or 0 for u in uris], dtype=int)
+    return _Matrix(
+        uris=uris,
+        labels=[facts.occupations[u][0] for u in uris],
+        levels=levels,
+        counts=counts,
+        norms=np.sqrt(counts.astype(float)),
+        shared=(held @ held.T).tocsr(),
+        shared_essential=(held @ needed.T).tocsr(),
+        label_rank=_ranks([(facts.occupations[u][0].lower(), u) for u in uris]),
+    )
+
+
+def _ranks(keys: list[tuple[str, str]]) -> np.ndarray:
+    ranks = np.empty(len(keys), dtype=int)
+    for rank, position in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+        ranks[position] = rank
+    return ranks
+
+
+def _top_matches(m: _Matrix, i: int, *, higher: bool, k: int) -> list[tuple[int, int, int]]:
+    """The best ``k`` matches of occupation ``i`` as (j, shared, shared essential for j),
+    ranked as the named queries rank them: score, then label, then URI."""
+    start, end = m.shared.indptr[i], m.shared.indptr[i + 1]
+    js = m.shared.indices[start:end]
+    shared = m.shared.data[start:end]
+    if not m.levels[i]:
+        return []
+    same_or_higher = (m.levels[js] > m.levels[i]) if higher else (m.levels[js] == m.levels[i])
+    keep = (js != i) & same_or_higher
+    js, shared = js[keep], shared[keep]
+    if not len(js):
+        return []
+    # The same arithmetic as the SPARQL: shared / (norm(a) * norm(b)).
+    scores = shared / (m.norms[i] * m.norms[js])
+    order = np.lexsort((m.label_rank[js], -scores))[:k]
+    start, end = m.shared_essential.indptr[i], m.shared_essential.indptr[i + 1]
+    essential = dict(
+        zip(
+            m.shared_essential.indices[start:end].tolist(),
+            m.shared_essential.data[start:end].tolist(),
+            strict=True,
+        )
+    )
+    return [(int(js[n]), int(shared[n]), int(essential.get(int(js[n]), 0))) for n in order]
+
+
+def derived_ntriples(facts: ClassificationFacts, *, matches: int = MATCHES_PER_OCCUPATION) -> bytes:
+    """The derived facts of a classification as N-Triples.
+
+    Written as text rather than pyoxigraph objects because there are hundreds of thousands
+    and Oxigraph parses text faster than Python builds objects. Safe to write by hand: every
+    IRI comes from a NamedNode the loader already validated, every literal is a number.
+    """
+    m = _matrix(facts)
+    lines: list[str] = []
+    add = lines.append
+    count, norm, level = (f"<{p.value}>" for p in (t.SKILL_COUNT, t.SKILL_NORM, t.ISCO_SKILL_LEVEL))
+    integer, double = f"^^<{t.XSD_INTEGER.value}>", f"^^<{t.XSD_DOUBLE.value}>"
+    for i, uri in enumerate(m.uris):
+        add(f'<{uri}> {count} "{int(m.counts[i])}"{integer} .\n')
+        add(f'<{uri}> {norm} "{math.sqrt(int(m.counts[i]))!r}"{double} .\n')
+        if m.levels[i]:
+            add(f'<{uri}> {level} "{int(m.levels[i])}"{integer} .\n')
+    for uri, code in facts.isco_groups.items():
+        group_level = t.isco_skill_level(code)
+        if group_level is not None:
+            add(f'<{uri}> {level} "{group_level}"{integer} .\n')
+    matched, shared_skills, shared_essential = (
+        f"<{p.value}>" for p in (t.MATCHED_OCCUPATION, t.SHARED_SKILLS, t.SHARED_ESSENTIAL)
+    )
+    node = 0
+    for i, uri in enumerate(m.uris):
+        for link, higher in ((t.SIMILAR_OCCUPATION, False), (t.PROSPECT, True)):
+            subject = f"<{uri}> <{link.value}> "
+            for j, shared, essential in _top_matches(m, i, higher=higher, k=matches):
+                node += 1
+                match = f"_:m{node}"
+                add(
+                    f"{subject}{match} .\n"
+                    f"{match} {matched} <{m.uris[j]}> .\n"
+                    f'{match} {shared_skills} "{shared}"{integer} .\n'
+                    f'{match} {shared_essential} "{essential}"{integer} .\n'
+                )
+    return "".join(lines).encode()
 
 
 def ontology_quads() -> list[Quad]:

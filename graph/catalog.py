@@ -32,6 +32,19 @@ def occupation_summary(row: Row, *, uri_key: str = "uri") -> Json:
     }
 
 
+def by_label(rows: list[Row], *, uri_key: str = "uri") -> list[Row]:
+    """Rows in the order people read lists: by label, case aside, then URI."""
+    return sorted(rows, key=lambda r: (str(r.get("label") or "").lower(), str(r[uri_key])))
+
+
+def by_score(rows: list[Row]) -> list[Row]:
+    """Matches best first: score, then label, then URI (as the load-time ranking)."""
+    return sorted(
+        rows,
+        key=lambda r: (-float(r["score"] or 0.0), str(r.get("label") or "").lower(), str(r["uri"])),
+    )
+
+
 def skill_summary(row: Row, *, uri_key: str = "skill") -> Json:
     """The short form of a skill used in every list."""
     uri = str(row[uri_key])
@@ -72,7 +85,9 @@ class Catalog:
         """
         uri = t.occupation_uri(identifier)
         head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
-        skills = self.runner.select(store, "occupation_skills", {"occupation": uri})
+        skills = by_label(
+            self.runner.select(store, "occupation_skills", {"occupation": uri}), uri_key="skill"
+        )
         isco = None
         if head.get("isco_group"):
             isco = {
@@ -117,9 +132,9 @@ class Catalog:
         """
         query = {"similar": "similar_occupations", "prospects": "occupation_prospects"}[kind]
         occupation = self.occupation_ref(store, identifier)
-        rows = self.runner.select(store, query, {"occupation": occupation["uri"]}, limit=limit)
+        rows = by_score(self.runner.select(store, query, {"occupation": occupation["uri"]}))
         items = []
-        for row in rows:
+        for row in rows[:limit]:
             item = occupation_summary(row)
             item["score"] = round(float(row["score"] or 0.0), 6)
             item["shared_essential"] = row["shared_essential"]
@@ -135,7 +150,10 @@ class Catalog:
         """
         origin = self.occupation_ref(store, source)
         goal = self.occupation_ref(store, target)
-        rows = self.runner.select(store, "skill_gap", {"from": origin["uri"], "to": goal["uri"]})
+        rows = by_label(
+            self.runner.select(store, "skill_gap", {"from": origin["uri"], "to": goal["uri"]}),
+            uri_key="skill",
+        )
         shared = [skill_summary(r) for r in rows if r["held"]]
         missing_essential = [
             skill_summary(r) for r in rows if not r["held"] and r["relation"] == "essential"
@@ -163,8 +181,8 @@ class Catalog:
         """
         uri = t.skill_uri(identifier)
         head = self._one(store, "skill", {"skill": uri}, "skill", identifier)
-        occupations = self.runner.select(store, "skill_occupations", {"skill": uri})
-        hierarchy = self.runner.select(store, "concept_hierarchy", {"concept": uri})
+        occupations = by_label(self.runner.select(store, "skill_occupations", {"skill": uri}))
+        hierarchy = by_label(self.runner.select(store, "concept_hierarchy", {"concept": uri}))
         return {
             "id": t.concept_id(uri),
             "uri": uri,
@@ -193,7 +211,10 @@ class Catalog:
         uri = t.isco_uri(code)
         head = self._one(store, "isco_group", {"group": uri}, "ISCO-08 group", code)
         children = self.runner.select(store, "isco_children", {"group": uri})
-        occupations = self.runner.select(store, "isco_occupations", {"group": uri})
+        occupations = sorted(
+            by_label(self.runner.select(store, "isco_occupations", {"group": uri})),
+            key=lambda r: str(r["isco_group"]),
+        )
         parent = None
         if head.get("parent"):
             parent = {
@@ -242,7 +263,7 @@ class Catalog:
 
     def _alt_labels(self, store: Store, uri: str) -> list[str]:
         rows = self.runner.select(store, "concept_alt_labels", {"concept": uri})
-        return [str(r["alt_label"]) for r in rows]
+        return sorted((str(r["alt_label"]) for r in rows), key=lambda label: (label.lower(), label))
 
 
 def _concept_ref(row: Row) -> Json:

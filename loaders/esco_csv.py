@@ -17,6 +17,7 @@ from datetime import datetime
 from pyoxigraph import Literal, NamedNode, Quad
 
 from graph import terms as t
+from graph.analytics import ClassificationFacts
 from graph.errors import BundleError
 from loaders.bundle import Bundle, BundleFile, Row, read_rows
 
@@ -42,12 +43,14 @@ _ISCO_CODE = re.compile(r"^[0-9]{1,4}$")
 @dataclass
 class LoadReport:
     """What a load read: rows per kind, triples written, references to concepts the
-    bundle does not describe, and files it did not recognise."""
+    bundle does not describe, files it did not recognise, and the facts the analytics
+    derive from."""
 
     rows: Counter[str] = field(default_factory=Counter)
     triples: int = 0
     dangling: Counter[str] = field(default_factory=Counter)
     ignored_files: list[str] = field(default_factory=list)
+    facts: ClassificationFacts = field(default_factory=ClassificationFacts)
 
 
 class _Converter:
@@ -198,6 +201,7 @@ def _occupation(c: _Converter, row: Row) -> Iterator[Quad]:
     yield from _concept_common(c, subject, row)
     code = c.isco_code(row["iscoGroup"], "iscoGroup")
     yield Quad(subject, t.MEMBER_OF_ISCO_GROUP, c.iri(t.isco_uri(code), "iscoGroup"))
+    c.report.facts.add_occupation(subject.value, row["preferredLabel"].strip(), code)
     if row.get("code", "").strip():
         yield Quad(subject, t.NOTATION, Literal(row["code"].strip()))
     note = row.get("regulatedProfessionNote", "").strip()
@@ -212,8 +216,10 @@ def _isco_group(c: _Converter, row: Row) -> Iterator[Quad]:
     subject = c.iri(row["conceptUri"], "conceptUri")
     yield Quad(subject, t.TYPE, t.SG_ISCO_GROUP)
     yield Quad(subject, t.TYPE, t.SKOS_CONCEPT)
-    yield Quad(subject, t.NOTATION, Literal(c.isco_code(row["code"], "code")))
+    code = c.isco_code(row["code"], "code")
+    yield Quad(subject, t.NOTATION, Literal(code))
     yield from _concept_common(c, subject, row)
+    c.report.facts.add_isco_group(subject.value, code)
 
 
 def _skill(c: _Converter, row: Row) -> Iterator[Quad]:
@@ -280,6 +286,7 @@ def _occupation_skill(c: _Converter, row: Row) -> Iterator[Quad]:
     if skill.value not in c.skills:
         c.report.dangling["skillUri"] += 1
     forward, backward = predicates
+    c.report.facts.add_relation(occupation.value, skill.value, essential=relation == "essential")
     yield Quad(occupation, forward, skill)
     yield Quad(skill, backward, occupation)
 

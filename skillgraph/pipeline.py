@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import Quad, RdfFormat, Store
 
-from graph.analytics import add_derived_facts, ontology_quads
+from graph.analytics import derived_ntriples, ontology_quads
 from graph.store import ACTIVE, active_version, build_store
 from loaders import LoadReport, bundle_quads, open_bundle
 
@@ -66,8 +66,10 @@ def load_bundle(
 
     def finish(store: Store) -> None:
         nonlocal derived, stored
-        derived = add_derived_facts(store)
+        before = len(store)
+        store.bulk_load(derived_ntriples(report.facts), format=RdfFormat.N_TRIPLES)
         stored = len(store)
+        derived = stored - before
 
     version = build_store(store_root, quads(), finish=finish)
     return LoadResult(

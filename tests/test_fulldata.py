@@ -10,6 +10,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from graph.catalog import Catalog
 from graph.errors import BundleError
 from graph.queries import QueryRunner
 from graph.store import LiveStore, active_version
@@ -102,7 +103,7 @@ def test_similar_occupations_share_the_skill_level(
 ) -> None:
     answered = 0
     for occupation in occupation_sample:
-        body = http.get(f"/occupations/{occupation['id']}/similar", params={"limit": 100}).json()
+        body = http.get(f"/occupations/{occupation['id']}/similar", params={"limit": 20}).json()
         items = body["items"]
         answered += bool(items)
         assert all(item["skill_level"] == occupation["skill_level"] for item in items), occupation
@@ -118,15 +119,37 @@ def test_prospects_have_a_higher_skill_level(
 ) -> None:
     levels_with_prospects = set()
     for occupation in occupation_sample:
-        items = http.get(
-            f"/occupations/{occupation['id']}/prospects", params={"limit": 100}
-        ).json()["items"]
+        items = http.get(f"/occupations/{occupation['id']}/prospects", params={"limit": 20}).json()[
+            "items"
+        ]
         assert all(item["skill_level"] > occupation["skill_level"] for item in items), occupation  # type: ignore[operator]
         if items:
             levels_with_prospects.add(occupation["skill_level"])
         if occupation["skill_level"] == 4:
             assert items == []
     assert levels_with_prospects == {1, 2, 3}
+
+
+def test_stored_matches_are_the_top_of_the_live_ranking(
+    full_root: Path, occupation_sample: list[dict[str, object]]
+) -> None:
+    store = LiveStore(full_root).get().store
+    catalog = Catalog()
+    for occupation in occupation_sample[::3]:
+        for kind, live in (
+            ("similar", "similar_occupations_all"),
+            ("prospects", "occupation_prospects_all"),
+        ):
+            uri = str(occupation["uri"])
+            stored = catalog.related_occupations(store, uri, kind=kind, limit=20)["items"]
+            expected = catalog.runner.select(store, live, {"occupation": uri}, limit=20)
+            assert [i["uri"] for i in stored] == [r["uri"] for r in expected], (kind, uri)
+            assert [i["score"] for i in stored] == pytest.approx(
+                [r["score"] for r in expected], abs=1e-6
+            )
+            assert [i["shared_essential"] for i in stored] == [
+                r["shared_essential"] for r in expected
+            ]
 
 
 def test_a_skill_gap_to_itself_is_empty(
@@ -206,4 +229,4 @@ def test_the_cli_loads_the_full_bundle(tmp_path: Path) -> None:
     assert "   13,939  skills and knowledge" in result.output
     assert "  129,004  occupation-skill relations" in result.output
     assert "      619  ISCO-08 groups" in result.output
-    assert "  542,204  triples in the store" in result.output
+    assert "  928,329  triples in the store" in result.output

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from graph.analytics import MATCHES_PER_OCCUPATION
 from service.deps import CatalogDep, StoreDep
 from service.models import OccupationList, OccupationProfile, RelatedOccupations, SkillGap
 from service.problems import responses
@@ -21,6 +22,15 @@ OccupationId = Annotated[
     ),
 ]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
+MatchLimit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MATCHES_PER_OCCUPATION,
+        description=f"How many to return, 1 to {MATCHES_PER_OCCUPATION} (the best "
+        f"{MATCHES_PER_OCCUPATION} are stored for every occupation at load time).",
+    ),
+]
 
 
 @router.get("", response_model=OccupationList, summary="Search occupations")
@@ -49,7 +59,7 @@ def search_occupations(
     responses=NOT_FOUND,
 )
 def similar_occupations(
-    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: MatchLimit = 10
 ) -> dict[str, Any]:
     """Occupations at the same skill level that need much of the same knowledge and skills."""
     return catalog.related_occupations(store, id, kind="similar", limit=limit)
@@ -62,7 +72,7 @@ def similar_occupations(
     responses=NOT_FOUND,
 )
 def occupation_prospects(
-    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: Limit = 10
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: MatchLimit = 10
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
     return catalog.related_occupations(store, id, kind="prospects", limit=limit)
