@@ -15,6 +15,7 @@ from graph.catalog import Catalog
 from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
 from service import docs, problems
+from service.cache import ResponseCache
 from service.deps import StoreSource
 from service.routes import health, isco, occupations, skills, sparql
 from service.settings import Settings
@@ -86,6 +87,9 @@ def create_app(
     app.state.settings = settings
     problems.install(app)
     docs.install(app)
+    if settings.response_cache_bytes:
+        # Added before CORS so that CORS, the outer layer, also dresses cached answers.
+        app.add_middleware(ResponseCache, max_bytes=settings.response_cache_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

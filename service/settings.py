@@ -17,3 +17,5 @@ class Settings:
     """Origins allowed to call the API from a browser: the data is public and read-only."""
     reload_check_seconds: float = 1.0
     """How often to look whether a load has published a new store version."""
+    response_cache_bytes: int = 64 * 1024 * 1024
+    """Memory for JSON answers kept per store version (0 turns the cache off)."""

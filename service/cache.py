@@ -1,0 +1,117 @@
+"""Answers to the JSON API, kept per store version: the data behind them never changes.
+
+A store version is immutable (a load makes a new one), so the bytes of a successful
+``GET /occupations/...``, ``/skills/...`` or ``/isco/...`` answer stay right until the active
+version changes. This pure ASGI middleware keeps them in a byte-bounded LRU keyed by store
+version, path and query, and serves repeats without routing, queries or serialisation. Every
+such answer carries an ``ETag`` naming the store version, so clients and proxies can ask
+``If-None-Match`` and get ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CACHED_PREFIXES = ("/occupations", "/skills", "/isco")
+
+
+class ResponseCache:
+    """ASGI middleware caching successful JSON API answers per store version."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        prefixes: tuple[str, ...] = CACHED_PREFIXES,
+        max_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
+        self.app = app
+        self.prefixes = prefixes
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[
+            tuple[str, str, bytes], tuple[list[tuple[bytes, bytes]], bytes]
+        ] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith(self.prefixes)
+        ):
+            await self.app(scope, receive, send)
+            return
+        version = _store_version(scope)
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        etag = f'W/"{version}"'.encode()
+        if _header(scope, b"if-none-match") in (etag, b"*"):
+            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag)]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        key = (version, scope["path"], scope.get("query_string", b""))
+        entry = self._entries.get(key)
+        if entry is not None:
+            self.hits += 1
+            self._entries.move_to_end(key)
+            headers, body = entry
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.misses += 1
+        await self.app(scope, receive, self._recording(send, key, etag))
+
+    def _recording(self, send: Send, key: tuple[str, str, bytes], etag: bytes) -> Send:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                if message["status"] == 200:
+                    message = {**message, "headers": [*message.get("headers", []), (b"etag", etag)]}
+                    start["headers"] = message["headers"]
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._store(key, list(start["headers"]), b"".join(chunks))
+            await send(message)
+
+        return record
+
+    def _store(
+        self, key: tuple[str, str, bytes], headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
+        size = len(body) + sum(len(k) + len(v) for k, v in headers)
+        if size > self.max_bytes // 16:
+            return  # one huge answer should not push out thousands of small ones
+        self._entries[key] = (headers, body)
+        self._bytes += size
+        while self._bytes > self.max_bytes and self._entries:
+            _, (old_headers, old_body) = self._entries.popitem(last=False)
+            self._bytes -= len(old_body) + sum(len(k) + len(v) for k, v in old_headers)
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+def _store_version(scope: Scope) -> str | None:
+    """The name of the store version this request will be answered from."""
+    app = scope.get("app")
+    source = getattr(getattr(app, "state", None), "store_source", None)
+    if source is None:
+        return None
+    try:
+        return str(source.get().path.name)
+    except Exception:  # the store is unreadable: let the app answer with its problem
+        return None
