@@ -24,6 +24,7 @@ from graph.store import ACTIVE, LiveStore
 F = TypeVar("F", bound=Callable[..., Any])
 
 STORE_ENV = "SKILLGRAPH_STORE"
+CACHE_ENV = "SKILLGRAPH_CACHE_MB"
 
 # Labels for the counts a load prints, in the order people read them.
 KIND_LABELS = {
@@ -127,7 +128,9 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
     collections = {k: v for k, v in report.rows.items() if k not in KIND_LABELS}
     for kind, count in sorted(collections.items()):
         click.echo(f"  {count:>9,}  {kind} members")
-    click.echo(f"  {result.derived:>9,}  derived facts (skill levels, skill-set sizes)")
+    click.echo(
+        f"  {result.derived:>9,}  derived facts (skill levels, similar occupations, prospects)"
+    )
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     for column, count in sorted(report.dangling.items()):
         click.echo(
@@ -166,12 +169,21 @@ def _resolve_store(store: Path | None) -> Path:
     help="Server processes sharing the read-only store.",
 )
 @click.option(
+    "--cache-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0, 65536),
+    help="Memory per process for JSON answers kept per store version; 0 turns it off.",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def serve(store: Path | None, host: str, port: int, workers: int, log_level: str) -> None:
+def serve(
+    store: Path | None, host: str, port: int, workers: int, cache_mb: int, log_level: str
+) -> None:
     """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs)."""
     import uvicorn
 
@@ -182,6 +194,7 @@ def serve(store: Path | None, host: str, port: int, workers: int, log_level: str
         f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True
     )
     os.environ[STORE_ENV] = str(root)
+    os.environ[CACHE_ENV] = str(cache_mb)
     uvicorn.run(
         "skillgraph.asgi:app_from_environment",
         factory=True,
