@@ -115,14 +115,8 @@ class Catalog:
         :raises NotFoundError: if the store has no such occupation.
         """
         uri = t.occupation_uri(identifier)
-        head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
-        return {
-            "id": t.concept_id(uri),
-            "uri": uri,
-            "label": head["label"],
-            "isco_group": head.get("isco_code"),
-            "skill_level": head.get("skill_level"),
-        }
+        head = self._one(store, "occupation_ref", {"occupation": uri}, "occupation", identifier)
+        return occupation_summary(head, uri_key="occupation")
 
     def related_occupations(self, store: Store, identifier: str, *, kind: str, limit: int) -> Json:
         """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``).

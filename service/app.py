@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pyoxigraph import Store
@@ -66,6 +67,9 @@ def create_app(
             app.state.store_source = FixedStore(store)
         else:
             app.state.store_source = store
+        # Handlers answer from the store holding the GIL, so threads beyond a few only
+        # contend: 4 instead of AnyIO's 40 doubles throughput under load (docs/benchmarks.md).
+        to_thread.current_default_thread_limiter().total_tokens = settings.store_threads
         try:
             app.state.catalog.warm(app.state.store_source.get().store)
         except (SkillgraphError, OSError) as error:

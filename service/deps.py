@@ -17,18 +17,21 @@ class StoreSource(Protocol):
     def get(self) -> OpenStore: ...
 
 
-def get_open_store(request: Request) -> OpenStore:
-    """The store version for this request (fixed for the whole request)."""
+async def get_open_store(request: Request) -> OpenStore:
+    """The store version for this request (fixed for the whole request).
+
+    The dependencies are ``async`` because they only look things up: a plain ``def`` would
+    cost each request a round trip through the thread pool."""
     source: StoreSource = request.app.state.store_source
     return source.get()
 
 
-def get_store(open_store: Annotated[OpenStore, Depends(get_open_store)]) -> Store:
+async def get_store(open_store: Annotated[OpenStore, Depends(get_open_store)]) -> Store:
     """The pyoxigraph store for this request."""
     return open_store.store
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The named-query catalog."""
     catalog: Catalog = request.app.state.catalog
     return catalog

@@ -17,5 +17,7 @@ class Settings:
     """Origins allowed to call the API from a browser: the data is public and read-only."""
     reload_check_seconds: float = 1.0
     """How often to look whether a load has published a new store version."""
+    store_threads: int = 4
+    """Requests answered from the store at once in one process; the rest wait their turn."""
     response_cache_bytes: int = 64 * 1024 * 1024
     """Memory for JSON answers kept per store version (0 turns the cache off)."""
