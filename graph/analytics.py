@@ -8,7 +8,8 @@
   :data:`MATCHES_PER_OCCUPATION` matches at the same skill level and at a higher one, each an
   ``sg:OccupationMatch`` node with the matched occupation, the number of shared skills and how
   many of them are essential for the matched occupation. The cosine similarity of all pairs
-  is one sparse matrix product, ``A·Aᵀ`` over the occupation-skill matrix; the named queries
+  is one sparse matrix product, ``A·Aᵀ`` over the occupation-skill matrix, made in blocks of
+  rows so memory stays bounded; the named queries
   read the stored matches and compute the score from the counts and norms, as the full
   live ranking (``similar_occupations_all.rq``) does.
 
@@ -19,6 +20,7 @@ to be read back from the store.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -60,10 +62,10 @@ class _Matrix:
     levels: np.ndarray
     counts: np.ndarray
     norms: np.ndarray
-    shared: sparse.csr_matrix
-    """shared[i, j]: skills occupations i and j both need"""
-    shared_essential: sparse.csr_matrix
-    """shared_essential[i, j]: skills of i that are essential for j"""
+    held: sparse.csr_matrix
+    """held[i, s]: occupation i needs skill s (essential or optional)"""
+    needed: sparse.csr_matrix
+    """needed[i, s]: skill s is essential for occupation i"""
     label_rank: np.ndarray
     """each occupation's place in (lower-case label, URI) order: the tie-break"""
 
@@ -94,8 +96,8 @@ def _matrix(facts: ClassificationFacts) -> _Matrix:
         levels=levels,
         counts=counts,
         norms=np.sqrt(counts.astype(float)),
-        shared=(held @ held.T).tocsr(),
-        shared_essential=(held @ needed.T).tocsr(),
+        held=held,
+        needed=needed,
         label_rank=_ranks([(facts.occupations[u][0].lower(), u) for u in uris]),
     )
 
@@ -107,30 +109,51 @@ def _ranks(keys: list[tuple[str, str]]) -> np.ndarray:
     return ranks
 
 
-def _top_matches(m: _Matrix, i: int, *, higher: bool, k: int) -> list[tuple[int, int, int]]:
-    """The best ``k`` matches of occupation ``i`` as (j, shared, shared essential for j),
-    ranked as the named queries rank them: score, then label, then URI."""
-    start, end = m.shared.indptr[i], m.shared.indptr[i + 1]
-    js = m.shared.indices[start:end]
-    shared = m.shared.data[start:end]
-    if not m.levels[i]:
-        return []
-    same_or_higher = (m.levels[js] > m.levels[i]) if higher else (m.levels[js] == m.levels[i])
-    keep = (js != i) & same_or_higher
-    js, shared = js[keep], shared[keep]
+BLOCK = 1024
+"""Occupations whose similarities are computed at once: the product is made in row blocks
+so that memory stays bounded however many occupations there are."""
+
+
+def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int, int, int]]]]:
+    """For every occupation i: (i, higher?, [(j, shared, shared essential for j)]), the best
+    ``k`` at the same level and at a higher one, ranked as the named queries rank them:
+    score, then label, then URI."""
+    for start in range(0, len(m.uris), BLOCK):
+        block = m.held[start : start + BLOCK]
+        shared = (block @ m.held.T).tocsr()  # skills both need
+        essential = (block @ m.needed.T).tocsr()  # skills of i essential for j
+        for row in range(block.shape[0]):
+            i = start + row
+            if not m.levels[i]:
+                continue
+            js = shared.indices[shared.indptr[row] : shared.indptr[row + 1]]
+            counts = shared.data[shared.indptr[row] : shared.indptr[row + 1]]
+            ess = dict(
+                zip(
+                    essential.indices[essential.indptr[row] : essential.indptr[row + 1]].tolist(),
+                    essential.data[essential.indptr[row] : essential.indptr[row + 1]].tolist(),
+                    strict=True,
+                )
+            )
+            for higher in (False, True):
+                levels = m.levels[js]
+                keep = (js != i) & ((levels > m.levels[i]) if higher else (levels == m.levels[i]))
+                yield i, higher, _best(m, i, js[keep], counts[keep], ess, k)
+
+
+def _best(
+    m: _Matrix, i: int, js: np.ndarray, shared: np.ndarray, essential: dict[int, float], k: int
+) -> list[tuple[int, int, int]]:
     if not len(js):
         return []
     # The same arithmetic as the SPARQL: shared / (norm(a) * norm(b)).
     scores = shared / (m.norms[i] * m.norms[js])
+    if len(js) > k:
+        # Keep the k best and anything tied with the k-th, then order those exactly.
+        threshold = -np.partition(-scores, k - 1)[k - 1]
+        keep = scores >= threshold
+        js, shared, scores = js[keep], shared[keep], scores[keep]
     order = np.lexsort((m.label_rank[js], -scores))[:k]
-    start, end = m.shared_essential.indptr[i], m.shared_essential.indptr[i + 1]
-    essential = dict(
-        zip(
-            m.shared_essential.indices[start:end].tolist(),
-            m.shared_essential.data[start:end].tolist(),
-            strict=True,
-        )
-    )
     return [(int(js[n]), int(shared[n]), int(essential.get(int(js[n]), 0))) for n in order]
 
 
@@ -159,18 +182,18 @@ def derived_ntriples(facts: ClassificationFacts, *, matches: int = MATCHES_PER_O
         f"<{p.value}>" for p in (t.MATCHED_OCCUPATION, t.SHARED_SKILLS, t.SHARED_ESSENTIAL)
     )
     node = 0
-    for i, uri in enumerate(m.uris):
-        for link, higher in ((t.SIMILAR_OCCUPATION, False), (t.PROSPECT, True)):
-            subject = f"<{uri}> <{link.value}> "
-            for j, shared, essential in _top_matches(m, i, higher=higher, k=matches):
-                node += 1
-                match = f"_:m{node}"
-                add(
-                    f"{subject}{match} .\n"
-                    f"{match} {matched} <{m.uris[j]}> .\n"
-                    f'{match} {shared_skills} "{shared}"{integer} .\n'
-                    f'{match} {shared_essential} "{essential}"{integer} .\n'
-                )
+    for i, higher, best in _matches(m, k=matches):
+        link = t.PROSPECT if higher else t.SIMILAR_OCCUPATION
+        subject = f"<{m.uris[i]}> <{link.value}> "
+        for j, shared, essential in best:
+            node += 1
+            match = f"_:m{node}"
+            add(
+                f"{subject}{match} .\n"
+                f"{match} {matched} <{m.uris[j]}> .\n"
+                f'{match} {shared_skills} "{shared}"{integer} .\n'
+                f'{match} {shared_essential} "{essential}"{integer} .\n'
+            )
     return "".join(lines).encode()
 
 
