@@ -122,18 +122,16 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
         block = m.held[start : start + BLOCK]
         shared = (block @ m.held.T).tocsr()  # skills both need
         essential = (block @ m.needed.T).tocsr()  # skills of i essential for j
+        essential.sort_indices()
         for row in range(block.shape[0]):
             i = start + row
             if not m.levels[i]:
                 continue
             js = shared.indices[shared.indptr[row] : shared.indptr[row + 1]]
             counts = shared.data[shared.indptr[row] : shared.indptr[row + 1]]
-            ess = dict(
-                zip(
-                    essential.indices[essential.indptr[row] : essential.indptr[row + 1]].tolist(),
-                    essential.data[essential.indptr[row] : essential.indptr[row + 1]].tolist(),
-                    strict=True,
-                )
+            ess = (
+                essential.indices[essential.indptr[row] : essential.indptr[row + 1]],
+                essential.data[essential.indptr[row] : essential.indptr[row + 1]],
             )
             for higher in (False, True):
                 levels = m.levels[js]
@@ -142,7 +140,12 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
 
 
 def _best(
-    m: _Matrix, i: int, js: np.ndarray, shared: np.ndarray, essential: dict[int, float], k: int
+    m: _Matrix,
+    i: int,
+    js: np.ndarray,
+    shared: np.ndarray,
+    essential: tuple[np.ndarray, np.ndarray],
+    k: int,
 ) -> list[tuple[int, int, int]]:
     if not len(js):
         return []
@@ -154,11 +157,19 @@ def _best(
         keep = scores >= threshold
         js, shared, scores = js[keep], shared[keep], scores[keep]
     order = np.lexsort((m.label_rank[js], -scores))[:k]
-    return [(int(js[n]), int(shared[n]), int(essential.get(int(js[n]), 0))) for n in order]
+    chosen = js[order]
+    # Shared essential counts of the chosen only: a lookup in the row's sorted indices.
+    indices, counts = essential
+    at = np.minimum(np.searchsorted(indices, chosen), max(len(indices) - 1, 0))
+    found = (indices[at] == chosen) if len(indices) else np.zeros(len(chosen), dtype=bool)
+    needed = np.where(found, counts[at] if len(indices) else 0, 0)
+    return [(int(j), int(n), int(e)) for j, n, e in zip(chosen, shared[order], needed, strict=True)]
 
 
-def derived_ntriples(facts: ClassificationFacts, *, matches: int = MATCHES_PER_OCCUPATION) -> bytes:
-    """The derived facts of a classification as N-Triples.
+def derived_ntriples(
+    facts: ClassificationFacts, *, matches: int = MATCHES_PER_OCCUPATION
+) -> Iterator[str]:
+    """The derived facts of a classification as N-Triples text, in pieces.
 
     Written as text rather than pyoxigraph objects because there are hundreds of thousands
     and Oxigraph parses text faster than Python builds objects. Safe to write by hand: every
@@ -194,7 +205,10 @@ def derived_ntriples(facts: ClassificationFacts, *, matches: int = MATCHES_PER_O
                 f'{match} {shared_skills} "{shared}"{integer} .\n'
                 f'{match} {shared_essential} "{essential}"{integer} .\n'
             )
-    return "".join(lines).encode()
+        if len(lines) > 10_000:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 def ontology_quads() -> list[Quad]:

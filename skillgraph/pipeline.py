@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -67,7 +68,11 @@ def load_bundle(
     def finish(store: Store) -> None:
         nonlocal derived, stored
         before = len(store)
-        store.bulk_load(derived_ntriples(report.facts), format=RdfFormat.N_TRIPLES)
+        # Through a file, so that memory stays bounded on a classification of any size.
+        with tempfile.NamedTemporaryFile("w", suffix=".nt", encoding="utf-8") as text:
+            text.writelines(derived_ntriples(report.facts))
+            text.flush()
+            store.bulk_load(path=text.name, format=RdfFormat.N_TRIPLES)
         stored = len(store)
         derived = stored - before
 
