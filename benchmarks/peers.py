@@ -88,7 +88,7 @@ class Server:
 
 
 def _spawn(args: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
-    handle = open(log, "wb")
+    handle = open(log, "wb")  # noqa: SIM115 - the child writes to it for its whole life
     return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, **kwargs)  # type: ignore[call-overload]
 
 

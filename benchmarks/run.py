@@ -126,7 +126,9 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
 def occupation_ids(base: str, count: int) -> list[str]:
     ids: list[str] = []
     with httpx.Client(base_url=base, timeout=60) as client:
-        while items := client.get("/occupations", params={"limit": 100, "offset": len(ids)}).json()["items"]:
+        while items := client.get("/occupations", params={"limit": 100, "offset": len(ids)}).json()[
+            "items"
+        ]:
             ids.extend(item["id"] for item in items)
     return ids[:: max(1, len(ids) // count)][:count]
 
@@ -160,8 +162,10 @@ def measure_latency(base: str, ids: list[str], *, cached: bool) -> dict[str, Lat
         first, second = timed_pass(base, paths), timed_pass(base, paths)
         measured = second if cached else first + second
         figures[name] = Latency(
-            statistics.median(first), percentile(first, 0.99),
-            statistics.median(measured), percentile(measured, 0.99),
+            statistics.median(first),
+            percentile(first, 0.99),
+            statistics.median(measured),
+            percentile(measured, 0.99),
         )
     return figures
 
@@ -186,7 +190,9 @@ def wrk(base: str, paths: list[str], work: Path, seconds: int) -> float:
     script.write_text(WRK_SCRIPT % listing)
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", str(script), base],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     if "Non-2xx" in out:
         raise RuntimeError(f"wrk saw errors:\n{out}")
@@ -213,7 +219,9 @@ def run_sparql(server: peers.Server, query: str, client: httpx.Client) -> tuple[
     else:
         accept = "application/sparql-results+json"
     started = time.perf_counter()
-    response = client.get(server.url, params={"query": query, **server.params}, headers={"accept": accept})
+    response = client.get(
+        server.url, params={"query": query, **server.params}, headers={"accept": accept}
+    )
     body = response.content
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
@@ -236,11 +244,17 @@ def measure_sparql(
                 try:
                     if server.name not in once:
                         run_sparql(server, query, client)
-                    runs = [run_sparql(server, query, client) for _ in range(1 if server.name in once else reps)]
+                    runs = [
+                        run_sparql(server, query, client)
+                        for _ in range(1 if server.name in once else reps)
+                    ]
                     counts = {count for _, count in runs}
                     if len(counts) != 1:
                         raise RuntimeError(f"result counts vary between runs: {counts}")
-                    results[server.name][name] = (statistics.median(t for t, _ in runs), counts.pop())
+                    results[server.name][name] = (
+                        statistics.median(t for t, _ in runs),
+                        counts.pop(),
+                    )
                 except (httpx.HTTPError, RuntimeError) as error:
                     results[server.name][name] = f"failed: {str(error)[:100]}"
                 print(f"  {server.name:32s} {name:42s} {results[server.name][name]}", flush=True)
@@ -250,7 +264,9 @@ def measure_sparql(
 # --- Growth ---------------------------------------------------------------------------------------
 
 
-def measure_growth(bundle: Path, work: Path, factors: list[int], occupations: int) -> list[dict[str, float]]:
+def measure_growth(
+    bundle: Path, work: Path, factors: list[int], occupations: int
+) -> list[dict[str, float]]:
     """Load the classification scaled k times; serve it; time the endpoints (cache off)."""
     rows = []
     for factor in factors:
@@ -269,9 +285,13 @@ def measure_growth(bundle: Path, work: Path, factors: list[int], occupations: in
         shutil.rmtree(store, ignore_errors=True)
         if source != bundle:
             shutil.rmtree(source, ignore_errors=True)
-        row = {"factor": factor, "occupations": result.report.rows["occupations"],
-               "relations": result.report.rows["occupationSkillRelations"],
-               "triples": result.triples, "load_s": result.seconds}
+        row = {
+            "factor": factor,
+            "occupations": result.report.rows["occupations"],
+            "relations": result.report.rows["occupationSkillRelations"],
+            "triples": result.triples,
+            "load_s": result.seconds,
+        }
         row.update({name: f.median for name, f in latency.items()})
         rows.append(row)
         print(row, flush=True)
@@ -282,8 +302,14 @@ def measure_growth(bundle: Path, work: Path, factors: list[int], occupations: in
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
     return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
 
@@ -291,8 +317,10 @@ def machine() -> str:
 def load_section(load: dict[str, float]) -> list[str]:
     ratio = load["rdflib_s"] / load["load_s"]
     return [
-        "## Load", "",
-        "| what | time | |", "| --- | --- | --- |",
+        "## Load",
+        "",
+        "| what | time | |",
+        "| --- | --- | --- |",
         f"| `skillgraph load`: CSV files to a ready store, {load['triples']:,.0f} triples with derived facts | "
         f"{load['load_s']:.1f} s | target under 10 s: {verdict(load['load_s'] < 10)} |",
         f"| rdflib parsing the same triples (N-Triples dump, {load['rdflib_triples']:,.0f} triples) | "
@@ -305,36 +333,50 @@ def load_section(load: dict[str, float]) -> list[str]:
 
 def latency_section(title: str, latency: dict[str, Latency], occupations: int) -> list[str]:
     lines = [
-        f"## {title}", "",
+        f"## {title}",
+        "",
         f"One client with keep-alive, each endpoint over {occupations} different occupations, "
-        "milliseconds over HTTP. \"First\" is the first request for each occupation.", "",
+        'milliseconds over HTTP. "First" is the first request for each occupation.',
+        "",
         "| endpoint | first: median | first: p99 | median | p99 | target median < 5 ms, p99 < 20 ms |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, f in latency.items():
-        lines.append(f"| {name} | {ms(f.first_median)} | {ms(f.first_p99)} | {ms(f.median)} | {ms(f.p99)} "
-                     f"| {verdict(f.median < 5 and f.p99 < 20)} |")
+        lines.append(
+            f"| {name} | {ms(f.first_median)} | {ms(f.first_p99)} | {ms(f.median)} | {ms(f.p99)} "
+            f"| {verdict(f.median < 5 and f.p99 < 20)} |"
+        )
     return [*lines, ""]
 
 
 def throughput_section(runs: dict[str, dict[str, float]]) -> list[str]:
     lines = [
-        "## Throughput", "",
+        "## Throughput",
+        "",
         "wrk, 2 threads, 32 connections, requests per second; the JSON endpoints rotate over the "
-        "same occupations. The ceiling is `/health` on the same server in the same run.", "",
+        "same occupations. The ceiling is `/health` on the same server in the same run.",
+        "",
         "| server | /health | " + " | ".join(ENDPOINTS) + " | slowest / health | target ≥ 0.5 |",
         "| --- | --- | " + " | ".join("---" for _ in ENDPOINTS) + " | --- | --- |",
     ]
     for label, t in runs.items():
         worst = min(t[name] for name in ENDPOINTS) / t["health"]
-        judged = verdict(worst >= 0.5) if label.endswith("cache on") else "(cache off, for reference)"
-        lines.append(f"| {label} | {t['health']:.0f} | " + " | ".join(f"{t[n]:.0f}" for n in ENDPOINTS)
-                     + f" | {worst:.2f} | {judged} |")
+        judged = (
+            verdict(worst >= 0.5) if label.endswith("cache on") else "(cache off, for reference)"
+        )
+        lines.append(
+            f"| {label} | {t['health']:.0f} | "
+            + " | ".join(f"{t[n]:.0f}" for n in ENDPOINTS)
+            + f" | {worst:.2f} | {judged} |"
+        )
     one, two = runs.get("1 worker, cache off"), runs.get("2 workers, cache off")
     if one and two:
         gain = statistics.mean(two[n] / one[n] for n in ENDPOINTS)
-        lines += ["", f"`--workers 2` against one worker, cache off: {gain:.2f}x the requests per second, "
-                  "on average over the JSON endpoints (the machine has 2 cores, shared with wrk)."]
+        lines += [
+            "",
+            f"`--workers 2` against one worker, cache off: {gain:.2f}x the requests per second, "
+            "on average over the JSON endpoints (the machine has 2 cores, shared with wrk).",
+        ]
     return [*lines, ""]
 
 
@@ -342,10 +384,12 @@ def sparql_section(sparql: dict[str, dict[str, tuple[float, int] | str]]) -> lis
     names = list(sparql)
     ours = names[0]
     lines = [
-        "## SPARQL", "",
+        "## SPARQL",
+        "",
         "Median milliseconds per query over HTTP, the same client for every engine, all loaded "
-        "with the same triples. The queries are in `benchmarks/queries/`; \"results\" is what "
-        "every engine returned (they must agree).", "",
+        'with the same triples. The queries are in `benchmarks/queries/`; "results" is what '
+        "every engine returned (they must agree).",
+        "",
         "| query | results | " + " | ".join(names) + " |",
         "| --- | --- | " + " | ".join("---" for _ in names) + " |",
     ]
@@ -363,18 +407,27 @@ def sparql_section(sparql: dict[str, dict[str, tuple[float, int] | str]]) -> lis
             if name != ours and not isinstance(base, str):
                 ratios[name].append(value[0] / base[0])
         agree &= len(counts) == 1
-        shown = "/".join(str(c) for c in sorted(counts)) + ("" if len(counts) == 1 else " (disagree)")
+        shown = "/".join(str(c) for c in sorted(counts)) + (
+            "" if len(counts) == 1 else " (disagree)"
+        )
         lines.append(f"| {query} | {shown} | " + " | ".join(cells) + " |")
-    lines += ["", f"Every engine returned as many results for every query: {'yes' if agree else '**no**'}.", "",
-              "| peer | peer time / our time, median over the queries | worst query | target | |",
-              "| --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        f"Every engine returned as many results for every query: {'yes' if agree else '**no**'}.",
+        "",
+        "| peer | peer time / our time, median over the queries | worst query | target | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, values in ratios.items():
         if not values:
             continue
         median, worst = statistics.median(values), min(values)
         target = PEER_TARGETS.get(name, "")
-        ok = {"Oxigraph server": 1 / worst <= 1.5, "Virtuoso 7 (Debian)": median >= 1,
-              "rdflib-endpoint": median >= 30}.get(name, True)
+        ok = {
+            "Oxigraph server": 1 / worst <= 1.5,
+            "Virtuoso 7 (Debian)": median >= 1,
+            "rdflib-endpoint": median >= 30,
+        }.get(name, True)
         lines.append(f"| {name} | {median:.2f} | {worst:.2f} | {target} | {verdict(ok)} |")
     return [*lines, ""]
 
@@ -382,44 +435,63 @@ def sparql_section(sparql: dict[str, dict[str, tuple[float, int] | str]]) -> lis
 def growth_section(rows: list[dict[str, float]]) -> list[str]:
     base = rows[0]
     lines = [
-        "## Growth", "",
+        "## Growth",
+        "",
         "The classification scaled up with `benchmarks/scale_bundle.py` (every occupation with k-1 "
         "variants needing the same skills), loaded, then served with the answer cache off; latency "
-        "is the median over HTTP, one client.", "",
+        "is the median over HTTP, one client.",
+        "",
         "| scale | occupations | relations | triples | load | load per million triples | "
-        + " | ".join(ENDPOINTS) + " |",
+        + " | ".join(ENDPOINTS)
+        + " |",
         "| --- | --- | --- | --- | --- | --- | " + " | ".join("---" for _ in ENDPOINTS) + " |",
     ]
     for row in rows:
         per_million = row["load_s"] / (row["triples"] / 1e6)
         lines.append(
             f"| {row['factor']:.0f}x | {row['occupations']:,.0f} | {row['relations']:,.0f} | {row['triples']:,.0f} "
-            f"| {row['load_s']:.1f} s | {per_million:.1f} s | " + " | ".join(ms(row[n]) for n in ENDPOINTS) + " |"
+            f"| {row['load_s']:.1f} s | {per_million:.1f} s | "
+            + " | ".join(ms(row[n]) for n in ENDPOINTS)
+            + " |"
         )
     last = rows[-1]
     growth = (last["load_s"] / base["load_s"]) / (last["triples"] / base["triples"])
     slowest = max(last[n] for n in ENDPOINTS)
-    lines += ["", f"Load time grew {last['load_s'] / base['load_s']:.1f}x for {last['triples'] / base['triples']:.1f}x "
-              f"the triples ({growth:.2f} of linear; target at most linear: {verdict(growth <= 1.1)}); "
-              f"the slowest endpoint's median at {last['factor']:.0f}x is {ms(slowest)} ms "
-              f"(target under 20 ms: {verdict(slowest < 20)})."]
+    lines += [
+        "",
+        f"Load time grew {last['load_s'] / base['load_s']:.1f}x for {last['triples'] / base['triples']:.1f}x "
+        f"the triples ({growth:.2f} of linear; target at most linear: {verdict(growth <= 1.1)}); "
+        f"the slowest endpoint's median at {last['factor']:.0f}x is {ms(slowest)} ms "
+        f"(target under 20 ms: {verdict(slowest < 20)}).",
+    ]
     return [*lines, ""]
 
 
 def write_report(out: Path, figures: Figures, command: str) -> None:
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, with `{command}` "
         "(set up by `benchmarks/install.sh`). The machine is shared and noisy: every figure stands "
-        "beside its baseline from the same run.", "",
+        "beside its baseline from the same run.",
+        "",
         *load_section(figures.load),
-        *latency_section("Latency, answer cache on (the default)", figures.latency["cache on"], figures.occupations),
-        *latency_section("Latency, answer cache off (every answer from the store)", figures.latency["cache off"],
-                         figures.occupations),
+        *latency_section(
+            "Latency, answer cache on (the default)",
+            figures.latency["cache on"],
+            figures.occupations,
+        ),
+        *latency_section(
+            "Latency, answer cache off (every answer from the store)",
+            figures.latency["cache off"],
+            figures.occupations,
+        ),
         *throughput_section(figures.throughput),
-        "## Memory", "",
+        "## Memory",
+        "",
         f"Resident memory of the server (one worker) serving the classification, after the latency and "
-        f"throughput runs: {figures.rss_mb:.0f} MB. Target under 500 MB: {verdict(figures.rss_mb < 500)}.", "",
+        f"throughput runs: {figures.rss_mb:.0f} MB. Target under 500 MB: {verdict(figures.rss_mb < 500)}.",
+        "",
     ]
     if figures.sparql:
         lines += sparql_section(figures.sparql)
@@ -433,14 +505,22 @@ def write_report(out: Path, figures: Figures, command: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bundle", type=Path, default=REPO.parent / "shared" / "esco-v1.2.0")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
-    parser.add_argument("--smoke", action="store_true", help="the bundled sample, short runs, no peers")
+    parser.add_argument(
+        "--smoke", action="store_true", help="the bundled sample, short runs, no peers"
+    )
     parser.add_argument("--occupations", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
-    parser.add_argument("--reps", type=int, default=5, help="timed runs per SPARQL query and engine")
-    parser.add_argument("--peers", default="oxigraph,virtuoso,rdflib", help="comma-separated, or none")
+    parser.add_argument(
+        "--reps", type=int, default=5, help="timed runs per SPARQL query and engine"
+    )
+    parser.add_argument(
+        "--peers", default="oxigraph,virtuoso,rdflib", help="comma-separated, or none"
+    )
     parser.add_argument("--growth", default="1,2,5,10", help="scale factors, or none")
     parser.add_argument("--work", type=Path, help="working folder (default: a new temporary one)")
     args = parser.parse_args()
@@ -469,7 +549,9 @@ def main() -> None:
             ids = occupation_ids(base, args.occupations)
             figures.occupations = len(ids)
             figures.latency[label] = measure_latency(base, ids, cached=label == "cache on")
-            figures.throughput[f"1 worker, {label}"] = measure_throughput(base, ids, work, args.seconds)
+            figures.throughput[f"1 worker, {label}"] = measure_throughput(
+                base, ids, work, args.seconds
+            )
             if label == "cache on":
                 figures.rss_mb = server.rss_mb()
             server.stop()
@@ -484,7 +566,8 @@ def main() -> None:
         race = [serve(cache_mb=0)]
         race[0].name = "skillgraph"
         starters: dict[str, Callable[[Path, Path], peers.Server]] = {
-            "oxigraph": peers.start_oxigraph, "virtuoso": peers.start_virtuoso,
+            "oxigraph": peers.start_oxigraph,
+            "virtuoso": peers.start_virtuoso,
             "rdflib": peers.start_rdflib_endpoint,
         }
         for name in [] if args.peers == "none" else args.peers.split(","):

@@ -51,7 +51,7 @@ def scale(source: Path, target: Path, factor: int) -> None:
                             copy["code"] = f"{row['code']}.v{n}"
                     elif kind == "occupationSkillRelations":
                         copy["occupationUri"] = variant(row["occupationUri"], n)
-                    else:  # a variant sits under its ISCO group, or under the same variant of its parent
+                    else:  # under its ISCO group, or under the same variant of its parent
                         if n and not row["conceptUri"].startswith(OCCUPATION):
                             continue
                         copy["conceptUri"] = variant(row["conceptUri"], n)
