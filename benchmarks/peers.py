@@ -89,7 +89,10 @@ class Server:
 
 def _spawn(args: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
     handle = open(log, "wb")  # noqa: SIM115 - the child writes to it for its whole life
-    return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, **kwargs)  # type: ignore[call-overload]
+    process: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
+        args, stdout=handle, stderr=subprocess.STDOUT, **kwargs
+    )
+    return process
 
 
 def start_skillgraph(store: Path, work: Path, *, workers: int = 1, cache_mb: int = 64) -> Server:
