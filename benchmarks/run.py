@@ -323,6 +323,7 @@ def measure_growth(
         if source != bundle:
             shutil.rmtree(source, ignore_errors=True)
         row = {
+            "derive_s": result.phases.get("derive", 0.0),
             "factor": factor,
             "occupations": result.report.rows["occupations"],
             "relations": result.report.rows["occupationSkillRelations"],
@@ -479,6 +480,13 @@ def sparql_section(sparql: dict[str, dict[str, tuple[float, int] | str]]) -> lis
     return [*lines, ""]
 
 
+def growth_met(rows: list[dict[str, float]], noise: float) -> bool:
+    """Load time grew at most linearly with the triples, within the run's own noise."""
+    first, last = rows[0], rows[-1]
+    growth = (last["load_s"] / first["load_s"]) / (last["triples"] / first["triples"])
+    return growth <= 1 + max(0.1, noise)
+
+
 def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
     base = rows[0]
     lines = [
@@ -488,28 +496,29 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
         "variants needing the same skills), loaded, then served with the answer cache off; latency "
         "is the median over HTTP, one client.",
         "",
-        "| scale | occupations | relations | triples | load | load per million triples | "
+        "| scale | occupations | relations | triples | load | of which similarity | load per million triples | "
         + " | ".join(ENDPOINTS)
         + " |",
-        "| --- | --- | --- | --- | --- | --- | " + " | ".join("---" for _ in ENDPOINTS) + " |",
+        "| --- | --- | --- | --- | --- | --- | --- | "
+        + " | ".join("---" for _ in ENDPOINTS)
+        + " |",
     ]
     for row in rows:
         per_million = row["load_s"] / (row["triples"] / 1e6)
         lines.append(
             f"| {row['factor']:.0f}x | {row['occupations']:,.0f} | {row['relations']:,.0f} | {row['triples']:,.0f} "
-            f"| {row['load_s']:.1f} s | {per_million:.1f} s | "
+            f"| {row['load_s']:.1f} s | {row.get('derive_s', 0):.1f} s | {per_million:.1f} s | "
             + " | ".join(ms(row[n]) for n in ENDPOINTS)
             + " |"
         )
     last = rows[-1]
     growth = (last["load_s"] / base["load_s"]) / (last["triples"] / base["triples"])
     slowest = max(last[n] for n in ENDPOINTS)
-    tolerance = max(0.1, noise)
     lines += [
         "",
         f"Load time grew {last['load_s'] / base['load_s']:.1f}x for {last['triples'] / base['triples']:.1f}x "
         f"the triples ({growth:.2f} of linear). Target at most linear, within the noise of this run "
-        f"(the same 1x load took {noise:.0%} longer one time than the other): {verdict(growth <= 1 + tolerance)}; "
+        f"(the same 1x load took {noise:.0%} longer one time than the other): {verdict(growth_met(rows, noise))}; "
         f"the slowest endpoint's median at {last['factor']:.0f}x is {ms(slowest)} ms "
         f"(target under 20 ms: {verdict(slowest < 20)}).",
     ]
@@ -518,7 +527,7 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
 
 def bounds_section(figures: Figures) -> list[str]:
     """What stands between a target not met and the figure measured, from this run's numbers."""
-    lines = ["## Where a target is not met, and what bounds it", ""]
+    lines: list[str] = []
     load = figures.load
     if load and load["rdflib_s"] / load["load_s"] < 5:
         lines += [
@@ -571,9 +580,25 @@ def bounds_section(figures: Figures) -> list[str]:
                 "any engine can be 30x faster there; the large ratios are on aggregates over the "
                 "whole graph."
             )
-    if len(lines) == 2:
-        lines.append("Every target is met.")
-    return [*lines, ""]
+    return lines
+
+
+def growth_bounds(rows: list[dict[str, float]]) -> list[str]:
+    """Where the load time goes as the classification grows, from this run's phases."""
+    first, last = rows[0], rows[-1]
+    if "derive_s" not in first:
+        return []
+    scale = last["triples"] / first["triples"]
+    rest_first = (first["load_s"] - first["derive_s"]) / (first["triples"] / 1e6)
+    rest_last = (last["load_s"] - last["derive_s"]) / (last["triples"] / 1e6)
+    return [
+        f"- **Growth.** The similarity of all occupation pairs took {first['derive_s']:.1f} s at 1x and "
+        f"{last['derive_s']:.1f} s at {last['factor']:.0f}x ({last['derive_s'] / max(first['derive_s'], 1e-9):.0f}x "
+        f"for {scale:.1f}x the triples): the pairs to compare grow with the square of the occupations "
+        "sharing a skill, and the synthetic variants need exactly the same skills, the worst case. "
+        f"Everything else costs {rest_first:.1f} s per million triples at 1x and {rest_last:.1f} s at "
+        f"{last['factor']:.0f}x.",
+    ]
 
 
 def write_report(out: Path, figures: Figures, command: str) -> None:
@@ -604,10 +629,16 @@ def write_report(out: Path, figures: Figures, command: str) -> None:
     ]
     if figures.sparql:
         lines += sparql_section(figures.sparql)
+    bounds = bounds_section(figures)
     if figures.growth:
         first, again = figures.load["load_s"], figures.growth[0]["load_s"]
-        lines += growth_section(figures.growth, abs(first - again) / min(first, again))
-    lines += bounds_section(figures)
+        noise = abs(first - again) / min(first, again)
+        lines += growth_section(figures.growth, noise)
+        if not growth_met(figures.growth, noise):
+            bounds += growth_bounds(figures.growth)
+    lines += ["## Where a target is not met, and what bounds it", ""]
+    lines += bounds or ["Every target is met."]
+    lines.append("")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines))
 

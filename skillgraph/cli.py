@@ -132,6 +132,9 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
         f"  {result.derived:>9,}  derived facts (skill levels, similar occupations, prospects)"
     )
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
+    click.echo(
+        "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"
+    )
     for column, count in sorted(report.dangling.items()):
         click.echo(
             f"warning: {count:,} relations name a {column} the bundle does not describe", err=True

@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +33,9 @@ class LoadResult:
     """Triples in the new store: a triple the files state twice counts once."""
     version: Path
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent reading and inserting the files, deriving facts (the all-pairs
+    similarity), inserting them, and compacting and publishing the new version."""
 
 
 def load_bundle(
@@ -65,25 +68,35 @@ def load_bundle(
         yield from schema
         yield from bundle_quads(bundle, report, on_bytes=on_bytes)
 
+    phases: dict[str, float] = {}
+
     def finish(store: Store) -> None:
         nonlocal derived, stored
+        phases["files"] = time.perf_counter() - started
         before = len(store)
         # Through a file, so that memory stays bounded on a classification of any size.
         with tempfile.NamedTemporaryFile("w", suffix=".nt", encoding="utf-8") as text:
             text.writelines(derived_ntriples(report.facts))
             text.flush()
+            phases["derive"] = time.perf_counter() - started - phases["files"]
             store.bulk_load(path=text.name, format=RdfFormat.N_TRIPLES)
         stored = len(store)
         derived = stored - before
+        phases["insert derived"] = (
+            time.perf_counter() - started - phases["files"] - phases["derive"]
+        )
 
     version = build_store(store_root, quads(), finish=finish)
+    seconds = time.perf_counter() - started
+    phases["compact and publish"] = seconds - sum(phases.values())
     return LoadResult(
         report=report,
         derived=derived,
         ontology=len(schema),
         triples=stored,
         version=version,
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
+        phases=phases,
     )
 
 
