@@ -112,8 +112,11 @@ def verdict(ok: bool) -> str:
 
 
 def measure_load(bundle: Path, work: Path) -> dict[str, float]:
-    """Our load, rdflib parsing the same triples, and the engine inserting them bare."""
-    result = load_bundle(bundle, work / "store")
+    """Our load (three times: the first finds cold caches; the median counts), rdflib parsing
+    the same triples, and the engine inserting them bare."""
+    results = [load_bundle(bundle, work / "store") for _ in range(3)]
+    result = results[-1]
+    times = sorted(r.seconds for r in results)
     dump = work / "data" / "esco.nt"
     dump.parent.mkdir(exist_ok=True)
     LiveStore(work / "store").get().store.dump(
@@ -130,7 +133,9 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
     Store(str(work / "engine-only")).bulk_extend(quads)
     engine_s = time.perf_counter() - started
     return {
-        "load_s": result.seconds,
+        "load_s": statistics.median(times),
+        "load_min_s": times[0],
+        "load_max_s": times[-1],
         "triples": result.triples,
         "rdflib_s": rdflib_s,
         "rdflib_triples": rdflib_triples,
@@ -359,7 +364,8 @@ def load_section(load: dict[str, float]) -> list[str]:
         "",
         "| what | time | |",
         "| --- | --- | --- |",
-        f"| `skillgraph load`: CSV files to a ready store, {load['triples']:,.0f} triples with derived facts | "
+        f"| `skillgraph load`: CSV files to a ready store, {load['triples']:,.0f} triples with derived facts; "
+        f"median of 3 loads ({load.get('load_min_s', load['load_s']):.1f} to {load.get('load_max_s', load['load_s']):.1f} s) | "
         f"{load['load_s']:.1f} s | target under 10 s: {verdict(load['load_s'] < 10)} |",
         f"| rdflib parsing the same triples (N-Triples dump, {load['rdflib_triples']:,.0f} triples) | "
         f"{load['rdflib_s']:.1f} s | rdflib / skillgraph: **{ratio:.1f}x**; target ≥ 5x: {verdict(ratio >= 5)} |",
