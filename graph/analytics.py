@@ -58,7 +58,6 @@ class ClassificationFacts:
 @dataclass(frozen=True)
 class _Matrix:
     uris: list[str]
-    labels: list[str]
     levels: np.ndarray
     counts: np.ndarray
     norms: np.ndarray
@@ -92,7 +91,6 @@ def _matrix(facts: ClassificationFacts) -> _Matrix:
     levels = np.array([t.isco_skill_level(facts.occupations[u][1]) or 0 for u in uris], dtype=int)
     return _Matrix(
         uris=uris,
-        labels=[facts.occupations[u][0] for u in uris],
         levels=levels,
         counts=counts,
         norms=np.sqrt(counts.astype(float)),
@@ -133,9 +131,9 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
                 essential.indices[essential.indptr[row] : essential.indptr[row + 1]],
                 essential.data[essential.indptr[row] : essential.indptr[row + 1]],
             )
+            levels, others = m.levels[js], js != i
             for higher in (False, True):
-                levels = m.levels[js]
-                keep = (js != i) & ((levels > m.levels[i]) if higher else (levels == m.levels[i]))
+                keep = others & ((levels > m.levels[i]) if higher else (levels == m.levels[i]))
                 yield i, higher, _best(m, i, js[keep], counts[keep], ess, k)
 
 

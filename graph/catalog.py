@@ -62,6 +62,7 @@ class Catalog:
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
         self._labels = LabelIndexCache(self.runner)
+        self._summary: tuple[Store, Json] | None = None
 
     def warm(self, store: Store) -> None:
         """Build what the first request would otherwise wait for (the label index)."""
@@ -237,15 +238,19 @@ class Catalog:
         }
 
     def summary(self, store: Store) -> Json:
-        """How much the store holds."""
+        """How much the store holds, counted once per store version."""
+        if self._summary is not None and self._summary[0] is store:
+            return self._summary[1]
         row = self.runner.select(store, "store_summary")[0]
-        return {
+        summary = {
             "occupations": row["occupations"],
             "skills": row["skills"],
             "isco_groups": row["isco_groups"],
             "occupation_skill_relations": int(row["essential_relations"] or 0)
             + int(row["optional_relations"] or 0),
         }
+        self._summary = (store, summary)
+        return summary
 
     def _one(
         self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str

@@ -136,9 +136,7 @@ def bundle_quads(
         if scheme is None:
             report.ignored_files.append(file.name)
             continue
-        yield from _read(
-            file, convert, _collection(NamedNode(scheme), kind), ("conceptUri",), on_bytes
-        )
+        yield from _read(file, convert, _collection(NamedNode(scheme)), ("conceptUri",), on_bytes)
 
 
 Handler = Callable[[_Converter, Row], Iterator[Quad]]
@@ -320,7 +318,7 @@ def _concept_scheme(c: _Converter, row: Row) -> Iterator[Quad]:
         yield Quad(subject, t.HAS_TOP_CONCEPT, top)
 
 
-def _collection(scheme: NamedNode, kind: str) -> Handler:
+def _collection(scheme: NamedNode) -> Handler:
     def handler(c: _Converter, row: Row) -> Iterator[Quad]:
         yield Quad(c.iri(row["conceptUri"], "conceptUri"), t.IN_SCHEME, scheme)
 

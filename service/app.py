@@ -87,7 +87,6 @@ def create_app(
         license_info={"name": "Apache-2.0 (code); ESCO data under Commission Decision 2011/833/EU"},
     )
     app.state.catalog = Catalog()
-    app.state.summaries = {}
     app.state.settings = settings
     problems.install(app)
     docs.install(app)
