@@ -20,18 +20,21 @@ A directory that holds a bare Oxigraph store (say, one made by ``oxigraph load``
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import secrets
 import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Queue
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import RdfFormat, Store
 
 from graph.errors import StoreError
 
@@ -94,19 +97,26 @@ def _load_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_store(
-    root: Path,
-    quads: Iterable[Quad],
-    *,
-    finish: Callable[[Store], None] | None = None,
-) -> Path:
-    """Write ``quads`` as a new store version under ``root`` and make it the active one.
+@dataclass(frozen=True)
+class BuiltVersion:
+    """A store version a load made and published."""
 
-    ``finish`` runs on the new, still writable store once every quad is in (derived facts
-    go there). If anything raises, the half-built version is removed and the active one is
-    untouched. Returns the new version's directory.
+    path: Path
+    triples: int
+    inserted_at: float
+    """``time.perf_counter()`` when the engine had every triple in"""
 
-    :raises StoreError: if ``root`` holds something that is not ours, or a load is running.
+
+def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
+    """Load N-Triples text as a new store version under ``root`` and make it the active one.
+
+    ``ntriples`` is the whole text in pieces, each ending at a line end and holding every
+    triple of the blank nodes it names. Oxigraph's bulk loaders insert it while the pieces
+    are still being made (see :func:`_bulk_load_stream`). If anything raises, the half-built
+    version is removed and the active one is untouched.
+
+    :raises StoreError: if ``root`` holds something that is not ours, a load is running, or
+        the engine refuses the text.
     """
     if root.exists() and _is_oxigraph_dir(root):
         raise StoreError(
@@ -123,13 +133,13 @@ def build_store(
         building = root / (BUILDING_PREFIX + name)
         try:
             store = Store(str(building))
-            store.bulk_extend(quads)
-            if finish is not None:
-                finish(store)
-            # Several bulk loads leave several layers of files; compacting them makes reads
-            # as fast as on a store loaded in one go (1.5x on aggregates, for under a second).
+            _bulk_load_stream(store, ntriples)
+            inserted_at = time.perf_counter()
+            # Every bulk loader writes a layer of files per batch (up to a million triples);
+            # left as they are, the layers make reads slower (1.5x on aggregates).
             store.optimize()
             store.flush()
+            triples = len(store)
             del store  # closes the database before it is renamed
             version = root / name
             building.rename(version)
@@ -138,7 +148,113 @@ def build_store(
             raise
         _publish(root, version)
         _prune(root, keep=KEEP_VERSIONS)
-        return version
+        return BuiltVersion(version, triples, inserted_at)
+
+
+LANES = 2
+"""Bulk loaders working side by side, each reading its own pipe. Oxigraph's own ``oxigraph
+load`` runs one per file the same way; two make the load 1.6x faster on two cores."""
+AHEAD = 16
+"""Pieces of text the producer may be ahead of the engine (a few MB each)."""
+PIPE_BYTES = 1 << 20
+"""A pipe's buffer: Linux lets any process have 1 MB (``/proc/sys/fs/pipe-max-size``)."""
+
+
+def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
+    """Bulk-load N-Triples ``pieces`` into ``store`` while the caller is still making them.
+
+    Each of :data:`LANES` bulk loaders runs in a thread reading a named pipe, without the
+    GIL, so the engine inserts on every core while Python makes the text. A feeding thread
+    per lane moves pieces from one bounded queue into its pipe: the lane that reads faster
+    takes more, and the producer can run ahead (say, through a computation that yields
+    nothing for a while). Each lane is one document to the engine, which renames blank
+    nodes per document, so a piece must hold every triple of the blank nodes it names.
+
+    :raises StoreError: if the engine refuses the text.
+    """
+    refused: list[BaseException] = []  # by the engine
+    broken: list[BaseException] = []  # a pipe, if the engine did not say why
+    queue: Queue[bytes | None] = Queue(maxsize=AHEAD)
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def load(pipe: str) -> None:
+        try:
+            # Lenient: the text comes from pyoxigraph's serializer and from terms it has
+            # already validated, so checking every IRI again only costs time (4%).
+            store.bulk_load(path=pipe, format=RdfFormat.N_TRIPLES, lenient=True)
+        except BaseException as error:  # raised in the caller's thread below
+            refused.append(error)
+
+    with tempfile.TemporaryDirectory(prefix="skillgraph-load-") as folder:
+        for lane in range(LANES):
+            pipe = os.path.join(folder, f"triples-{lane}.nt")
+            os.mkfifo(pipe, 0o600)
+            loader = threading.Thread(target=load, args=(pipe,), name=f"skillgraph-load-{lane}")
+            feeder = threading.Thread(
+                target=_feed,
+                args=(pipe, queue, loader, stop, broken),
+                name=f"skillgraph-feed-{lane}",
+            )
+            threads += (loader, feeder)
+            loader.start()
+            feeder.start()
+        try:
+            for piece in pieces:
+                if refused or broken:
+                    break  # the engine stopped reading; its error is raised below
+                queue.put(piece)
+        except BaseException:
+            stop.set()  # the producer failed: drop what is queued, end the text
+            raise
+        finally:
+            for _ in range(LANES):
+                queue.put(None)
+            for thread in threads:
+                thread.join()
+    if refused or broken:
+        error = (refused or broken)[0]
+        raise StoreError(f"the store refused the data: {error}") from error
+
+
+def _feed(
+    pipe: str,
+    queue: Queue[bytes | None],
+    loader: threading.Thread,
+    stop: threading.Event,
+    broken: list[BaseException],
+) -> None:
+    """Write queued pieces into ``pipe`` until a ``None``, then close it (the end of the
+    text for its loader). Always takes pieces until its ``None``, so the producer never
+    blocks on a feeder that gave up."""
+    fd: int | None = None
+    try:
+        while fd is None:
+            # Non-blocking, so a loader that died before opening the pipe cannot hang us.
+            try:
+                fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as error:
+                if error.errno != errno.ENXIO or not loader.is_alive():
+                    raise
+                time.sleep(0.001)
+        os.set_blocking(fd, True)
+        with contextlib.suppress(OSError):  # Linux: a larger pipe, so the engine keeps reading
+            # while this thread waits for the GIL the producer holds (up to 5 ms at a time)
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        while (piece := queue.get()) is not None:
+            if stop.is_set():
+                continue
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
+    except BaseException as error:
+        broken.append(error)
+        stop.set()
+        while queue.get() is not None:
+            pass
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _sequence(version: Path) -> int:

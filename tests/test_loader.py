@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,72 @@ def test_a_concurrent_load_is_refused(tiny_root: Path) -> None:
 def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="skillgraph load"):
         LiveStore(tmp_path / "nothing")
+
+
+# --- The streaming bulk load (graph.store.build_store) ---------------------------------------
+
+EX = "http://example.org/"
+AHEAD_PLUS = 20
+"""More pieces than the queue between the producer and the loaders holds."""
+
+
+def _pieces(count: int, per_piece: int) -> list[bytes]:
+    """Pieces of N-Triples, each naming blank nodes of its own (as the derived matches do)."""
+    pieces = []
+    for piece in range(count):
+        lines = []
+        for n in range(per_piece):
+            node = f"_:p{piece}n{n}"
+            lines.append(f"<{EX}s{piece}> <{EX}match> {node} .\n")
+            lines.append(f'{node} <{EX}rank> "{n}" .\n')
+            lines.append(f'{node} <{EX}piece> "{piece}" .\n')
+        pieces.append("".join(lines).encode())
+    return pieces
+
+
+def test_every_piece_lands_whole_however_the_lanes_share_them(tmp_path: Path) -> None:
+    from graph.store import AHEAD
+
+    count = AHEAD * 4  # more than the queue holds, so the producer waits on the loaders
+    built = build_store(tmp_path / "store", iter(_pieces(count, 50)))
+    assert built.triples == count * 50 * 3
+    store = LiveStore(tmp_path / "store").get().store
+    # Each match node keeps both its facts: blank nodes were not split between loaders.
+    rows = list(
+        store.query(
+            f"SELECT ?s (COUNT(?m) AS ?n) (SUM(IF(STR(?p) = STRAFTER(STR(?s), 'org/s'), 1, 0))"
+            f" AS ?own) WHERE {{ ?s <{EX}match> ?m . ?m <{EX}rank> ?r ; <{EX}piece> ?p }}"
+            " GROUP BY ?s"
+        )  # type: ignore[union-attr]
+    )
+    assert len(rows) == count
+    assert all(int(r["n"].value) == 50 and int(r["own"].value) == 50 for r in rows)
+
+
+def test_text_the_engine_refuses_fails_the_load_and_keeps_the_old_version(
+    tiny_root: Path,
+) -> None:
+    before = active_version(tiny_root)
+    pieces = [*_pieces(AHEAD_PLUS, 10), b"<http://example.org/s> not a triple\n"]
+    pieces += _pieces(AHEAD_PLUS, 10)
+    with pytest.raises(StoreError, match="refused"):
+        build_store(tiny_root, iter(pieces))
+    assert active_version(tiny_root) == before
+    assert not [p for p in tiny_root.iterdir() if p.name.startswith(".building-")]
+
+
+def test_a_producer_that_fails_midway_fails_the_load_and_keeps_the_old_version(
+    tiny_root: Path,
+) -> None:
+    before = active_version(tiny_root)
+    triples_before = LiveStore(tiny_root).get().triples
+
+    def pieces() -> Iterator[bytes]:
+        yield from _pieces(AHEAD_PLUS, 10)
+        raise BundleError("bad row", file="x.csv", line=7)
+
+    with pytest.raises(BundleError, match="bad row"):
+        build_store(tiny_root, pieces())
+    assert active_version(tiny_root) == before
+    assert LiveStore(tiny_root).get().triples == triples_before
+    assert not [p for p in tiny_root.iterdir() if p.name.startswith(".building-")]
