@@ -13,9 +13,11 @@ from typing import Any
 from pyoxigraph import Store
 
 from graph import terms as t
+from graph.careers import CareerIndex
 from graph.errors import NotFoundError
 from graph.queries import QueryRunner, Row
-from graph.search import LabelIndexCache
+from graph.search import LabelIndex
+from graph.store import PerVersion
 
 Json = dict[str, Any]
 
@@ -61,12 +63,15 @@ class Catalog:
 
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
-        self._labels = LabelIndexCache(self.runner)
+        self._labels = PerVersion(lambda store: LabelIndex.build(store, self.runner))
+        self._careers = PerVersion(lambda store: CareerIndex.build(store, self.runner))
         self._summary: tuple[Store, Json] | None = None
 
     def warm(self, store: Store) -> None:
-        """Build what the first request would otherwise wait for (the label index)."""
+        """Build what the first request would otherwise wait for (the label index and the
+        career index)."""
         self._labels.get(store)
+        self._careers.get(store)
 
     def search_occupations(
         self, store: Store, text: str, *, limit: int, offset: int = 0
@@ -165,6 +170,136 @@ class Catalog:
             "missing_essential": missing_essential,
             "missing_optional": missing_optional,
             "coverage": round(held_essential / essential, 6) if essential else 1.0,
+        }
+
+    def career_paths(
+        self, store: Store, source: str, target: str, *, max_steps: int, limit: int
+    ) -> Json:
+        """The ``limit`` best career paths from ``source`` to ``target`` in at most
+        ``max_steps`` moves (see :mod:`graph.careers` for the method).
+
+        :raises InvalidIdentifierError: if either is no occupation id.
+        :raises NotFoundError: if the store lacks either occupation.
+        """
+        origin = self.occupation_ref(store, source)
+        goal = self.occupation_ref(store, target)
+        index = self._careers.get(store)
+        search = index.paths(
+            index.occupation_index[origin["uri"]],
+            index.occupation_index[goal["uri"]],
+            max_steps=max_steps,
+            limit=limit,
+        )
+        paths = []
+        for path in search.paths:
+            steps = [
+                {
+                    "occupation": self._occupation_facts(index, step.occupation),
+                    "move": step.move,
+                    "score": round(step.score, 6),
+                    "learn": [self._skill_facts(index, s) for s in step.learn],
+                    "coverage": step.coverage,
+                }
+                for step in path.steps
+            ]
+            paths.append(
+                {
+                    "new_essential_skills": path.new_essential,
+                    "step_count": len(steps),
+                    "largest_step": max(len(step.learn) for step in path.steps),
+                    "steps": steps,
+                }
+            )
+        note = None
+        if origin["uri"] == goal["uri"]:
+            note = "The two occupations are the same: there is nothing to move to."
+        elif not paths:
+            note = (
+                f"No path of at most {max_steps} steps: no chain of similar occupations and "
+                "prospects leads there (moves never go down a skill level). Allow more steps, "
+                "or see the direct skill gap."
+            )
+        elif not search.complete:
+            note = "The search stopped early: these are the best paths, but fewer than asked."
+        return {
+            "from": origin,
+            "to": goal,
+            "max_steps": max_steps,
+            "target_essential_skills": search.target_essential,
+            "start_coverage": search.start_coverage,
+            "paths": paths,
+            "complete": search.complete,
+            "note": note,
+        }
+
+    def match(
+        self,
+        store: Store,
+        skills: list[str],
+        *,
+        skill_level: int | None = None,
+        isco_group: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Json:
+        """Occupations ranked by how well ``skills`` cover their essential skills.
+
+        Each of ``skills`` is a skill URI, an ESCO id or a label; the answer shows how each
+        was understood and lists those that name no skill.
+        """
+        index = self._careers.get(store)
+        resolutions = [index.resolve(given) for given in skills]
+        held = sorted({r.skill for r in resolutions if r.skill is not None})
+        matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
+        items = []
+        for found in matches[offset : offset + limit]:
+            item = self._occupation_facts(index, found.occupation)
+            item.update(
+                coverage=round(found.coverage, 6),
+                essential_skills=found.essential,
+                matched_essential=found.matched_essential,
+                matched_optional=found.matched_optional,
+                missing_essential=[
+                    self._skill_facts(index, s) for s in index.missing(found.occupation, held)
+                ],
+            )
+            items.append(item)
+        return {
+            "skills": [
+                {
+                    "given": r.given,
+                    "resolved_by": r.resolved_by,
+                    **self._skill_facts(index, r.skill),
+                }
+                for r in resolutions
+                if r.skill is not None
+            ],
+            "unknown": [
+                {"given": r.given, "reason": r.resolved_by} for r in resolutions if r.skill is None
+            ],
+            "total": len(matches),
+            "items": items,
+        }
+
+    @staticmethod
+    def _occupation_facts(index: CareerIndex, occupation: int) -> Json:
+        facts = index.occupations[occupation]
+        return {
+            "id": t.concept_id(facts.uri),
+            "uri": facts.uri,
+            "label": facts.label,
+            "isco_group": facts.isco_group,
+            "skill_level": facts.skill_level,
+        }
+
+    @staticmethod
+    def _skill_facts(index: CareerIndex, skill: int) -> Json:
+        facts = index.skills[skill]
+        return {
+            "id": t.concept_id(facts.uri),
+            "uri": facts.uri,
+            "label": facts.label,
+            "skill_type": facts.skill_type or None,
         }
 
     def skill(self, store: Store, identifier: str) -> Json:

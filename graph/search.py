@@ -12,7 +12,6 @@ spells out in SPARQL, and a test holds the two to the same answers:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from pyoxigraph import Store
@@ -82,24 +81,3 @@ class LabelIndex:
             }
             for o in chosen
         ]
-
-
-class LabelIndexCache:
-    """One label index, rebuilt when a request arrives with another store version."""
-
-    def __init__(self, runner: QueryRunner) -> None:
-        self._runner = runner
-        self._lock = threading.Lock()
-        self._store: Store | None = None
-        self._index: LabelIndex | None = None
-
-    def get(self, store: Store) -> LabelIndex:
-        """The index of ``store``, built on first use."""
-        index = self._index
-        if index is not None and self._store is store:
-            return index
-        with self._lock:
-            if self._index is None or self._store is not store:
-                self._index = LabelIndex.build(store, self._runner)
-                self._store = store
-            return self._index

@@ -28,11 +28,12 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Queue
+from typing import Generic, TypeVar
 
 from pyoxigraph import RdfFormat, Store
 
@@ -345,3 +346,28 @@ class FixedStore:
     def get(self) -> OpenStore:
         """The store to answer this request from."""
         return self._current
+
+
+T = TypeVar("T")
+
+
+class PerVersion(Generic[T]):
+    """A value built from one store version (say, an index held in memory), built on first
+    use and again when a request brings another version. Safe to share between threads."""
+
+    def __init__(self, build: Callable[[Store], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._value: T | None = None
+
+    def get(self, store: Store) -> T:
+        """The value for ``store``."""
+        value, built_for = self._value, self._store
+        if value is not None and built_for is store:
+            return value
+        with self._lock:
+            if self._value is None or self._store is not store:
+                self._value = self._build(store)
+                self._store = store
+            return self._value

@@ -102,6 +102,11 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _ISCO_CODE = re.compile(r"^[0-9]{1,4}$")
 
 
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID, the form of ESCO's occupation and skill ids."""
+    return bool(_UUID.match(text))
+
+
 def concept_id(uri: str) -> str:
     """The short id of an ESCO concept: the last path segment of its URI (a UUID for
     occupations and skills)."""

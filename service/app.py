@@ -18,7 +18,7 @@ from graph.store import FixedStore, LiveStore
 from service import docs, problems
 from service.cache import ResponseCache
 from service.deps import StoreSource
-from service.routes import health, isco, occupations, skills, sparql
+from service.routes import health, isco, match, occupations, skills, sparql
 from service.settings import Settings
 
 log = logging.getLogger("skillgraph.service")
@@ -100,6 +100,6 @@ def create_app(
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
         )
-    for module in (health, occupations, skills, isco, sparql):
+    for module in (health, occupations, skills, isco, match, sparql):
         app.include_router(module.router)
     return app

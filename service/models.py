@@ -95,6 +95,117 @@ class SkillGap(_Model):
     )
 
 
+class PathStep(_Model):
+    """One move of a career path."""
+
+    occupation: OccupationSummary
+    move: Literal["similar", "prospect"] = Field(
+        description="What this occupation is to the previous one: a similar occupation (same "
+        "skill level) or a long-term prospect (a higher one), as /similar and /prospects list."
+    )
+    score: float = Field(description="Cosine similarity to the previous occupation, 0 to 1.")
+    learn: list[SkillSummary] = Field(
+        description="Essential skills of this occupation not held yet: learned at this step."
+    )
+    coverage: float = Field(
+        description="Share of the target's essential skills held after this step, 0 to 1."
+    )
+
+
+class CareerPath(_Model):
+    """A sequence of realistic moves from one occupation to another."""
+
+    new_essential_skills: int = Field(
+        description="Essential skills learned over all steps: the sum of the steps' learn lists."
+    )
+    step_count: int
+    largest_step: int = Field(description="The most essential skills learned at one step.")
+    steps: list[PathStep]
+
+
+class CareerPaths(_Model):
+    """The best career paths between two occupations, best first."""
+
+    from_: OccupationSummary = Field(alias="from")
+    to: OccupationSummary
+    max_steps: int
+    target_essential_skills: int = Field(description="How many essential skills the target has.")
+    start_coverage: float = Field(
+        description="Share of the target's essential skills the starting occupation has."
+    )
+    paths: list[CareerPath] = Field(
+        description="Ranked by new essential skills, then by steps, then by the labels on the way."
+    )
+    complete: bool = Field(
+        description="False if the search stopped at its bound before finding as many as asked."
+    )
+    note: str | None = Field(description="Why there are no paths, or fewer than asked.")
+
+
+class MatchRequest(_Model):
+    """A person's skills, and what to look for."""
+
+    skills: list[str] = Field(
+        min_length=1,
+        max_length=1000,
+        description="Skills as ESCO URIs, ESCO ids (UUIDs) or labels (resolved to the skill "
+        "with that label, else the best label containing the text, else every word).",
+        examples=[
+            [
+                "manage budgets",
+                "http://data.europa.eu/esco/skill/97db841c-e2e9-4c1f-b4d4-bd8cc4cd5ca2",
+            ]
+        ],
+    )
+    skill_level: int | None = Field(
+        default=None, ge=1, le=4, description="Only occupations at this ISCO skill level."
+    )
+    isco_group: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,4}$",
+        description="Only occupations in this ISCO-08 group, at any level: "
+        "'2', '26', '265' or '2654'.",
+    )
+    limit: int = Field(default=10, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+
+class ResolvedSkill(SkillSummary):
+    """A skill given to /match, as it was understood."""
+
+    given: str
+    resolved_by: str = Field(
+        description="'uri', 'id', 'preferred label', 'alternative label', 'hidden label', "
+        "'label containing the text' or 'label containing every word'."
+    )
+
+
+class UnknownSkill(_Model):
+    """A skill given to /match that names no skill of the classification."""
+
+    given: str
+    reason: str
+
+
+class OccupationMatch(OccupationSummary):
+    """An occupation and how well the given skills cover it."""
+
+    coverage: float = Field(description="Share of its essential skills among those given.")
+    essential_skills: int
+    matched_essential: int
+    matched_optional: int
+    missing_essential: list[SkillSummary]
+
+
+class MatchResult(_Model):
+    """Occupations ranked by how well the given skills cover their essential skills."""
+
+    skills: list[ResolvedSkill]
+    unknown: list[UnknownSkill]
+    total: int = Field(description="Occupations needing at least one of the skills as essential.")
+    items: list[OccupationMatch]
+
+
 class ConceptRef(_Model):
     """A broader or narrower concept in a hierarchy."""
 

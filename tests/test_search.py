@@ -8,8 +8,8 @@ import pytest
 
 from graph.catalog import Catalog
 from graph.queries import QueryRunner
-from graph.search import LabelIndex, LabelIndexCache
-from graph.store import LiveStore
+from graph.search import LabelIndex
+from graph.store import LiveStore, PerVersion
 
 RUNNER = QueryRunner()
 SEARCHES = [
@@ -58,7 +58,7 @@ def test_offset_and_limit_page_through_the_ranking(sample_root: Path) -> None:
 
 
 def test_the_cache_rebuilds_for_a_new_store_version(tiny_root: Path, sample_root: Path) -> None:
-    cache = LabelIndexCache(RUNNER)
+    cache = PerVersion(lambda store: LabelIndex.build(store, RUNNER))
     tiny_store = LiveStore(tiny_root).get().store
     sample_store = LiveStore(sample_root).get().store
     first = cache.get(tiny_store)

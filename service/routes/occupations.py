@@ -8,11 +8,18 @@ from fastapi import APIRouter, Path, Query
 
 from graph.analytics import MATCHES_PER_OCCUPATION
 from service.deps import CatalogDep, StoreDep
-from service.models import OccupationList, OccupationProfile, RelatedOccupations, SkillGap
+from service.models import (
+    CareerPaths,
+    OccupationList,
+    OccupationProfile,
+    RelatedOccupations,
+    SkillGap,
+)
 from service.problems import responses
 
 router = APIRouter(prefix="/occupations", tags=["occupations"], responses=responses(422, 503))
 NOT_FOUND = responses(404)
+MAX_STEPS = 5
 
 OccupationId = Annotated[
     str,
@@ -92,6 +99,28 @@ def skill_gap(
 ) -> dict[str, Any]:
     """The skills shared and missing to move from one occupation to another, with coverage."""
     return catalog.skill_gap(store, id, target)
+
+
+@router.get(
+    "/{id:path}/paths/{target:path}",
+    response_model=CareerPaths,
+    summary="Career paths between two occupations",
+    responses=NOT_FOUND,
+)
+def career_paths(
+    id: OccupationId,
+    target: Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")],
+    store: StoreDep,
+    catalog: CatalogDep,
+    max_steps: Annotated[
+        int, Query(ge=1, le=MAX_STEPS, description=f"Most moves in a path, 1 to {MAX_STEPS}.")
+    ] = 3,
+    limit: Annotated[int, Query(ge=1, le=20, description="How many paths, 1 to 20.")] = 5,
+) -> dict[str, Any]:
+    """The best paths from one occupation to another, each step a similar occupation or a
+    long-term prospect of the previous one, with the essential skills learned at each step.
+    Ranked by the total of new essential skills, then by the number of steps."""
+    return catalog.career_paths(store, id, target, max_steps=max_steps, limit=limit)
 
 
 @router.get(

@@ -1,0 +1,382 @@
+"""Career paths between occupations and matching occupations to a person's skills.
+
+Both work on one :class:`CareerIndex` per store version, read from the store with named
+queries: ``occupation_list`` (the occupations), ``occupation_skill_sets`` (their essential
+and optional skills), ``career_moves`` (each occupation's stored similar occupations and
+long-term prospects) and ``skill_labels`` (to resolve skills given as text). Skill sets are
+held as Python integers used as bit sets, one bit per skill, so the skills to learn at a
+step are ``essential[next] & ~held`` and counting them is ``int.bit_count``.
+
+**Career paths.** A path from A to B is a sequence of moves, each to a similar occupation
+or a prospect of the previous occupation (the lists ``/similar`` and ``/prospects`` serve).
+A person starts with A's skills (essential and optional, as in the skill gap); at each step
+they learn the essential skills of the new occupation they do not hold yet, and keep them.
+A path costs the number of essential skills learned over all its steps, so paths are
+ranked by that total, then by their number of steps, then by their occupations' labels.
+
+The search is A*: partial paths come off a heap in order of (skills learned so far + the
+target's essential skills not held yet, steps). That estimate never exceeds what a path
+still has to learn (every missing essential skill of the target must be learned at some
+step) and never drops by more than a step costs, so complete paths come off the heap
+best first and the search stops after the ``limit`` best. A reverse breadth-first search
+from the target first marks the occupations that can reach it within the steps left, so
+no path is extended that could not end there.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from pyoxigraph import Store
+
+from graph import terms as t
+from graph.queries import QueryRunner, Value
+
+MAX_EXPANSIONS = 20_000
+"""Partial paths a search may extend before it answers with what it has found (a bound on
+the time of any request; the answer then says it is not complete)."""
+
+
+@dataclass(frozen=True)
+class OccupationFacts:
+    uri: str
+    label: str
+    isco_group: Value
+    skill_level: Value
+
+
+@dataclass(frozen=True)
+class SkillFacts:
+    uri: str
+    label: str
+    skill_type: Value
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a path: to ``occupation`` (an index), learning ``learn`` (skill indexes)."""
+
+    occupation: int
+    move: str
+    """``similar`` or ``prospect``: what the occupation is to the previous one"""
+    score: float
+    """the cosine similarity of the two occupations' skill sets, as ``/similar`` scores it"""
+    learn: list[int]
+    coverage: float
+    """the share of the target's essential skills held after this step"""
+
+
+@dataclass(frozen=True)
+class CareerPath:
+    steps: list[Step]
+    new_essential: int
+
+
+@dataclass(frozen=True)
+class PathSearch:
+    paths: list[CareerPath]
+    complete: bool
+    """False when the search stopped at :data:`MAX_EXPANSIONS` before finding ``limit`` paths"""
+    start_coverage: float
+    target_essential: int
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one skill given to ``match`` was understood."""
+
+    given: str
+    skill: int | None
+    resolved_by: str
+    """``uri``, ``id``, ``preferred label``, ``alternative label``, ``hidden label``,
+    ``label containing the text``, ``label containing every word``; or why not (``skill`` None)"""
+
+
+@dataclass(frozen=True)
+class Match:
+    occupation: int
+    coverage: float
+    essential: int
+    matched_essential: int
+    matched_optional: int
+
+
+@dataclass
+class CareerIndex:
+    """Occupations, their skills as bit sets, the moves between them and the skill labels."""
+
+    occupations: list[OccupationFacts]
+    skills: list[SkillFacts]
+    essential: list[int]
+    """per occupation: the bit set of its essential skills"""
+    required: list[int]
+    """per occupation: the bit set of all its skills, essential and optional"""
+    moves: list[dict[int, str]]
+    """per occupation: the occupations it can move to, each ``similar`` or ``prospect``"""
+    labels: list[tuple[str, int, int]]
+    """(lower-case label, kind 0 preferred / 1 alternative / 2 hidden, skill index)"""
+    occupation_index: dict[str, int] = field(init=False)
+    skill_index: dict[str, int] = field(init=False)
+    _sort_labels: list[str] = field(init=False)
+    _exact: dict[str, tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.occupation_index = {o.uri: i for i, o in enumerate(self.occupations)}
+        self.skill_index = {s.uri: i for i, s in enumerate(self.skills)}
+        self._sort_labels = [o.label.lower() for o in self.occupations]
+        exact: dict[str, tuple[int, int]] = {}
+        for text, kind, skill in self.labels:
+            best = exact.get(text)
+            key = (kind, skill)
+            if best is None or (kind, self.skills[skill].label) < (
+                best[0],
+                self.skills[best[1]].label,
+            ):
+                exact[text] = key
+        self._exact = exact
+        self._reverse: list[list[int]] = [[] for _ in self.occupations]
+        for source, targets in enumerate(self.moves):
+            for target in targets:
+                self._reverse[target].append(source)
+
+    @classmethod
+    def build(cls, store: Store, runner: QueryRunner) -> CareerIndex:
+        """Read everything the searches need from ``store`` with the named queries."""
+        occupations = [
+            OccupationFacts(str(r["uri"]), str(r["label"]), r["isco_group"], r["skill_level"])
+            for r in runner.select(store, "occupation_list")
+        ]
+        position = {o.uri: i for i, o in enumerate(occupations)}
+        skills: list[SkillFacts] = []
+        skill_position: dict[str, int] = {}
+        labels: list[tuple[str, int, int]] = []
+        for row in runner.solutions(store, "skill_labels", {}):
+            uri = row["uri"].value
+            index = skill_position.get(uri)
+            if index is None:
+                index = skill_position[uri] = len(skills)
+                skill_type = row["skill_type"]
+                skills.append(
+                    SkillFacts(uri, row["label"].value, skill_type.value if skill_type else None)
+                )
+            labels.append((row["text"].value.lower(), int(row["kind"].value), index))
+        essential = [0] * len(occupations)
+        required = [0] * len(occupations)
+        for row in runner.solutions(store, "occupation_skill_sets", {}):
+            occupation = position.get(row["occupation"].value)
+            skill = skill_position.get(row["skill"].value)
+            if occupation is None or skill is None:
+                continue  # a relation to a concept the classification does not describe
+            bit = 1 << skill
+            required[occupation] |= bit
+            if row["essential"].value == "true":
+                essential[occupation] |= bit
+        moves: list[dict[int, str]] = [{} for _ in occupations]
+        for row in runner.solutions(store, "career_moves", {}):
+            source = position.get(row["from"].value)
+            target = position.get(row["to"].value)
+            if source is not None and target is not None:
+                moves[source][target] = row["move"].value
+        return cls(occupations, skills, essential, required, moves, labels)
+
+    # --- Career paths ---------------------------------------------------------------------
+
+    def score(self, a: int, b: int) -> float:
+        """The cosine similarity of two occupations' skill sets (0 when either has none)."""
+        size = self.required[a].bit_count() * self.required[b].bit_count()
+        shared = (self.required[a] & self.required[b]).bit_count()
+        return shared / math.sqrt(size) if size else 0.0
+
+    def _within(self, target: int, steps: int) -> dict[int, int]:
+        """Occupations that can reach ``target`` in at most ``steps`` moves: how many."""
+        distance = {target: 0}
+        frontier = [target]
+        for depth in range(1, steps + 1):
+            following = []
+            for node in frontier:
+                for source in self._reverse[node]:
+                    if source not in distance:
+                        distance[source] = depth
+                        following.append(source)
+            frontier = following
+        return distance
+
+    def paths(self, source: int, target: int, *, max_steps: int, limit: int) -> PathSearch:
+        """The ``limit`` best paths from ``source`` to ``target`` of at most ``max_steps``."""
+        goal = self.essential[target]
+        goal_size = goal.bit_count()
+        held = self.required[source]
+        start_coverage = _share(goal_size - (goal & ~held).bit_count(), goal_size)
+        if source == target:
+            return PathSearch([], True, start_coverage, goal_size)
+        distance = self._within(target, max_steps)
+        if source not in distance:
+            return PathSearch([], True, start_coverage, goal_size)
+        labels = self._sort_labels
+        # (estimate, steps, labels on the way, learned so far, path, skills held)
+        heap: list[tuple[int, int, tuple[str, ...], int, tuple[int, ...], int]] = [
+            ((goal & ~held).bit_count(), 0, (), 0, (source,), held)
+        ]
+        found: list[tuple[int, tuple[int, ...]]] = []
+        expansions = 0
+        complete = True
+        while heap and len(found) < limit:
+            _, steps, names, learned, path, held = heapq.heappop(heap)
+            node = path[-1]
+            if node == target:
+                found.append((learned, path))
+                continue
+            expansions += 1
+            if expansions > MAX_EXPANSIONS:
+                complete = False
+                break
+            left = max_steps - steps - 1
+            for following in self.moves[node]:
+                reach = distance.get(following)
+                if reach is None or reach > left or following in path:
+                    continue
+                essential = self.essential[following]
+                cost = learned + (essential & ~held).bit_count()
+                now_held = held | essential
+                heapq.heappush(
+                    heap,
+                    (
+                        cost + (goal & ~now_held).bit_count(),
+                        steps + 1,
+                        (*names, labels[following]),
+                        cost,
+                        (*path, following),
+                        now_held,
+                    ),
+                )
+        return PathSearch(
+            [self._path(path, target) for _, path in found], complete, start_coverage, goal_size
+        )
+
+    def _path(self, path: tuple[int, ...], target: int) -> CareerPath:
+        goal = self.essential[target]
+        goal_size = goal.bit_count()
+        held = self.required[path[0]]
+        steps = []
+        for previous, node in pairwise(path):
+            learn = self.essential[node] & ~held
+            held |= self.essential[node]
+            steps.append(
+                Step(
+                    occupation=node,
+                    move=self.moves[previous][node],
+                    score=self.score(previous, node),
+                    learn=self.sorted_skills(_bits(learn)),
+                    coverage=_share(goal_size - (goal & ~held).bit_count(), goal_size),
+                )
+            )
+        return CareerPath(steps, sum(len(s.learn) for s in steps))
+
+    def sorted_skills(self, skills: Iterable[int]) -> list[int]:
+        """Skill indexes in label order."""
+        return sorted(skills, key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri))
+
+    # --- Matching from skills -------------------------------------------------------------
+
+    def resolve(self, given: str) -> Resolution:
+        """The skill ``given`` names: a skill URI, an ESCO id, or a label (see ``skill_labels``)."""
+        text = given.strip()
+        if text.startswith(("http://", "https://")):
+            skill = self.skill_index.get(text)
+            return Resolution(given, skill, "uri" if skill is not None else "no skill has this URI")
+        if t.is_uuid(text):
+            skill = self.skill_index.get(t.SKILL_BASE + text.lower())
+            return Resolution(given, skill, "id" if skill is not None else "no skill has this id")
+        lowered = " ".join(text.lower().split())
+        if not lowered:
+            return Resolution(given, None, "empty")
+        exact = self._exact.get(lowered)
+        if exact is not None:
+            return Resolution(given, exact[1], _KINDS[exact[0]])
+        skill = self._best_label(lambda label: lowered in label)
+        if skill is not None:
+            return Resolution(given, skill, "label containing the text")
+        words = lowered.split()
+        skill = self._best_label(lambda label: all(w in label for w in words))
+        if skill is not None:
+            return Resolution(given, skill, "label containing every word")
+        return Resolution(given, None, "no skill label contains these words")
+
+    def _best_label(self, test: Callable[[str], bool]) -> int | None:
+        """The skill with a label passing ``test``: preferred labels first, then the
+        shortest, then alphabetical."""
+        best: tuple[int, int, str, int] | None = None
+        for label, kind, skill in self.labels:
+            if test(label):
+                key = (kind, len(label), label, skill)
+                if best is None or key < best:
+                    best = key
+        return None if best is None else best[3]
+
+    def match(
+        self, skills: Iterable[int], *, skill_level: int | None, isco_group: str | None
+    ) -> list[Match]:
+        """Occupations needing any of ``skills`` as essential, best covered first: by the
+        share of their essential skills covered, then how many, then how many optional ones,
+        then label. Occupations without essential skills cannot be covered and are left out."""
+        held = 0
+        for skill in skills:
+            held |= 1 << skill
+        found = []
+        for index, essential in enumerate(self.essential):
+            matched = (essential & held).bit_count()
+            if not matched:
+                continue
+            facts = self.occupations[index]
+            if skill_level is not None and facts.skill_level != skill_level:
+                continue
+            if isco_group is not None and not str(facts.isco_group or "").startswith(isco_group):
+                continue
+            size = essential.bit_count()
+            found.append(
+                Match(
+                    occupation=index,
+                    coverage=matched / size,
+                    essential=size,
+                    matched_essential=matched,
+                    matched_optional=((self.required[index] & ~essential) & held).bit_count(),
+                )
+            )
+        found.sort(
+            key=lambda m: (
+                -m.coverage,
+                -m.matched_essential,
+                -m.matched_optional,
+                self._sort_labels[m.occupation],
+                self.occupations[m.occupation].uri,
+            )
+        )
+        return found
+
+    def missing(self, occupation: int, skills: Iterable[int]) -> list[int]:
+        """The essential skills of ``occupation`` not among ``skills``, in label order."""
+        held = 0
+        for skill in skills:
+            held |= 1 << skill
+        return self.sorted_skills(_bits(self.essential[occupation] & ~held))
+
+
+_KINDS = {0: "preferred label", 1: "alternative label", 2: "hidden label"}
+
+
+def _bits(value: int) -> list[int]:
+    """The positions of the set bits of ``value``."""
+    found = []
+    while value:
+        low = value & -value
+        found.append(low.bit_length() - 1)
+        value ^= low
+    return found
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 6) if whole else 1.0
