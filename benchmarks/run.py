@@ -76,6 +76,7 @@ class Figures:
     rss_mb: float = 0.0
     sparql: dict[str, dict[str, tuple[float, int] | str]] = field(default_factory=dict)
     growth: list[dict[str, float]] = field(default_factory=list)
+    careers: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def figures_from_json(data: dict[str, Any]) -> Figures:
@@ -190,6 +191,71 @@ def measure_latency(base: str, ids: list[str], *, cached: bool) -> dict[str, Lat
             percentile(measured, 0.99),
         )
     return figures
+
+
+def timed_posts(base: str, path: str, bodies: list[dict[str, Any]]) -> list[float]:
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    times = []
+    for body in bodies:
+        data = json.dumps(body)
+        started = time.perf_counter()
+        connection.request("POST", path, data, {"content-type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"POST {path}: HTTP {response.status}")
+    connection.close()
+    return times
+
+
+def measure_careers(base: str, ids: list[str]) -> dict[str, dict[str, float]]:
+    """Career paths and matching over every occupation, answer cache off, beside the skill
+    gap over the same pairs in the same pass (the baseline: one SPARQL query)."""
+    reachable = []
+    profiles = {}
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for n, id in enumerate(ids):
+            # A target two moves away when there is one: a similar occupation's best prospect.
+            target = ids[(n + 1) % len(ids)]
+            similar = client.get(f"/occupations/{id}/similar", params={"limit": 1}).json()
+            if similar["items"]:
+                ahead = client.get(
+                    f"/occupations/{similar['items'][0]['id']}/prospects", params={"limit": 1}
+                ).json()["items"]
+                target = ahead[0]["id"] if ahead else similar["items"][0]["id"]
+            reachable.append(f"/occupations/{id}/paths/{target}")
+            profiles[id] = client.get(f"/occupations/{id}").json()
+    pairs = paths_for(ids, "/occupations/{id}/paths/{next}")
+    runs = {
+        "skill gap (baseline)": timed_pass(base, paths_for(ids, ENDPOINTS["skill gap"])),
+        "paths, any two occupations, 3 steps, 5 paths": timed_pass(base, pairs),
+        "paths, a target 2 moves away, 3 steps, 5 paths": timed_pass(base, reachable),
+        "paths, a target 2 moves away, 5 steps, 20 paths": timed_pass(
+            base, [f"{p}?max_steps=5&limit=20" for p in reachable]
+        ),
+        "match, an occupation's essential skills as URIs": timed_posts(
+            base,
+            "/match",
+            [
+                {"skills": [s["uri"] for s in profiles[id]["essential_skills"]] or ["x"]}
+                for id in ids
+            ],
+        ),
+        "match, the same skills as labels": timed_posts(
+            base,
+            "/match",
+            [
+                {"skills": [s["label"] for s in profiles[id]["essential_skills"]] or ["x"]}
+                for id in ids
+            ],
+        ),
+    }
+    return {
+        name: {"median": statistics.median(t), "p99": percentile(t, 0.99), "max": max(t)}
+        for name, t in runs.items()
+    }
 
 
 WRK_SCRIPT = """
@@ -390,6 +456,26 @@ def latency_section(title: str, latency: dict[str, Latency], occupations: int) -
         lines.append(
             f"| {name} | {ms(f.first_median)} | {ms(f.first_p99)} | {ms(f.median)} | {ms(f.p99)} "
             f"| {verdict(f.median < 5 and f.p99 < 20)} |"
+        )
+    return [*lines, ""]
+
+
+def careers_section(careers: dict[str, dict[str, float]], occupations: int) -> list[str]:
+    baseline = careers["skill gap (baseline)"]["median"]
+    lines = [
+        "## Career paths and matching",
+        "",
+        f"One client, answer cache off, over {occupations} occupations; milliseconds over HTTP. "
+        "The skill gap over the same pairs in the same pass is the baseline (one SPARQL query).",
+        "",
+        "| request | median | p99 | max | median / skill gap | target: every request under 200 ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, f in careers.items():
+        judged = "(baseline)" if name.startswith("skill gap") else verdict(f["max"] < 200)
+        lines.append(
+            f"| {name} | {ms(f['median'])} | {ms(f['p99'])} | {ms(f['max'])} | "
+            f"{f['median'] / baseline:.2f} | {judged} |"
         )
     return [*lines, ""]
 
@@ -632,6 +718,8 @@ def write_report(out: Path, figures: Figures, command: str) -> None:
         f"throughput runs: {figures.rss_mb:.0f} MB. Target under 500 MB: {verdict(figures.rss_mb < 500)}.",
         "",
     ]
+    if figures.careers:
+        lines += careers_section(figures.careers, figures.occupations)
     if figures.sparql:
         lines += sparql_section(figures.sparql)
     bounds = bounds_section(figures)
@@ -712,6 +800,9 @@ def main() -> None:
             )
             if label == "cache on":
                 figures.rss_mb = server.rss_mb()
+            else:
+                print("== career paths and matching, cache off", flush=True)
+                figures.careers = measure_careers(base, ids)
             server.stop()
         print("== JSON API, 2 workers", flush=True)
         server = serve(workers=2, cache_mb=0)

@@ -36,7 +36,7 @@ from pyoxigraph import Store
 from graph import terms as t
 from graph.queries import QueryRunner, Value
 
-MAX_EXPANSIONS = 20_000
+MAX_EXPANSIONS = 3_000
 """Partial paths a search may extend before it answers with what it has found (a bound on
 the time of any request; the answer then says it is not complete)."""
 
@@ -122,12 +122,14 @@ class CareerIndex:
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
     _sort_labels: list[str] = field(init=False)
+    _essential_sizes: list[int] = field(init=False)
     _exact: dict[str, tuple[int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.occupation_index = {o.uri: i for i, o in enumerate(self.occupations)}
         self.skill_index = {s.uri: i for i, s in enumerate(self.skills)}
         self._sort_labels = [o.label.lower() for o in self.occupations]
+        self._essential_sizes = [e.bit_count() for e in self.essential]
         exact: dict[str, tuple[int, int]] = {}
         for text, kind, skill in self.labels:
             best = exact.get(text)
@@ -217,15 +219,17 @@ class CareerIndex:
         if source not in distance:
             return PathSearch([], True, start_coverage, goal_size)
         labels = self._sort_labels
-        # (estimate, steps, labels on the way, learned so far, path, skills held)
-        heap: list[tuple[int, int, tuple[str, ...], int, tuple[int, ...], int]] = [
-            ((goal & ~held).bit_count(), 0, (), 0, (source,), held)
-        ]
+        sizes = self._essential_sizes
+        # (estimate, steps, labels on the way, learned so far, path, skills held before the
+        # last step, skills learned at it). What is held after the last step is only made
+        # when an entry comes off the heap: most entries never do.
+        start = (goal_size - (goal & held).bit_count(), 0, (), 0, (source,), held, 0)
+        heap: list[tuple[int, int, tuple[str, ...], int, tuple[int, ...], int, int]] = [start]
         found: list[tuple[int, tuple[int, ...]]] = []
         expansions = 0
         complete = True
         while heap and len(found) < limit:
-            _, steps, names, learned, path, held = heapq.heappop(heap)
+            estimate, steps, names, learned, path, held, learn = heapq.heappop(heap)
             node = path[-1]
             if node == target:
                 found.append((learned, path))
@@ -234,23 +238,26 @@ class CareerIndex:
             if expansions > MAX_EXPANSIONS:
                 complete = False
                 break
+            held |= learn
+            missing = estimate - learned  # the target's essential skills not held
             left = max_steps - steps - 1
             for following in self.moves[node]:
                 reach = distance.get(following)
                 if reach is None or reach > left or following in path:
                     continue
                 essential = self.essential[following]
-                cost = learned + (essential & ~held).bit_count()
-                now_held = held | essential
+                new = essential ^ (essential & held)
+                cost = learned + sizes[following] - (essential & held).bit_count()
                 heapq.heappush(
                     heap,
                     (
-                        cost + (goal & ~now_held).bit_count(),
+                        cost + missing - (goal & new).bit_count(),
                         steps + 1,
                         (*names, labels[following]),
                         cost,
                         (*path, following),
-                        now_held,
+                        held,
+                        new,
                     ),
                 )
         return PathSearch(

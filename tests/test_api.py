@@ -129,6 +129,8 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/occupations/{id}/similar",
         "/occupations/{id}/prospects",
         "/occupations/{id}/skill-gap/{target}",
+        "/occupations/{id}/paths/{target}",
+        "/match",
         "/skills/{id}",
         "/isco/{code}",
         "/sparql",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -190,6 +191,149 @@ def test_every_endpoint_answers_on_the_full_classification(http: httpx.Client) -
     assert (
         int(sparql["results"]["bindings"][0]["n"]["value"]) == http.get("/health").json()["triples"]
     )
+
+
+RADIO_PRODUCER = "ce7d3362-5383-47d1-b66f-57b021c3d862"
+VIDEO_PRODUCER = "3b6bea7d-36f4-44fb-ac73-d1cc8a198dcb"
+
+
+class Profiles:
+    """Occupation profiles and move lists read through the plain endpoints, once each: an
+    independent way to check what the path search says."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self._profiles: dict[str, dict[str, Any]] = {}
+        self._moves: dict[str, dict[str, tuple[str, float]]] = {}
+
+    def profile(self, id: str) -> dict[str, Any]:
+        if id not in self._profiles:
+            self._profiles[id] = self.http.get(f"/occupations/{id}").json()
+        return self._profiles[id]
+
+    def essential(self, id: str) -> set[str]:
+        return {s["uri"] for s in self.profile(id)["essential_skills"]}
+
+    def skills(self, id: str) -> set[str]:
+        profile = self.profile(id)
+        return {s["uri"] for key in ("essential_skills", "optional_skills") for s in profile[key]}
+
+    def moves(self, id: str) -> dict[str, tuple[str, float]]:
+        """The occupations /similar and /prospects list for ``id``: (move, score) by id."""
+        if id not in self._moves:
+            found = {}
+            for endpoint, move in (("similar", "similar"), ("prospects", "prospect")):
+                items = self.http.get(f"/occupations/{id}/{endpoint}", params={"limit": 20})
+                for item in items.json()["items"]:
+                    found[item["id"]] = (move, item["score"])
+            self._moves[id] = found
+        return self._moves[id]
+
+
+def check_paths(profiles: Profiles, source: str, target: str, body: dict[str, Any]) -> None:
+    """Everything the issue asks of a path answer, recomputed from the plain endpoints."""
+    goal = profiles.essential(target)
+    ranking = []
+    for path in body["paths"]:
+        at, held = source, profiles.skills(source)
+        for step in path["steps"]:
+            to = step["occupation"]["id"]
+            # Every step is a similar occupation or a prospect of the previous one.
+            assert to in profiles.moves(at), (at, to)
+            move, score = profiles.moves(at)[to]
+            assert step["move"] == move
+            assert step["score"] == pytest.approx(score, abs=1e-6)
+            # It learns exactly the essential skills not held yet, and they are kept.
+            assert {s["uri"] for s in step["learn"]} == profiles.essential(to) - held
+            held |= profiles.essential(to)
+            assert step["coverage"] == pytest.approx(len(goal & held) / len(goal), abs=1e-6)
+            at = to
+        # Every path starts at the source (above) and ends at the target, fully covered.
+        assert at == target
+        assert path["steps"][-1]["coverage"] == 1.0
+        assert sum(len(s["learn"]) for s in path["steps"]) == path["new_essential_skills"]
+        assert path["step_count"] == len(path["steps"])
+        assert len({s["occupation"]["id"] for s in path["steps"]}) == len(path["steps"])
+        ranking.append((path["new_essential_skills"], path["step_count"]))
+    assert ranking == sorted(ranking)
+    # The direct move is a candidate: when it is a move at all, nothing can beat it.
+    if target in profiles.moves(source):
+        first = body["paths"][0]
+        assert [s["occupation"]["id"] for s in first["steps"]] == [target]
+        gap = profiles.http.get(f"/occupations/{source}/skill-gap/{target}").json()
+        assert first["new_essential_skills"] == len(gap["missing_essential"])
+        assert body["start_coverage"] == gap["coverage"]
+
+
+def test_a_real_career_path_radio_producer_to_video_producer(http: httpx.Client) -> None:
+    profiles = Profiles(http)
+    body = http.get(
+        f"/occupations/{RADIO_PRODUCER}/paths/{VIDEO_PRODUCER}", params={"limit": 10}
+    ).json()
+    assert body["from"]["label"] == "radio producer"
+    assert body["to"]["label"] == "video and motion picture producer"
+    assert len(body["paths"]) == 10 and body["complete"]
+    check_paths(profiles, RADIO_PRODUCER, VIDEO_PRODUCER, body)
+    assert {p["step_count"] for p in body["paths"]} >= {1, 2}
+
+
+def test_career_paths_hold_on_pairs_across_the_classification(
+    http: httpx.Client, occupation_sample: list[dict[str, object]]
+) -> None:
+    profiles = Profiles(http)
+    sample = occupation_sample[::4]  # about 40 occupations, every skill level
+    answered = 0
+    levels = set()
+    for n, source in enumerate(sample):
+        for target in (sample[(n + 1) % len(sample)], sample[(n + 7) % len(sample)]):
+            body = http.get(
+                f"/occupations/{source['id']}/paths/{target['id']}",
+                params={"max_steps": 4, "limit": 5},
+            ).json()
+            assert body["complete"]
+            check_paths(profiles, str(source["id"]), str(target["id"]), body)
+            if body["paths"]:
+                answered += 1
+                levels.add((source["skill_level"], target["skill_level"]))
+            else:
+                assert body["note"].startswith("No path")
+    assert answered >= len(sample) // 2
+    # Paths up the skill levels are found, not only moves within one level.
+    assert any(a < b for a, b in levels)  # type: ignore[operator]
+
+
+def test_matching_an_occupations_essential_skills_ranks_it_first(
+    http: httpx.Client, occupation_sample: list[dict[str, object]]
+) -> None:
+    profiles = Profiles(http)
+    for occupation in occupation_sample[::5]:
+        id = str(occupation["id"])
+        essential = profiles.essential(id)
+        if not essential:
+            continue
+        body = http.post("/match", json={"skills": sorted(essential), "limit": 5}).json()
+        first = body["items"][0]
+        assert first["coverage"] == 1.0 and first["missing_essential"] == []
+        # Another occupation with exactly the same essential skills may tie; none can beat it.
+        assert first["id"] == id or profiles.essential(first["id"]) == essential
+        assert body["unknown"] == [] and len(body["skills"]) == len(essential)
+        coverages = [i["coverage"] for i in body["items"]]
+        assert coverages == sorted(coverages, reverse=True)
+
+
+def test_matching_from_labels_resolves_them_and_reports_the_unknown(http: httpx.Client) -> None:
+    producer = http.get(f"/occupations/{PRODUCER}").json()
+    labels = [s["label"] for s in producer["essential_skills"]]
+    body = http.post(
+        "/match", json={"skills": [*labels, "no such skill at all"], "skill_level": 4}
+    ).json()
+    assert [s["given"] for s in body["skills"]] == labels
+    assert {s["resolved_by"] for s in body["skills"]} == {"preferred label"}
+    assert body["unknown"] == [
+        {"given": "no such skill at all", "reason": "no skill label contains these words"}
+    ]
+    assert body["items"][0]["coverage"] == 1.0
+    assert all(i["skill_level"] == 4 for i in body["items"])
 
 
 def test_named_queries_run_on_the_full_classification(full_root: Path) -> None:
