@@ -137,7 +137,7 @@ def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
             _bulk_load_stream(store, ntriples)
             inserted_at = time.perf_counter()
             # Every bulk loader writes a layer of files per batch (up to a million triples);
-            # left as they are, the layers make reads slower (1.5x on aggregates).
+            # left as they are, the layers make aggregate queries up to 1.3x slower.
             store.optimize()
             store.flush()
             triples = len(store)
