@@ -153,7 +153,7 @@ class MatchRequest(_Model):
         examples=[
             [
                 "manage budgets",
-                "http://data.europa.eu/esco/skill/97db841c-e2e9-4c1f-b4d4-bd8cc4cd5ca2",
+                "http://data.europa.eu/esco/skill/97db841c-31bf-4aa0-85b9-0ddd0a77b7a5",
             ]
         ],
     )
