@@ -118,7 +118,8 @@ class CareerIndex:
     moves: list[dict[int, str]]
     """per occupation: the occupations it can move to, each ``similar`` or ``prospect``"""
     labels: list[tuple[str, int, int]]
-    """(lower-case label, kind 0 preferred / 1 alternative / 2 hidden, skill index)"""
+    """(label in lower case, single-spaced; kind 0 preferred / 1 alternative / 2 hidden;
+    skill index)"""
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
     _sort_labels: list[str] = field(init=False)
@@ -165,7 +166,8 @@ class CareerIndex:
                 skills.append(
                     SkillFacts(uri, row["label"].value, skill_type.value if skill_type else None)
                 )
-            labels.append((row["text"].value.lower(), int(row["kind"].value), index))
+            text = " ".join(row["text"].value.lower().split())  # as resolve() reads
+            labels.append((text, int(row["kind"].value), index))
         essential = [0] * len(occupations)
         required = [0] * len(occupations)
         for row in runner.solutions(store, "occupation_skill_sets", {}):
