@@ -167,7 +167,9 @@ def _best(
 def derived_ntriples(
     facts: ClassificationFacts, *, matches: int = MATCHES_PER_OCCUPATION
 ) -> Iterator[str]:
-    """The derived facts of a classification as N-Triples text, in pieces.
+    """The derived facts of a classification as N-Triples text, in pieces. A piece never
+    splits a match node's triples (the loader hands pieces to separate bulk loaders, and
+    blank nodes are local to each).
 
     Written as text rather than pyoxigraph objects because there are hundreds of thousands
     and Oxigraph parses text faster than Python builds objects. Safe to write by hand: every
