@@ -160,18 +160,28 @@ def paths_for(ids: list[str], template: str) -> list[str]:
     return [template.format(id=i, next=ids[(n + 1) % len(ids)]) for n, i in enumerate(ids)]
 
 
-def timed_pass(base: str, paths: list[str]) -> list[float]:
+def timed_pass(
+    base: str, paths: list[str], *, bodies: list[dict[str, Any]] | None = None
+) -> list[float]:
+    """Milliseconds per request over one keep-alive connection: a GET of each path, or with
+    ``bodies``, a POST of each body as JSON to the one path given."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    requests = (
+        [("GET", path, None) for path in paths]
+        if bodies is None
+        else [("POST", paths[0], json.dumps(body)) for body in bodies]
+    )
     times = []
-    for path in paths:
+    for method, path, data in requests:
+        headers = {"content-type": "application/json"} if data is not None else {}
         started = time.perf_counter()
-        connection.request("GET", path)
+        connection.request(method, path, data, headers)
         response = connection.getresponse()
         response.read()
         times.append((time.perf_counter() - started) * 1000)
         if response.status != 200:
-            raise RuntimeError(f"GET {path}: HTTP {response.status}")
+            raise RuntimeError(f"{method} {path}: HTTP {response.status}")
     connection.close()
     return times
 
@@ -193,23 +203,6 @@ def measure_latency(base: str, ids: list[str], *, cached: bool) -> dict[str, Lat
     return figures
 
 
-def timed_posts(base: str, path: str, bodies: list[dict[str, Any]]) -> list[float]:
-    host, port = base.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=60)
-    times = []
-    for body in bodies:
-        data = json.dumps(body)
-        started = time.perf_counter()
-        connection.request("POST", path, data, {"content-type": "application/json"})
-        response = connection.getresponse()
-        response.read()
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status != 200:
-            raise RuntimeError(f"POST {path}: HTTP {response.status}")
-    connection.close()
-    return times
-
-
 def measure_careers(base: str, ids: list[str]) -> dict[str, dict[str, float]]:
     """Career paths and matching over every occupation, answer cache off, beside the skill
     gap over the same pairs in the same pass (the baseline: one SPARQL query)."""
@@ -228,6 +221,10 @@ def measure_careers(base: str, ids: list[str]) -> dict[str, dict[str, float]]:
             reachable.append(f"/occupations/{id}/paths/{target}")
             profiles[id] = client.get(f"/occupations/{id}").json()
     pairs = paths_for(ids, "/occupations/{id}/paths/{next}")
+
+    def skills(id: str, key: str) -> list[str]:
+        return [s[key] for s in profiles[id]["essential_skills"]] or ["x"]
+
     runs = {
         "skill gap (baseline)": timed_pass(base, paths_for(ids, ENDPOINTS["skill gap"])),
         "paths, any two occupations, 3 steps, 5 paths": timed_pass(base, pairs),
@@ -235,21 +232,11 @@ def measure_careers(base: str, ids: list[str]) -> dict[str, dict[str, float]]:
         "paths, a target 2 moves away, 5 steps, 20 paths": timed_pass(
             base, [f"{p}?max_steps=5&limit=20" for p in reachable]
         ),
-        "match, an occupation's essential skills as URIs": timed_posts(
-            base,
-            "/match",
-            [
-                {"skills": [s["uri"] for s in profiles[id]["essential_skills"]] or ["x"]}
-                for id in ids
-            ],
+        "match, an occupation's essential skills as URIs": timed_pass(
+            base, ["/match"], bodies=[{"skills": skills(id, "uri")} for id in ids]
         ),
-        "match, the same skills as labels": timed_posts(
-            base,
-            "/match",
-            [
-                {"skills": [s["label"] for s in profiles[id]["essential_skills"]] or ["x"]}
-                for id in ids
-            ],
+        "match, the same skills as labels": timed_pass(
+            base, ["/match"], bodies=[{"skills": skills(id, "label")} for id in ids]
         ),
     }
     return {

@@ -35,18 +35,11 @@ from pyoxigraph import Store
 
 from graph import terms as t
 from graph.queries import QueryRunner, Value
+from graph.search import OccupationFacts
 
 MAX_EXPANSIONS = 3_000
 """Partial paths a search may extend before it answers with what it has found (a bound on
 the time of any request; the answer then says it is not complete)."""
-
-
-@dataclass(frozen=True)
-class OccupationFacts:
-    uri: str
-    label: str
-    isco_group: Value
-    skill_level: Value
 
 
 @dataclass(frozen=True)

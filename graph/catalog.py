@@ -181,23 +181,17 @@ class Catalog:
         :raises InvalidIdentifierError: if either is no occupation id.
         :raises NotFoundError: if the store lacks either occupation.
         """
-        origin = self.occupation_ref(store, source)
-        goal = self.occupation_ref(store, target)
         index = self._careers.get(store)
-        search = index.paths(
-            index.occupation_index[origin["uri"]],
-            index.occupation_index[goal["uri"]],
-            max_steps=max_steps,
-            limit=limit,
-        )
+        origin, goal = _indexed(index, source), _indexed(index, target)
+        search = index.paths(origin, goal, max_steps=max_steps, limit=limit)
         paths = []
         for path in search.paths:
             steps = [
                 {
-                    "occupation": self._occupation_facts(index, step.occupation),
+                    "occupation": _occupation_item(index, step.occupation),
                     "move": step.move,
                     "score": round(step.score, 6),
-                    "learn": [self._skill_facts(index, s) for s in step.learn],
+                    "learn": [_skill_item(index, s) for s in step.learn],
                     "coverage": step.coverage,
                 }
                 for step in path.steps
@@ -211,7 +205,7 @@ class Catalog:
                 }
             )
         note = None
-        if origin["uri"] == goal["uri"]:
+        if origin == goal:
             note = "The two occupations are the same: there is nothing to move to."
         elif not paths:
             note = (
@@ -222,8 +216,8 @@ class Catalog:
         elif not search.complete:
             note = "The search stopped early: these are the best paths, but fewer than asked."
         return {
-            "from": origin,
-            "to": goal,
+            "from": _occupation_item(index, origin),
+            "to": _occupation_item(index, goal),
             "max_steps": max_steps,
             "target_essential_skills": search.target_essential,
             "start_coverage": search.start_coverage,
@@ -253,14 +247,14 @@ class Catalog:
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
         items = []
         for found in matches[offset : offset + limit]:
-            item = self._occupation_facts(index, found.occupation)
+            item = _occupation_item(index, found.occupation)
             item.update(
                 coverage=round(found.coverage, 6),
                 essential_skills=found.essential,
                 matched_essential=found.matched_essential,
                 matched_optional=found.matched_optional,
                 missing_essential=[
-                    self._skill_facts(index, s) for s in index.missing(found.occupation, held)
+                    _skill_item(index, s) for s in index.missing(found.occupation, held)
                 ],
             )
             items.append(item)
@@ -269,7 +263,7 @@ class Catalog:
                 {
                     "given": r.given,
                     "resolved_by": r.resolved_by,
-                    **self._skill_facts(index, r.skill),
+                    **_skill_item(index, r.skill),
                 }
                 for r in resolutions
                 if r.skill is not None
@@ -279,27 +273,6 @@ class Catalog:
             ],
             "total": len(matches),
             "items": items,
-        }
-
-    @staticmethod
-    def _occupation_facts(index: CareerIndex, occupation: int) -> Json:
-        facts = index.occupations[occupation]
-        return {
-            "id": t.concept_id(facts.uri),
-            "uri": facts.uri,
-            "label": facts.label,
-            "isco_group": facts.isco_group,
-            "skill_level": facts.skill_level,
-        }
-
-    @staticmethod
-    def _skill_facts(index: CareerIndex, skill: int) -> Json:
-        facts = index.skills[skill]
-        return {
-            "id": t.concept_id(facts.uri),
-            "uri": facts.uri,
-            "label": facts.label,
-            "skill_type": facts.skill_type or None,
         }
 
     def skill(self, store: Store, identifier: str) -> Json:
@@ -403,3 +376,23 @@ class Catalog:
 def _concept_ref(row: Row) -> Json:
     uri = str(row["uri"])
     return {"id": t.concept_id(uri), "uri": uri, "label": row.get("label")}
+
+
+def _indexed(index: CareerIndex, identifier: str) -> int:
+    """The index position of the occupation ``identifier`` names.
+
+    :raises InvalidIdentifierError: if it is no occupation id.
+    :raises NotFoundError: if the store has no such occupation.
+    """
+    position = index.occupation_index.get(t.occupation_uri(identifier))
+    if position is None:
+        raise NotFoundError("occupation", identifier)
+    return position
+
+
+def _occupation_item(index: CareerIndex, occupation: int) -> Json:
+    return occupation_summary(vars(index.occupations[occupation]))
+
+
+def _skill_item(index: CareerIndex, skill: int) -> Json:
+    return skill_summary(vars(index.skills[skill]), uri_key="uri")

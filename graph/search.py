@@ -20,7 +20,9 @@ from graph.queries import QueryRunner, Value
 
 
 @dataclass(frozen=True)
-class _Occupation:
+class OccupationFacts:
+    """An occupation as lists show it."""
+
     uri: str
     label: str
     isco_group: Value
@@ -31,12 +33,12 @@ class LabelIndex:
     """The labels of every occupation of one store version, lower-cased."""
 
     def __init__(self, rows: list[dict[str, Value]]) -> None:
-        occupations: dict[str, _Occupation] = {}
+        occupations: dict[str, OccupationFacts] = {}
         labels: list[tuple[str, int, str]] = []
         for row in rows:
             uri = str(row["uri"])
             if uri not in occupations:
-                occupations[uri] = _Occupation(
+                occupations[uri] = OccupationFacts(
                     uri, str(row["label"]), row["isco_group"], row["skill_level"]
                 )
             labels.append((str(row["text"]).lower(), int(row["kind"] or 0), uri))

@@ -28,7 +28,8 @@ The ESCO classification (occupations, skills and knowledge, ISCO-08 groups and t
 relations) as a knowledge graph, with the official ESCO URIs.
 
 - **JSON** for applications: occupation profiles, similar occupations, long-term prospects,
-  skill gaps, skills and ISCO groups. `{id}` is an ESCO UUID or the full URI.
+  skill gaps, career paths, occupations matching a set of skills, skills and ISCO groups.
+  `{id}` is an ESCO UUID or the full URI.
 - **SPARQL 1.1** at `/sparql` for analysts (SPARQLWrapper, rdflib, YASGUI, pandas, curl).
 
 Errors are RFC 9457 `application/problem+json`.

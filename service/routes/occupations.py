@@ -28,6 +28,7 @@ OccupationId = Annotated[
         examples=["52b9e8dc-de6c-41dd-b29a-e1291c273f6f"],
     ),
 ]
+TargetId = Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
 MatchLimit = Annotated[
     int,
@@ -93,7 +94,7 @@ def occupation_prospects(
 )
 def skill_gap(
     id: OccupationId,
-    target: Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")],
+    target: TargetId,
     store: StoreDep,
     catalog: CatalogDep,
 ) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def skill_gap(
 )
 def career_paths(
     id: OccupationId,
-    target: Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")],
+    target: TargetId,
     store: StoreDep,
     catalog: CatalogDep,
     max_steps: Annotated[
