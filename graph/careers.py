@@ -124,15 +124,11 @@ class CareerIndex:
         self.skill_index = {s.uri: i for i, s in enumerate(self.skills)}
         self._sort_labels = [o.label.lower() for o in self.occupations]
         self._essential_sizes = [e.bit_count() for e in self.essential]
+        # A text several skills bear names the one where it is the preferred label, else
+        # the first by label.
         exact: dict[str, tuple[int, int]] = {}
-        for text, kind, skill in self.labels:
-            best = exact.get(text)
-            key = (kind, skill)
-            if best is None or (kind, self.skills[skill].label) < (
-                best[0],
-                self.skills[best[1]].label,
-            ):
-                exact[text] = key
+        for text, kind, skill in sorted(self.labels, key=lambda e: (e[1], self.skills[e[2]].label)):
+            exact.setdefault(text, (kind, skill))
         self._exact = exact
         self._reverse: list[list[int]] = [[] for _ in self.occupations]
         for source, targets in enumerate(self.moves):
@@ -319,15 +315,19 @@ class CareerIndex:
                     best = key
         return None if best is None else best[3]
 
-    def match(
-        self, skills: Iterable[int], *, skill_level: int | None, isco_group: str | None
-    ) -> list[Match]:
-        """Occupations needing any of ``skills`` as essential, best covered first: by the
-        share of their essential skills covered, then how many, then how many optional ones,
-        then label. Occupations without essential skills cannot be covered and are left out."""
+    @staticmethod
+    def bits(skills: Iterable[int]) -> int:
+        """The bit set of skill indexes ``skills``."""
         held = 0
         for skill in skills:
             held |= 1 << skill
+        return held
+
+    def match(self, held: int, *, skill_level: int | None, isco_group: str | None) -> list[Match]:
+        """Occupations needing any of the skills ``held`` (a bit set) as essential, best
+        covered first: by the share of their essential skills covered, then how many, then
+        how many optional ones, then label. Occupations without essential skills cannot be
+        covered and are left out."""
         found = []
         for index, essential in enumerate(self.essential):
             matched = (essential & held).bit_count()
@@ -345,7 +345,7 @@ class CareerIndex:
                     coverage=matched / size,
                     essential=size,
                     matched_essential=matched,
-                    matched_optional=((self.required[index] & ~essential) & held).bit_count(),
+                    matched_optional=(self.required[index] & held).bit_count() - matched,
                 )
             )
         found.sort(
@@ -359,11 +359,8 @@ class CareerIndex:
         )
         return found
 
-    def missing(self, occupation: int, skills: Iterable[int]) -> list[int]:
-        """The essential skills of ``occupation`` not among ``skills``, in label order."""
-        held = 0
-        for skill in skills:
-            held |= 1 << skill
+    def missing(self, occupation: int, held: int) -> list[int]:
+        """The essential skills of ``occupation`` not in the bit set ``held``, in label order."""
         return self.sorted_skills(_bits(self.essential[occupation] & ~held))
 
 

@@ -243,7 +243,7 @@ class Catalog:
         """
         index = self._careers.get(store)
         resolutions = [index.resolve(given) for given in skills]
-        held = sorted({r.skill for r in resolutions if r.skill is not None})
+        held = index.bits(r.skill for r in resolutions if r.skill is not None)
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
         items = []
         for found in matches[offset : offset + limit]:
