@@ -1,9 +1,14 @@
 """ESCO CSV rows to RDF triples in the official ESCO model (``graph.terms`` names them).
 
-Each kind of file has one function that turns its rows into quads in the default graph.
-Everything keeps the official URIs; literals carry the bundle's language tag. A cell that
-cannot be what its column says (an IRI with a space, an unknown relation type, a
-non-numeric ISCO code) stops the load with the file, line and reason.
+Each kind of file has one function that turns a row into its triples, as N-Triples lines
+in the default graph. Everything keeps the official URIs; literals carry the bundle's
+language tag. A cell that cannot be what its column says (an IRI with a space, an unknown
+relation type, a non-numeric ISCO code) stops the load with the file, line and reason.
+
+Rows become text, not pyoxigraph objects: Oxigraph parses the text in its own threads,
+while building half a million objects in Python only to serialize them again cost the
+load over a second. Writing the text here is safe because pyoxigraph's ``NamedNode``
+checks every IRI (once per distinct IRI) and :func:`escape` escapes every literal.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode
 
 from graph import terms as t
 from graph.analytics import ClassificationFacts
@@ -40,6 +45,54 @@ _URI_LIST = re.compile(r"[\s,|]+")
 _ISCO_CODE = re.compile(r"^[0-9]{1,4}$")
 
 
+def escape(value: str) -> str:
+    """``value`` as the inside of an N-Triples string literal: the four characters it may
+    not hold as they are escaped (any other character, tabs and Unicode included, may
+    stand unescaped). Chained replaces run several times faster than ``str.translate``."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _ref(node: NamedNode) -> str:
+    return f"<{node.value}>"
+
+
+# The terms as written in N-Triples.
+TYPE = _ref(t.TYPE)
+PREF_LABEL = _ref(t.PREF_LABEL)
+LABEL_COLUMNS = (("altLabels", _ref(t.ALT_LABEL)), ("hiddenLabels", _ref(t.HIDDEN_LABEL)))
+NOTE_COLUMNS = (
+    ("description", _ref(t.DESCRIPTION)),
+    ("scopeNote", _ref(t.SCOPE_NOTE)),
+    ("definition", _ref(t.DEFINITION)),
+)
+STATUS = _ref(t.STATUS)
+MODIFIED = _ref(t.MODIFIED)
+IN_SCHEME = _ref(t.IN_SCHEME)
+NOTATION = _ref(t.NOTATION)
+BROADER = _ref(t.BROADER)
+NARROWER = _ref(t.NARROWER)
+TITLE = _ref(t.TITLE)
+DESCRIPTION = _ref(t.DESCRIPTION)
+HAS_TOP_CONCEPT = _ref(t.HAS_TOP_CONCEPT)
+MEMBER_OF_ISCO_GROUP = _ref(t.MEMBER_OF_ISCO_GROUP)
+REGULATED_PROFESSION_NOTE = _ref(t.REGULATED_PROFESSION_NOTE)
+SKILL_TYPE = _ref(t.SKILL_TYPE)
+SKILL_REUSE_LEVEL = _ref(t.SKILL_REUSE_LEVEL)
+DATE_TIME = f"^^{_ref(t.XSD_DATETIME)}"
+
+
+def _types(*classes: NamedNode) -> tuple[str, ...]:
+    """A subject's rdf:type lines, less the subject."""
+    return tuple(f" {TYPE} {_ref(c)} .\n" for c in classes)
+
+
+OCCUPATION_TYPES = _types(t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
+SKILL_TYPES = _types(t.ESCO_SKILL, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
+ISCO_GROUP_TYPES = _types(t.SG_ISCO_GROUP, t.SKOS_CONCEPT)
+SKILL_GROUP_TYPES = _types(t.SG_SKILL_GROUP, t.SKOS_CONCEPT)
+SCHEME_TYPES = _types(t.SKOS_CONCEPT_SCHEME)
+
+
 @dataclass
 class LoadReport:
     """What a load read: rows per kind, triples written, references to concepts the
@@ -55,50 +108,50 @@ class LoadReport:
 
 class _Converter:
     def __init__(self, language: str, report: LoadReport) -> None:
-        self.language = language
+        self.tag = "@" + language.lower()  # Oxigraph keeps language tags in lower case
         self.report = report
         self.occupations: set[str] = set()
         self.skills: set[str] = set()
-        self._nodes: dict[str, NamedNode] = {}
+        self._refs: dict[str, str] = {}
         self.file = ""
         self.line = 0
 
     def fail(self, reason: str) -> BundleError:
         return BundleError(reason, file=self.file, line=self.line)
 
-    def iri(self, value: str, column: str) -> NamedNode:
-        value = value.strip()
-        node = self._nodes.get(value)
-        if node is not None:
-            return node
-        if not value:
+    def iri(self, value: str, column: str) -> str:
+        """``<value>`` (stripped), once pyoxigraph has found ``value`` a valid IRI."""
+        ref = self._refs.get(value)
+        if ref is not None:
+            return ref
+        stripped = value.strip()
+        if not stripped:
             raise self.fail(f"{column} is empty")
         try:
-            node = NamedNode(value)
+            NamedNode(stripped)
         except ValueError as error:
-            raise self.fail(f"{column} {value!r} is not a valid IRI ({error})") from None
-        if ":" not in value:
-            raise self.fail(f"{column} {value!r} is not an absolute IRI")
-        if len(self._nodes) < 400_000:
-            self._nodes[value] = node
-        return node
+            raise self.fail(f"{column} {stripped!r} is not a valid IRI ({error})") from None
+        if ":" not in stripped:
+            raise self.fail(f"{column} {stripped!r} is not an absolute IRI")
+        ref = f"<{stripped}>"
+        if len(self._refs) < 400_000:
+            self._refs[value] = ref
+        return ref
 
-    def iris(self, value: str, column: str) -> list[NamedNode]:
+    def iris(self, value: str, column: str) -> list[str]:
         return [self.iri(v, column) for v in _URI_LIST.split(value.strip()) if v]
 
-    def text(self, value: str) -> Literal:
-        return Literal(value.strip(), language=self.language)
+    def text(self, value: str) -> str:
+        """A literal in the bundle's language."""
+        return f'"{escape(value.strip())}"{self.tag}'
 
-    def labels(self, value: str) -> list[Literal]:
-        return [self.text(v) for v in value.split("\n") if v.strip()]
-
-    def date_time(self, value: str, column: str) -> Literal:
+    def date_time(self, value: str, column: str) -> str:
         value = value.strip()
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise self.fail(f"{column} {value!r} is not an ISO 8601 date-time") from None
-        return Literal(value, datatype=t.XSD_DATETIME)
+        return f'"{escape(value)}"{DATE_TIME}'
 
     def isco_code(self, value: str, column: str) -> str:
         value = value.strip()
@@ -107,13 +160,27 @@ class _Converter:
         return value
 
 
-def bundle_quads(
+def _plain(value: str) -> str:
+    """A literal with neither language nor datatype (an xsd:string)."""
+    return f'"{escape(value.strip())}"'
+
+
+def _typed(subject: str, types: tuple[str, ...]) -> list[str]:
+    return [subject + line for line in types]
+
+
+PIECE_CHARACTERS = 1 << 22
+"""About how much text a piece from :func:`bundle_ntriples` holds (4 MB)."""
+
+
+def bundle_ntriples(
     bundle: Bundle,
     report: LoadReport,
     *,
     on_bytes: Callable[[int], None] | None = None,
-) -> Iterator[Quad]:
-    """Every triple of the bundle, file by file, counting into ``report`` as it goes.
+) -> Iterator[str]:
+    """Every triple of the bundle as N-Triples text, in pieces of whole lines, file by
+    file, counting into ``report`` as it goes.
 
     Occupations and skills are read before the relations that refer to them, so references
     to concepts the bundle does not describe can be counted.
@@ -136,10 +203,11 @@ def bundle_quads(
         if scheme is None:
             report.ignored_files.append(file.name)
             continue
-        yield from _read(file, convert, _collection(NamedNode(scheme)), ("conceptUri",), on_bytes)
+        yield from _read(file, convert, _collection(f"<{scheme}>"), ("conceptUri",), on_bytes)
 
 
-Handler = Callable[[_Converter, Row], Iterator[Quad]]
+Handler = Callable[[_Converter, Row], str]
+"""One row's triples, as N-Triples lines."""
 
 
 def _read(
@@ -148,85 +216,96 @@ def _read(
     handler: Handler,
     required: tuple[str, ...],
     on_bytes: Callable[[int], None] | None,
-) -> Iterator[Quad]:
+) -> Iterator[str]:
     convert.file = file.name
     convert.line = 1
     report = convert.report
-    kind = file.kind
+    lines: list[str] = []
+    size = rows = 0
     for line, row in read_rows(file, required=required, on_bytes=on_bytes):
         convert.line = line
-        count = 0
-        for quad in handler(convert, row):
-            count += 1
-            yield quad
-        report.triples += count
-        report.rows[kind] += 1
+        text = handler(convert, row)
+        lines.append(text)
+        rows += 1
+        size += len(text)
+        if size > PIECE_CHARACTERS:
+            yield _piece(lines, report, file.kind, rows)
+            size = rows = 0
+    if lines:
+        yield _piece(lines, report, file.kind, rows)
 
 
-def _concept_common(c: _Converter, subject: NamedNode, row: Row) -> Iterator[Quad]:
+def _piece(lines: list[str], report: LoadReport, kind: str, rows: int) -> str:
+    text = "".join(lines)
+    lines.clear()
+    # Literals are escaped and IRIs hold no line breaks, so each line is one triple.
+    report.triples += text.count("\n")
+    report.rows[kind] += rows
+    return text
+
+
+def _concept_common(c: _Converter, subject: str, row: Row, lines: list[str]) -> None:
     """Labels, notes, status, date and schemes: the columns every concept file shares."""
+    add = lines.append
     label = row.get("preferredLabel", "").strip()
     if not label:
         raise c.fail("preferredLabel is empty")
-    yield Quad(subject, t.PREF_LABEL, c.text(label))
-    for column, predicate in (("altLabels", t.ALT_LABEL), ("hiddenLabels", t.HIDDEN_LABEL)):
-        for literal in c.labels(row.get(column, "")):
-            yield Quad(subject, predicate, literal)
-    for column, predicate in (
-        ("description", t.DESCRIPTION),
-        ("scopeNote", t.SCOPE_NOTE),
-        ("definition", t.DEFINITION),
-    ):
+    add(f"{subject} {PREF_LABEL} {c.text(label)} .\n")
+    for column, predicate in LABEL_COLUMNS:
+        for value in row.get(column, "").split("\n"):
+            if value.strip():
+                add(f"{subject} {predicate} {c.text(value)} .\n")
+    for column, predicate in NOTE_COLUMNS:
         value = row.get(column, "")
         if value.strip():
-            yield Quad(subject, predicate, c.text(value))
+            add(f"{subject} {predicate} {c.text(value)} .\n")
     status = row.get("status", "").strip()
     if status:
-        yield Quad(subject, t.STATUS, Literal(status))
+        add(f"{subject} {STATUS} {_plain(status)} .\n")
     modified = row.get("modifiedDate", "").strip()
     if modified:
-        yield Quad(subject, t.MODIFIED, c.date_time(modified, "modifiedDate"))
+        add(f"{subject} {MODIFIED} {c.date_time(modified, 'modifiedDate')} .\n")
     for scheme in c.iris(row.get("inScheme", ""), "inScheme"):
-        yield Quad(subject, t.IN_SCHEME, scheme)
+        add(f"{subject} {IN_SCHEME} {scheme} .\n")
 
 
-def _occupation(c: _Converter, row: Row) -> Iterator[Quad]:
+def _occupation(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    c.occupations.add(subject.value)
-    yield Quad(subject, t.TYPE, t.ESCO_OCCUPATION)
-    yield Quad(subject, t.TYPE, t.ESCO_MEMBER_CONCEPT)
-    yield Quad(subject, t.TYPE, t.SKOS_CONCEPT)
-    yield from _concept_common(c, subject, row)
+    uri = subject[1:-1]
+    c.occupations.add(uri)
+    lines = _typed(subject, OCCUPATION_TYPES)
+    _concept_common(c, subject, row, lines)
     code = c.isco_code(row["iscoGroup"], "iscoGroup")
-    yield Quad(subject, t.MEMBER_OF_ISCO_GROUP, c.iri(t.isco_uri(code), "iscoGroup"))
-    c.report.facts.add_occupation(subject.value, row["preferredLabel"].strip(), code)
+    lines.append(f"{subject} {MEMBER_OF_ISCO_GROUP} {c.iri(t.isco_uri(code), 'iscoGroup')} .\n")
+    c.report.facts.add_occupation(uri, row["preferredLabel"].strip(), code)
     if row.get("code", "").strip():
-        yield Quad(subject, t.NOTATION, Literal(row["code"].strip()))
+        lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")
     note = row.get("regulatedProfessionNote", "").strip()
     if note:
-        if note.startswith(("http://", "https://")):
-            yield Quad(subject, t.REGULATED_PROFESSION_NOTE, c.iri(note, "regulatedProfessionNote"))
-        else:
-            yield Quad(subject, t.REGULATED_PROFESSION_NOTE, c.text(note))
+        value = (
+            c.iri(note, "regulatedProfessionNote")
+            if note.startswith(("http://", "https://"))
+            else c.text(note)
+        )
+        lines.append(f"{subject} {REGULATED_PROFESSION_NOTE} {value} .\n")
+    return "".join(lines)
 
 
-def _isco_group(c: _Converter, row: Row) -> Iterator[Quad]:
+def _isco_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    yield Quad(subject, t.TYPE, t.SG_ISCO_GROUP)
-    yield Quad(subject, t.TYPE, t.SKOS_CONCEPT)
+    lines = _typed(subject, ISCO_GROUP_TYPES)
     code = c.isco_code(row["code"], "code")
-    yield Quad(subject, t.NOTATION, Literal(code))
-    yield from _concept_common(c, subject, row)
-    c.report.facts.add_isco_group(subject.value, code)
+    lines.append(f'{subject} {NOTATION} "{code}" .\n')
+    _concept_common(c, subject, row, lines)
+    c.report.facts.add_isco_group(subject[1:-1], code)
+    return "".join(lines)
 
 
-def _skill(c: _Converter, row: Row) -> Iterator[Quad]:
+def _skill(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    c.skills.add(subject.value)
-    yield Quad(subject, t.TYPE, t.ESCO_SKILL)
-    yield Quad(subject, t.TYPE, t.ESCO_MEMBER_CONCEPT)
-    yield Quad(subject, t.TYPE, t.SKOS_CONCEPT)
-    yield from _concept_common(c, subject, row)
+    c.skills.add(subject[1:-1])
+    lines = _typed(subject, SKILL_TYPES)
+    _concept_common(c, subject, row, lines)
     skill_type = row.get("skillType", "").strip()
     if skill_type:
         segment = t.SKILL_TYPES.get(skill_type)
@@ -234,93 +313,100 @@ def _skill(c: _Converter, row: Row) -> Iterator[Quad]:
             raise c.fail(
                 f"skillType {skill_type!r} is not one of {', '.join(sorted(t.SKILL_TYPES))}"
             )
-        yield Quad(subject, t.SKILL_TYPE, c.iri(t.SKILL_TYPE_BASE + segment, "skillType"))
+        value = c.iri(t.SKILL_TYPE_BASE + segment, "skillType")
+        lines.append(f"{subject} {SKILL_TYPE} {value} .\n")
     reuse = row.get("reuseLevel", "").strip()
     if reuse:
         if reuse not in t.REUSE_LEVELS:
             raise c.fail(f"reuseLevel {reuse!r} is not one of {', '.join(sorted(t.REUSE_LEVELS))}")
-        yield Quad(subject, t.SKILL_REUSE_LEVEL, c.iri(t.REUSE_LEVEL_BASE + reuse, "reuseLevel"))
+        value = c.iri(t.REUSE_LEVEL_BASE + reuse, "reuseLevel")
+        lines.append(f"{subject} {SKILL_REUSE_LEVEL} {value} .\n")
+    return "".join(lines)
 
 
-def _skill_group(c: _Converter, row: Row) -> Iterator[Quad]:
+def _skill_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    yield Quad(subject, t.TYPE, t.SG_SKILL_GROUP)
-    yield Quad(subject, t.TYPE, t.SKOS_CONCEPT)
-    yield from _concept_common(c, subject, row)
+    lines = _typed(subject, SKILL_GROUP_TYPES)
+    _concept_common(c, subject, row, lines)
     if row.get("code", "").strip():
-        yield Quad(subject, t.NOTATION, Literal(row["code"].strip()))
+        lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")
+    return "".join(lines)
 
 
-def _broader(c: _Converter, row: Row) -> Iterator[Quad]:
+def _broader(c: _Converter, row: Row) -> str:
     narrower = c.iri(row["conceptUri"], "conceptUri")
     broader = c.iri(row["broaderUri"], "broaderUri")
-    yield Quad(narrower, t.BROADER, broader)
-    yield Quad(broader, t.NARROWER, narrower)
+    return f"{narrower} {BROADER} {broader} .\n{broader} {NARROWER} {narrower} .\n"
 
 
-def _skills_hierarchy(c: _Converter, row: Row) -> Iterator[Quad]:
+def _skills_hierarchy(c: _Converter, row: Row) -> str:
     levels = [row.get(f"Level {n} URI", "").strip() for n in range(4)]
     chain = [c.iri(uri, f"Level {n} URI") for n, uri in enumerate(levels) if uri]
-    for narrower, broader in zip(chain[1:], chain[:-1], strict=False):
-        yield Quad(narrower, t.BROADER, broader)
-        yield Quad(broader, t.NARROWER, narrower)
+    return "".join(
+        f"{narrower} {BROADER} {broader} .\n{broader} {NARROWER} {narrower} .\n"
+        for narrower, broader in zip(chain[1:], chain[:-1], strict=False)
+    )
 
 
 _RELATIONS = {
-    "essential": (t.HAS_ESSENTIAL_SKILL, t.IS_ESSENTIAL_SKILL_FOR),
-    "optional": (t.HAS_OPTIONAL_SKILL, t.IS_OPTIONAL_SKILL_FOR),
+    "essential": (_ref(t.HAS_ESSENTIAL_SKILL), _ref(t.IS_ESSENTIAL_SKILL_FOR)),
+    "optional": (_ref(t.HAS_OPTIONAL_SKILL), _ref(t.IS_OPTIONAL_SKILL_FOR)),
 }
 
 
-def _occupation_skill(c: _Converter, row: Row) -> Iterator[Quad]:
+def _occupation_skill(c: _Converter, row: Row) -> str:
     relation = row["relationType"].strip()
     predicates = _RELATIONS.get(relation)
     if predicates is None:
         raise c.fail(f"relationType {relation!r} is not 'essential' or 'optional'")
     occupation = c.iri(row["occupationUri"], "occupationUri")
     skill = c.iri(row["skillUri"], "skillUri")
-    if occupation.value not in c.occupations:
+    occupation_uri, skill_uri = occupation[1:-1], skill[1:-1]
+    if occupation_uri not in c.occupations:
         c.report.dangling["occupationUri"] += 1
-    if skill.value not in c.skills:
+    if skill_uri not in c.skills:
         c.report.dangling["skillUri"] += 1
     forward, backward = predicates
-    c.report.facts.add_relation(occupation.value, skill.value, essential=relation == "essential")
-    yield Quad(occupation, forward, skill)
-    yield Quad(skill, backward, occupation)
+    c.report.facts.add_relation(occupation_uri, skill_uri, essential=relation == "essential")
+    return f"{occupation} {forward} {skill} .\n{skill} {backward} {occupation} .\n"
 
 
-def _skill_skill(c: _Converter, row: Row) -> Iterator[Quad]:
+_SKILL_RELATIONS = {
+    "essential": _ref(t.RELATED_ESSENTIAL_SKILL),
+    "optional": _ref(t.RELATED_OPTIONAL_SKILL),
+}
+
+
+def _skill_skill(c: _Converter, row: Row) -> str:
     relation = row["relationType"].strip()
-    predicate = {"essential": t.RELATED_ESSENTIAL_SKILL, "optional": t.RELATED_OPTIONAL_SKILL}.get(
-        relation
-    )
+    predicate = _SKILL_RELATIONS.get(relation)
     if predicate is None:
         raise c.fail(f"relationType {relation!r} is not 'essential' or 'optional'")
-    yield Quad(
-        c.iri(row["originalSkillUri"], "originalSkillUri"),
-        predicate,
-        c.iri(row["relatedSkillUri"], "relatedSkillUri"),
-    )
+    original = c.iri(row["originalSkillUri"], "originalSkillUri")
+    related = c.iri(row["relatedSkillUri"], "relatedSkillUri")
+    return f"{original} {predicate} {related} .\n"
 
 
-def _concept_scheme(c: _Converter, row: Row) -> Iterator[Quad]:
+def _concept_scheme(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptSchemeUri"], "conceptSchemeUri")
-    yield Quad(subject, t.TYPE, t.SKOS_CONCEPT_SCHEME)
-    if row.get("preferredLabel", "").strip():
-        yield Quad(subject, t.PREF_LABEL, c.text(row["preferredLabel"]))
-    if row.get("title", "").strip():
-        yield Quad(subject, t.TITLE, c.text(row["title"]))
-    if row.get("description", "").strip():
-        yield Quad(subject, t.DESCRIPTION, c.text(row["description"]))
+    lines = _typed(subject, SCHEME_TYPES)
+    for column, predicate in (
+        ("preferredLabel", PREF_LABEL),
+        ("title", TITLE),
+        ("description", DESCRIPTION),
+    ):
+        if row.get(column, "").strip():
+            lines.append(f"{subject} {predicate} {c.text(row[column])} .\n")
     if row.get("status", "").strip():
-        yield Quad(subject, t.STATUS, Literal(row["status"].strip()))
+        lines.append(f"{subject} {STATUS} {_plain(row['status'])} .\n")
     for top in c.iris(row.get("hasTopConcept", ""), "hasTopConcept"):
-        yield Quad(subject, t.HAS_TOP_CONCEPT, top)
+        lines.append(f"{subject} {HAS_TOP_CONCEPT} {top} .\n")
+    return "".join(lines)
 
 
-def _collection(scheme: NamedNode) -> Handler:
-    def handler(c: _Converter, row: Row) -> Iterator[Quad]:
-        yield Quad(c.iri(row["conceptUri"], "conceptUri"), t.IN_SCHEME, scheme)
+def _collection(scheme: str) -> Handler:
+    def handler(c: _Converter, row: Row) -> str:
+        return f"{c.iri(row['conceptUri'], 'conceptUri')} {IN_SCHEME} {scheme} .\n"
 
     return handler
 

@@ -12,14 +12,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from graph.analytics import derived_ntriples, ontology_quads
 from graph.store import ACTIVE, active_version, build_store
-from loaders import LoadReport, bundle_quads, open_bundle
+from loaders import LoadReport, bundle_ntriples, open_bundle
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,8 @@ def load_bundle(
         # every phase here overlaps the insertion.
         nonlocal derived
         yield _text(schema)
-        quads = bundle_quads(bundle, report, on_bytes=on_bytes)
-        while batch := list(islice(quads, PIECE)):
-            yield _text(batch)
+        for text in bundle_ntriples(bundle, report, on_bytes=on_bytes):
+            yield text.encode()
         phases["files"] = time.perf_counter() - started
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice).
@@ -93,10 +91,6 @@ def load_bundle(
         seconds=seconds,
         phases=phases,
     )
-
-
-PIECE = 20_000
-"""Triples per piece of text handed to the engine (about 4 MB)."""
 
 
 def _text(quads: list[Quad]) -> bytes:

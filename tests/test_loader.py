@@ -3,6 +3,7 @@ all-or-nothing replacement of the store."""
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import zipfile
@@ -10,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from graph import terms as t
 from graph.errors import BundleError, StoreError
 from graph.store import ACTIVE, LiveStore, active_version, build_store
+from loaders import LoadReport, bundle_ntriples, open_bundle
 from skillgraph.pipeline import load_bundle
 from tests import tiny
 
@@ -112,6 +114,44 @@ def test_derived_skill_levels_and_norms_are_stored(tiny_root: Path) -> None:
     assert not triples(tiny_root, "http://data.europa.eu/esco/isco/C0", t.ISCO_SKILL_LEVEL)
     (armed,) = triples(tiny_root, "http://data.europa.eu/esco/isco/C01", t.ISCO_SKILL_LEVEL)
     assert armed.object == Literal(4)
+
+
+def test_cells_keep_every_character_however_n_triples_must_escape_it(
+    tiny_bundle: Path, tmp_path: Path
+) -> None:
+    # The loader writes N-Triples text by hand: quotes, backslashes, line breaks (CR and LF),
+    # tabs, other control characters and any Unicode must come back exactly as in the cell.
+    awkward = 'a "quoted" C:\\path\\n, not a break;\r\n\ttab \x01 \\" é 職業 🎬 \\u0041'
+    label = 'director "of \\ photography"'
+    uri = tiny.OCC + "e5c4e5c4-0000-4000-8000-00000000e5c4"
+    with open(tiny_bundle / "occupations_en.csv", "a", newline="", encoding="utf-8") as handle:
+        cells = dict.fromkeys(tiny.HEADERS["occupations"], "")
+        cells |= {
+            "conceptType": "Occupation",
+            "conceptUri": uri,
+            "iscoGroup": "2654",
+            "preferredLabel": f"  {label}  ",
+            "altLabels": 'one "alt"\nback\\slash',
+            "description": awkward,
+            "code": 'x"1',
+            "status": "released",
+        }
+        csv.writer(handle, lineterminator="\n").writerow(cells.values())
+    # Valid N-Triples, not only text the (lenient) bulk loader accepts.
+    text = "".join(bundle_ntriples(open_bundle(tiny_bundle), LoadReport()))
+    assert len(list(parse(text.encode(), format=RdfFormat.N_TRIPLES))) == text.count("\n")
+    load_bundle(tiny_bundle, tmp_path / "store")
+    root = tmp_path / "store"
+    (pref,) = triples(root, uri, t.PREF_LABEL)
+    assert pref.object == Literal(label, language="en")  # trimmed, nothing else changed
+    assert {q.object for q in triples(root, uri, t.ALT_LABEL)} == {
+        Literal('one "alt"', language="en"),
+        Literal("back\\slash", language="en"),
+    }
+    (description,) = triples(root, uri, t.DESCRIPTION)
+    assert description.object == Literal(awkward.strip(), language="en")
+    (notation,) = triples(root, uri, t.NOTATION)
+    assert notation.object == Literal('x"1')
 
 
 def test_the_ontology_is_loaded_with_the_data(tiny_root: Path) -> None:
