@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
 from pyoxigraph import (
     NamedNode,
     QueryBoolean,
@@ -22,15 +24,26 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
+    Store,
 )
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import UpdateNotAllowedError
 from graph.queries import run_query
-from service.deps import StoreDep
+from service.deps import get_open_store
 from service.problems import ProblemError, responses
 
-router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 503))
+
+class _Direct(APIRoute):
+    """A route whose endpoint takes the request and returns the response as they are:
+    FastAPI's dependency solving and validation would cost more than a small query takes
+    (docs/benchmarks.md). The decorators still describe it for the API docs."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        return self.endpoint
+
+
+router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 503), route_class=_Direct)
 
 F = TypeVar("F")
 
@@ -133,7 +146,7 @@ def _graphs(uris: list[str], name: str) -> list[NamedNode]:
 
 
 def _execute(
-    store: StoreDep, request: Request, queries: list[str], defaults: list[str], named: list[str]
+    store: Store, request: Request, queries: list[str], defaults: list[str], named: list[str]
 ) -> Response:
     if not queries:
         raise ProblemError(400, "malformed-query", "give the SPARQL query in the 'query' parameter")
@@ -187,12 +200,13 @@ def _url_parameter(name: str, description: str) -> dict[str, object]:
         ]
     },
 )
-async def sparql_get(request: Request, store: StoreDep) -> Response:
+async def sparql_get(request: Request) -> Response:
     """Run a SPARQL query given in the URL (SPARQL 1.1 Protocol, query via GET)."""
     url = parse_qs(request.url.query, keep_blank_values=True)
     if "update" in url:
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
     queries, defaults, named = _params(url)
+    store = (await get_open_store(request)).store
     return await run_in_threadpool(_execute, store, request, queries, defaults, named)
 
 
@@ -220,7 +234,7 @@ async def sparql_get(request: Request, store: StoreDep) -> Response:
         }
     },
 )
-async def sparql_post(request: Request, store: StoreDep) -> Response:
+async def sparql_post(request: Request) -> Response:
     """Run a SPARQL query sent in the body (SPARQL 1.1 Protocol, query via POST)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     url = parse_qs(request.url.query, keep_blank_values=True)
@@ -250,4 +264,5 @@ async def sparql_post(request: Request, store: StoreDep) -> Response:
         queries, defaults, named = _params(
             {k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)}
         )
+    store = (await get_open_store(request)).store
     return await run_in_threadpool(_execute, store, request, queries, defaults, named)
