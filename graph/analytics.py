@@ -119,34 +119,29 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
     for start in range(0, len(m.uris), BLOCK):
         block = m.held[start : start + BLOCK]
         shared = (block @ m.held.T).tocsr()  # skills both need
-        essential = (block @ m.needed.T).tocsr()  # skills of i essential for j
-        essential.sort_indices()
+        picks: list[tuple[int, bool, np.ndarray, np.ndarray]] = []
         for row in range(block.shape[0]):
             i = start + row
             if not m.levels[i]:
                 continue
             js = shared.indices[shared.indptr[row] : shared.indptr[row + 1]]
             counts = shared.data[shared.indptr[row] : shared.indptr[row + 1]]
-            ess = (
-                essential.indices[essential.indptr[row] : essential.indptr[row + 1]],
-                essential.data[essential.indptr[row] : essential.indptr[row + 1]],
-            )
             levels, others = m.levels[js], js != i
             for higher in (False, True):
                 keep = others & ((levels > m.levels[i]) if higher else (levels == m.levels[i]))
-                yield i, higher, _best(m, i, js[keep], counts[keep], ess, k)
+                picks.append((i, higher, *_best(m, i, js[keep], counts[keep], k)))
+        essential = _shared_essential(m, picks)
+        for (i, higher, chosen, counts), needed in zip(picks, essential, strict=True):
+            best = zip(chosen.tolist(), counts.tolist(), needed.tolist(), strict=True)
+            yield i, higher, list(best)
 
 
 def _best(
-    m: _Matrix,
-    i: int,
-    js: np.ndarray,
-    shared: np.ndarray,
-    essential: tuple[np.ndarray, np.ndarray],
-    k: int,
-) -> list[tuple[int, int, int]]:
+    m: _Matrix, i: int, js: np.ndarray, shared: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best of ``js`` for ``i``, in rank order, with their shared skill counts."""
     if not len(js):
-        return []
+        return js, shared.astype(int)
     # The same arithmetic as the SPARQL: shared / (norm(a) * norm(b)).
     scores = shared / (m.norms[i] * m.norms[js])
     if len(js) > k:
@@ -155,13 +150,22 @@ def _best(
         keep = scores >= threshold
         js, shared, scores = js[keep], shared[keep], scores[keep]
     order = np.lexsort((m.label_rank[js], -scores))[:k]
-    chosen = js[order]
-    # Shared essential counts of the chosen only: a lookup in the row's sorted indices.
-    indices, counts = essential
-    at = np.minimum(np.searchsorted(indices, chosen), max(len(indices) - 1, 0))
-    found = (indices[at] == chosen) if len(indices) else np.zeros(len(chosen), dtype=bool)
-    needed = np.where(found, counts[at] if len(indices) else 0, 0)
-    return [(int(j), int(n), int(e)) for j, n, e in zip(chosen, shared[order], needed, strict=True)]
+    return js[order], shared[order].astype(int)
+
+
+def _shared_essential(
+    m: _Matrix, picks: list[tuple[int, bool, np.ndarray, np.ndarray]]
+) -> list[np.ndarray]:
+    """For each pick (i, higher, chosen js, ...): how many skills of i are essential for each
+    j. Counted for the chosen pairs only, all of a block's at once: a product of every pair,
+    like the shared counts, would cost as much again."""
+    sizes = [len(chosen) for _, _, chosen, _ in picks]
+    if not sum(sizes):
+        return [np.zeros(0, dtype=int) for _ in picks]
+    rows = np.repeat([i for i, _, _, _ in picks], sizes)
+    cols = np.concatenate([chosen for _, _, chosen, _ in picks])
+    counts = np.asarray(m.held[rows].multiply(m.needed[cols]).sum(axis=1)).ravel().astype(int)
+    return np.split(counts, np.cumsum(sizes)[:-1])
 
 
 def derived_ntriples(
