@@ -115,25 +115,34 @@ so that memory stays bounded however many occupations there are."""
 def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int, int, int]]]]:
     """For every occupation i: (i, higher?, [(j, shared, shared essential for j)]), the best
     ``k`` at the same level and at a higher one, ranked as the named queries rank them:
-    score, then label, then URI."""
-    for start in range(0, len(m.uris), BLOCK):
-        block = m.held[start : start + BLOCK]
-        shared = (block @ m.held.T).tocsr()  # skills both need
-        picks: list[tuple[int, bool, np.ndarray, np.ndarray]] = []
-        for row in range(block.shape[0]):
-            i = start + row
-            if not m.levels[i]:
-                continue
-            js = shared.indices[shared.indptr[row] : shared.indptr[row + 1]]
-            counts = shared.data[shared.indptr[row] : shared.indptr[row + 1]]
-            levels, others = m.levels[js], js != i
-            for higher in (False, True):
-                keep = others & ((levels > m.levels[i]) if higher else (levels == m.levels[i]))
-                picks.append((i, higher, *_best(m, i, js[keep], counts[keep], k)))
-        essential = _shared_essential(m, picks)
-        for (i, higher, chosen, counts), needed in zip(picks, essential, strict=True):
-            best = zip(chosen.tolist(), counts.tolist(), needed.tolist(), strict=True)
-            yield i, higher, list(best)
+    score, then label, then URI.
+
+    The occupations of each skill level are multiplied by those of the same level and by
+    those of higher levels only: pairs with a lower level are never computed, which halves
+    the products and leaves nothing to filter."""
+    for level in np.unique(m.levels[m.levels > 0]):
+        members = np.flatnonzero(m.levels == level)
+        above = np.flatnonzero(m.levels > level)
+        held = m.held[members]
+        targets = ((False, members, held.T.tocsr()), (True, above, m.held[above].T.tocsr()))
+        for start in range(0, len(members), BLOCK):
+            block = held[start : start + BLOCK]
+            picks: list[tuple[int, bool, np.ndarray, np.ndarray]] = []
+            for higher, candidates, columns in targets:
+                shared = (block @ columns).tocsr()  # skills both need
+                if not higher:  # an occupation is not its own match
+                    rows = np.repeat(np.arange(block.shape[0]), np.diff(shared.indptr))
+                    shared.data[shared.indices == start + rows] = 0
+                    shared.eliminate_zeros()
+                for row in range(block.shape[0]):
+                    span = slice(shared.indptr[row], shared.indptr[row + 1])
+                    i = int(members[start + row])
+                    js = candidates[shared.indices[span]]
+                    picks.append((i, higher, *_best(m, i, js, shared.data[span], k)))
+            essential = _shared_essential(m, picks)
+            for (i, higher, chosen, counts), needed in zip(picks, essential, strict=True):
+                best = zip(chosen.tolist(), counts.tolist(), needed.tolist(), strict=True)
+                yield i, higher, list(best)
 
 
 def _best(
