@@ -82,10 +82,10 @@ def _matrix(facts: ClassificationFacts) -> _Matrix:
         cols.append(skills.setdefault(skill, len(skills)))
         essential.append(is_essential)
     shape = (len(uris), max(len(skills), 1))
-    held = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-    held.data[:] = 1.0  # listed as both essential and optional: still one skill
-    needed = sparse.csr_matrix((np.asarray(essential, dtype=float), (rows, cols)), shape=shape)
-    needed.data = (needed.data > 0).astype(float)
+    held = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
+    held.data[:] = 1  # listed as both essential and optional: still one skill
+    needed = sparse.csr_matrix((np.asarray(essential, dtype=np.int32), (rows, cols)), shape=shape)
+    needed.data = (needed.data > 0).astype(np.int32)
     needed.eliminate_zeros()
     counts = np.asarray(held.sum(axis=1)).ravel().astype(int)
     levels = np.array([t.isco_skill_level(facts.occupations[u][1]) or 0 for u in uris], dtype=int)
