@@ -181,8 +181,8 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
 
     def load(pipe: str) -> None:
         try:
-            # Lenient: the text comes from pyoxigraph's serializer and from terms it has
-            # already validated, so checking every IRI again only costs time (4%).
+            # Lenient: the callers' IRIs were validated by pyoxigraph as they were written
+            # and their literals escaped, so checking every IRI again only costs time (4%).
             store.bulk_load(path=pipe, format=RdfFormat.N_TRIPLES, lenient=True)
         except BaseException as error:  # raised in the caller's thread below
             refused.append(error)

@@ -1,7 +1,7 @@
 """Loading an ESCO bundle into a store: the loaders and the graph wired together.
 
 This is the composition root the CLI and the tests share; ``loaders`` and ``graph`` know
-nothing of each other beyond the quads that pass between them.
+nothing of each other beyond the N-Triples text that passes between them.
 """
 
 from __future__ import annotations

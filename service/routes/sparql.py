@@ -35,9 +35,11 @@ from service.problems import ProblemError, responses
 
 
 class _Direct(APIRoute):
-    """A route whose endpoint takes the request and returns the response as they are:
-    FastAPI's dependency solving and validation would cost more than a small query takes
-    (docs/benchmarks.md). The decorators still describe it for the API docs."""
+    """A route whose endpoint takes the request and returns the response as they are.
+    FastAPI's dependency solving and validation took about a quarter of what the app adds
+    to a SPARQL request (0.07 of 0.3 ms, measured in-process), which shows against
+    Oxigraph's own server on small queries. The decorators still describe the route for the
+    API docs."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         return self.endpoint
