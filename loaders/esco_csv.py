@@ -81,16 +81,16 @@ SKILL_REUSE_LEVEL = _ref(t.SKILL_REUSE_LEVEL)
 DATE_TIME = f"^^{_ref(t.XSD_DATETIME)}"
 
 
-def _types(*classes: NamedNode) -> tuple[str, ...]:
+def _class_lines(*classes: NamedNode) -> tuple[str, ...]:
     """A subject's rdf:type lines, less the subject."""
     return tuple(f" {TYPE} {_ref(c)} .\n" for c in classes)
 
 
-OCCUPATION_TYPES = _types(t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
-SKILL_TYPES = _types(t.ESCO_SKILL, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
-ISCO_GROUP_TYPES = _types(t.SG_ISCO_GROUP, t.SKOS_CONCEPT)
-SKILL_GROUP_TYPES = _types(t.SG_SKILL_GROUP, t.SKOS_CONCEPT)
-SCHEME_TYPES = _types(t.SKOS_CONCEPT_SCHEME)
+OCCUPATION_CLASSES = _class_lines(t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
+SKILL_CLASSES = _class_lines(t.ESCO_SKILL, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
+ISCO_GROUP_CLASSES = _class_lines(t.SG_ISCO_GROUP, t.SKOS_CONCEPT)
+SKILL_GROUP_CLASSES = _class_lines(t.SG_SKILL_GROUP, t.SKOS_CONCEPT)
+SCHEME_CLASSES = _class_lines(t.SKOS_CONCEPT_SCHEME)
 
 
 @dataclass
@@ -273,7 +273,7 @@ def _occupation(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     uri = subject[1:-1]
     c.occupations.add(uri)
-    lines = _typed(subject, OCCUPATION_TYPES)
+    lines = _typed(subject, OCCUPATION_CLASSES)
     _concept_common(c, subject, row, lines)
     code = c.isco_code(row["iscoGroup"], "iscoGroup")
     lines.append(f"{subject} {MEMBER_OF_ISCO_GROUP} {c.iri(t.isco_uri(code), 'iscoGroup')} .\n")
@@ -293,7 +293,7 @@ def _occupation(c: _Converter, row: Row) -> str:
 
 def _isco_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    lines = _typed(subject, ISCO_GROUP_TYPES)
+    lines = _typed(subject, ISCO_GROUP_CLASSES)
     code = c.isco_code(row["code"], "code")
     lines.append(f'{subject} {NOTATION} "{code}" .\n')
     _concept_common(c, subject, row, lines)
@@ -304,7 +304,7 @@ def _isco_group(c: _Converter, row: Row) -> str:
 def _skill(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     c.skills.add(subject[1:-1])
-    lines = _typed(subject, SKILL_TYPES)
+    lines = _typed(subject, SKILL_CLASSES)
     _concept_common(c, subject, row, lines)
     skill_type = row.get("skillType", "").strip()
     if skill_type:
@@ -326,7 +326,7 @@ def _skill(c: _Converter, row: Row) -> str:
 
 def _skill_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    lines = _typed(subject, SKILL_GROUP_TYPES)
+    lines = _typed(subject, SKILL_GROUP_CLASSES)
     _concept_common(c, subject, row, lines)
     if row.get("code", "").strip():
         lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")
@@ -389,7 +389,7 @@ def _skill_skill(c: _Converter, row: Row) -> str:
 
 def _concept_scheme(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptSchemeUri"], "conceptSchemeUri")
-    lines = _typed(subject, SCHEME_TYPES)
+    lines = _typed(subject, SCHEME_CLASSES)
     for column, predicate in (
         ("preferredLabel", PREF_LABEL),
         ("title", TITLE),
