@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import logging
 import os
 import secrets
 import shutil
@@ -38,6 +39,8 @@ from typing import Generic, TypeVar
 from pyoxigraph import RdfFormat, Store
 
 from graph.errors import StoreError
+
+log = logging.getLogger("skillgraph.store")
 
 ACTIVE = "active"
 VERSION_PREFIX = "v-"
@@ -80,7 +83,7 @@ def open_read_only(path: Path) -> Store:
     """
     try:
         return Store.read_only(str(path))
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RocksDB reports damaged files as RuntimeError
         raise StoreError(f"cannot open the store at {path}: {error}") from error
 
 
@@ -306,14 +309,29 @@ class LiveStore:
 
     Checks the ``active`` link at most once per ``check_every`` seconds, so a request costs
     no file-system call in the common case. Safe to share between threads.
+
+    With ``prepare`` (a server's index building), a new version is opened and prepared in
+    a background thread, and requests keep answering from the current version until it is
+    ready: no request waits for the indexes of a version it did not ask for. A version
+    that cannot be opened is logged and skipped; the current one stays. Without
+    ``prepare``, the request that notices a new version opens it.
     """
 
-    def __init__(self, root: Path, *, check_every: float = 1.0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        check_every: float = 1.0,
+        prepare: Callable[[Store], None] | None = None,
+    ) -> None:
         self.root = root
         self._check_every = check_every
+        self._prepare = prepare
         self._lock = threading.Lock()
         self._current = self._open(active_version(root))
         self._checked_at = time.monotonic()
+        self._preparing: Path | None = None
+        self._unusable: Path | None = None
 
     @staticmethod
     def _open(path: Path) -> OpenStore:
@@ -332,9 +350,33 @@ class LiveStore:
                     path = active_version(self.root)
                 except StoreError:
                     return self._current  # keep serving what we have
-                if path != self._current.path:
+                if path in (self._current.path, self._unusable):
+                    pass
+                elif self._prepare is None:
                     self._current = self._open(path)
+                elif self._preparing is None:  # one at a time, so versions switch in order
+                    self._preparing = path
+                    threading.Thread(
+                        target=self._switch, args=(path,), name="skillgraph-prepare", daemon=True
+                    ).start()
         return self._current
+
+    def _switch(self, path: Path) -> None:
+        """Open and prepare ``path``, then answer from it."""
+        assert self._prepare is not None
+        try:
+            opened = self._open(path)
+        except StoreError as error:
+            log.error("not switching to %s: %s", path.name, error)
+            with self._lock:
+                self._unusable, self._preparing = path, None
+            return
+        try:
+            self._prepare(opened.store)
+        except Exception:  # the requests that need what failed will say so
+            log.exception("preparing %s failed; answering from it anyway", path.name)
+        with self._lock:
+            self._current, self._preparing = opened, None
 
 
 class FixedStore:
@@ -352,22 +394,27 @@ T = TypeVar("T")
 
 
 class PerVersion(Generic[T]):
-    """A value built from one store version (say, an index held in memory), built on first
-    use and again when a request brings another version. Safe to share between threads."""
+    """A value built from a store version (say, an index held in memory), on first use for
+    each version. The two newest versions keep theirs: while a server prepares a new
+    version (see :class:`LiveStore`), requests still answer from the previous one. Safe to
+    share between threads."""
+
+    KEEP = 2
 
     def __init__(self, build: Callable[[Store], T]) -> None:
         self._build = build
         self._lock = threading.Lock()
-        self._store: Store | None = None
-        self._value: T | None = None
+        self._built: tuple[tuple[Store, T], ...] = ()  # the newest last; replaced, not changed
 
     def get(self, store: Store) -> T:
         """The value for ``store``."""
-        value, built_for = self._value, self._store
-        if value is not None and built_for is store:
-            return value
+        for built_for, value in self._built:
+            if built_for is store:
+                return value
         with self._lock:
-            if self._value is None or self._store is not store:
-                self._value = self._build(store)
-                self._store = store
-            return self._value
+            for built_for, value in self._built:
+                if built_for is store:
+                    return value
+            value = self._build(store)
+            self._built = (*self._built[1 - self.KEEP :], (store, value))
+            return value

@@ -61,8 +61,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
             assert settings.store is not None
+            # A new version is switched to once the catalog's indexes are built for it.
             app.state.store_source = LiveStore(
-                settings.store, check_every=settings.reload_check_seconds
+                settings.store,
+                check_every=settings.reload_check_seconds,
+                prepare=app.state.catalog.warm,
             )
         elif isinstance(store, Store):
             app.state.store_source = FixedStore(store)

@@ -1,0 +1,138 @@
+"""Switching a served store to a new version: prepared in the background, in order, and
+never to a version that cannot be opened."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from graph.store import ACTIVE, LiveStore, OpenStore, PerVersion, active_version
+from skillgraph.pipeline import load_bundle
+
+
+def eventually(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def test_requests_answer_from_the_old_version_while_the_new_one_is_prepared(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    release = threading.Event()
+    prepared: list[Store] = []
+
+    def prepare(store: Store) -> None:
+        prepared.append(store)
+        release.wait(10)
+
+    live = LiveStore(tiny_root, check_every=0, prepare=prepare)
+    old = live.get()
+    load_bundle(tiny_bundle, tiny_root)
+    assert live.get() is old  # noticed: preparation starts in the background
+    eventually(lambda: len(prepared) == 1, "the new version was not prepared")
+    started = time.monotonic()
+    assert live.get() is old  # still preparing: the old version answers, without waiting
+    assert time.monotonic() - started < 1
+    release.set()
+    eventually(lambda: live.get() is not old, "the server did not switch")
+    new = live.get()
+    assert new.path == active_version(tiny_root) != old.path
+    assert prepared == [new.store]  # prepared once, and it is what requests now get
+
+
+def test_a_version_published_during_a_preparation_follows_it(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    release = threading.Event()
+    prepared: list[Store] = []
+
+    def prepare(store: Store) -> None:
+        prepared.append(store)
+        release.wait(10)
+
+    live = LiveStore(tiny_root, check_every=0, prepare=prepare)
+    load_bundle(tiny_bundle, tiny_root)
+    live.get()
+    eventually(lambda: len(prepared) == 1, "the first new version was not prepared")
+    load_bundle(tiny_bundle, tiny_root)  # a second one while the first is being prepared
+    live.get()
+    time.sleep(0.1)
+    assert len(prepared) == 1  # one preparation at a time
+    release.set()
+    newest = active_version(tiny_root)
+    eventually(lambda: live.get().path == newest, "the newest version was not reached")
+    assert len(prepared) == 2
+
+
+def test_a_failed_preparation_still_switches_and_is_logged(
+    tiny_root: Path, tiny_bundle: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def prepare(store: Store) -> None:
+        raise RuntimeError("index build failed")
+
+    live = LiveStore(tiny_root, check_every=0, prepare=prepare)
+    old = live.get()
+    load_bundle(tiny_bundle, tiny_root)
+    live.get()
+    eventually(lambda: live.get() is not old, "the server did not switch")
+    assert "index build failed" in caplog.text
+
+
+def test_a_version_that_cannot_be_opened_is_skipped_and_the_old_one_kept(
+    tiny_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[Store] = []
+    live = LiveStore(tiny_root, check_every=0, prepare=calls.append)
+    old = live.get()
+    damaged = tiny_root / "v-999999-damaged"
+    shutil.copytree(old.path, damaged)
+    for manifest in damaged.glob("MANIFEST-*"):
+        manifest.write_bytes(b"not a manifest")
+    link = tiny_root / "next-link"
+    link.symlink_to(damaged.name)
+    os.replace(link, tiny_root / ACTIVE)
+    assert live.get() is old
+    eventually(lambda: "not switching to v-999999-damaged" in caplog.text, "nothing was logged")
+    for _ in range(5):  # not tried again on every check
+        assert live.get() is old
+    assert calls == []
+    assert caplog.text.count("not switching") == 1
+
+
+def test_the_request_that_notices_a_new_version_opens_it_without_prepare(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    live = LiveStore(tiny_root, check_every=0)
+    old = live.get()
+    load_bundle(tiny_bundle, tiny_root)
+    new = live.get()
+    assert isinstance(new, OpenStore) and new is not old
+    assert new.path == active_version(tiny_root)
+
+
+def test_per_version_values_keep_the_two_newest_versions() -> None:
+    built: list[Store] = []
+
+    def build(store: Store) -> int:
+        built.append(store)
+        return len(built)
+
+    cache = PerVersion(build)
+    first, second, third = Store(), Store(), Store()
+    assert cache.get(first) == 1
+    assert cache.get(second) == 2
+    # Requests on the old version and on the one being prepared both find theirs.
+    assert [cache.get(first), cache.get(second), cache.get(first)] == [1, 2, 1]
+    assert cache.get(third) == 3  # the oldest goes
+    assert cache.get(second) == 2
+    assert cache.get(first) == 4
+    assert built == [first, second, third, first]
