@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -44,6 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks import peers  # noqa: E402
 from benchmarks.scale_bundle import scale  # noqa: E402
+from graph.catalog import Catalog  # noqa: E402
 from graph.store import LiveStore  # noqa: E402
 from skillgraph.pipeline import LoadResult, load_bundle, sample_path  # noqa: E402
 
@@ -78,6 +80,7 @@ class Figures:
     sparql: dict[str, dict[str, tuple[float, int] | str]] = field(default_factory=dict)
     growth: list[dict[str, float]] = field(default_factory=list)
     careers: dict[str, dict[str, float]] = field(default_factory=dict)
+    reload: dict[str, float] = field(default_factory=dict)
 
 
 def figures_from_json(data: dict[str, Any]) -> Figures:
@@ -291,6 +294,51 @@ def measure_throughput(base: str, ids: list[str], work: Path, seconds: int) -> d
     for name, template in ENDPOINTS.items():
         figures[name] = wrk(base, paths_for(ids, template), work, seconds)
     return figures
+
+
+def measure_reload(base: str, bundle: Path, store: Path, ids: list[str]) -> dict[str, float]:
+    """A load into the directory the server is serving, while one client asks for a career
+    path every 20 ms (the request that needs the most prepared: the career index). Beside
+    it, what that preparation takes in-process: what a request would wait for if the server
+    built the new version's indexes on demand."""
+    path = f"/occupations/{ids[0]}/paths/{ids[1 % len(ids)]}"
+    seen: list[tuple[float, float]] = []  # (when, milliseconds)
+    stop = threading.Event()
+
+    def ask() -> None:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            while not stop.is_set():
+                started = time.perf_counter()
+                client.get(path).raise_for_status()
+                seen.append((time.monotonic(), (time.perf_counter() - started) * 1000))
+                time.sleep(0.02)
+
+    asking = threading.Thread(target=ask)
+    with httpx.Client(base_url=base) as client:
+        before = client.get("/health").json()["store"]
+        asking.start()
+        time.sleep(1)
+        load_s = _timed_load(bundle, store).seconds
+        published = time.monotonic()
+        while client.get("/health").json()["store"] == before:
+            time.sleep(0.05)
+        switched = time.monotonic()
+    time.sleep(2)
+    stop.set()
+    asking.join()
+    after = [ms for at, ms in seen if at >= published]
+    new_version = LiveStore(store).get().store
+    started = time.perf_counter()
+    Catalog().warm(new_version)
+    return {
+        "load_s": load_s,
+        "switch_s": switched - published,
+        "requests": len(after),
+        "median_ms": statistics.median(after),
+        "p99_ms": percentile(after, 0.99),
+        "max_ms": max(after),
+        "prepare_s": time.perf_counter() - started,
+    }
 
 
 # --- SPARQL ---------------------------------------------------------------------------------------
@@ -717,6 +765,26 @@ def growth_bounds(rows: list[dict[str, float]]) -> list[str]:
     ]
 
 
+def reload_section(reload: dict[str, float]) -> list[str]:
+    return [
+        "## Loading a new version under traffic",
+        "",
+        "`skillgraph load` into the directory a server is serving (answer cache off), while one "
+        "client asks for a career path every 20 ms. The server switches once it has built the new "
+        "version's indexes, answering from the previous version until then; the baseline is that "
+        "building, timed in-process: what the first request would wait for if it were built on "
+        "demand.",
+        "",
+        "| load | switched, after publishing | requests after publishing | median | p99 | max "
+        "| building the indexes (baseline) | max / baseline |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {reload['load_s']:.1f} s | {reload['switch_s']:.1f} s | {reload['requests']:.0f} | "
+        f"{ms(reload['median_ms'])} ms | {ms(reload['p99_ms'])} ms | {ms(reload['max_ms'])} ms | "
+        f"{reload['prepare_s']:.1f} s | {reload['max_ms'] / 1000 / reload['prepare_s']:.2f} |",
+        "",
+    ]
+
+
 def write_report(out: Path, figures: Figures, command: str) -> None:
     lines = [
         "# Benchmarks",
@@ -745,6 +813,8 @@ def write_report(out: Path, figures: Figures, command: str) -> None:
     ]
     if figures.careers:
         lines += careers_section(figures.careers, figures.occupations)
+    if figures.reload:
+        lines += reload_section(figures.reload)
     if figures.sparql:
         lines += sparql_section(figures.sparql)
     bounds = bounds_section(figures)
@@ -828,6 +898,8 @@ def main() -> None:
             else:
                 print("== career paths and matching, cache off", flush=True)
                 figures.careers = measure_careers(base, ids)
+                print("== loading a new version under traffic", flush=True)
+                figures.reload = measure_reload(base, args.bundle, work / "store", ids)
             server.stop()
         print("== JSON API, 2 workers", flush=True)
         server = serve(workers=2, cache_mb=0)
