@@ -191,8 +191,8 @@ def derived_ntriples(
     m = _matrix(facts)
     lines: list[str] = []
     add = lines.append
-    count, norm, level = (f"<{p.value}>" for p in (t.SKILL_COUNT, t.SKILL_NORM, t.ISCO_SKILL_LEVEL))
-    integer, double = f"^^<{t.XSD_INTEGER.value}>", f"^^<{t.XSD_DOUBLE.value}>"
+    count, norm, level = map(t.nt, (t.SKILL_COUNT, t.SKILL_NORM, t.ISCO_SKILL_LEVEL))
+    integer, double = f"^^{t.nt(t.XSD_INTEGER)}", f"^^{t.nt(t.XSD_DOUBLE)}"
     for i, uri in enumerate(m.uris):
         add(f'<{uri}> {count} "{int(m.counts[i])}"{integer} .\n')
         add(f'<{uri}> {norm} "{math.sqrt(int(m.counts[i]))!r}"{double} .\n')
@@ -202,13 +202,13 @@ def derived_ntriples(
         group_level = t.isco_skill_level(code)
         if group_level is not None:
             add(f'<{uri}> {level} "{group_level}"{integer} .\n')
-    matched, shared_skills, shared_essential = (
-        f"<{p.value}>" for p in (t.MATCHED_OCCUPATION, t.SHARED_SKILLS, t.SHARED_ESSENTIAL)
+    matched, shared_skills, shared_essential = map(
+        t.nt, (t.MATCHED_OCCUPATION, t.SHARED_SKILLS, t.SHARED_ESSENTIAL)
     )
     node = 0
     for i, higher, best in _matches(m, k=matches):
         link = t.PROSPECT if higher else t.SIMILAR_OCCUPATION
-        subject = f"<{m.uris[i]}> <{link.value}> "
+        subject = f"<{m.uris[i]}> {t.nt(link)} "
         for j, shared, essential in best:
             node += 1
             match = f"_:m{node}"

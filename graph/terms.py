@@ -37,6 +37,11 @@ def _n(iri: str) -> NamedNode:
     return NamedNode(iri)
 
 
+def nt(node: NamedNode) -> str:
+    """``node`` as N-Triples writes it: ``<iri>``."""
+    return f"<{node.value}>"
+
+
 TYPE = _n(RDF + "type")
 
 # Classes

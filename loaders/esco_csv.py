@@ -52,38 +52,34 @@ def escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _ref(node: NamedNode) -> str:
-    return f"<{node.value}>"
-
-
 # The terms as written in N-Triples.
-TYPE = _ref(t.TYPE)
-PREF_LABEL = _ref(t.PREF_LABEL)
-LABEL_COLUMNS = (("altLabels", _ref(t.ALT_LABEL)), ("hiddenLabels", _ref(t.HIDDEN_LABEL)))
+TYPE = t.nt(t.TYPE)
+PREF_LABEL = t.nt(t.PREF_LABEL)
+LABEL_COLUMNS = (("altLabels", t.nt(t.ALT_LABEL)), ("hiddenLabels", t.nt(t.HIDDEN_LABEL)))
 NOTE_COLUMNS = (
-    ("description", _ref(t.DESCRIPTION)),
-    ("scopeNote", _ref(t.SCOPE_NOTE)),
-    ("definition", _ref(t.DEFINITION)),
+    ("description", t.nt(t.DESCRIPTION)),
+    ("scopeNote", t.nt(t.SCOPE_NOTE)),
+    ("definition", t.nt(t.DEFINITION)),
 )
-STATUS = _ref(t.STATUS)
-MODIFIED = _ref(t.MODIFIED)
-IN_SCHEME = _ref(t.IN_SCHEME)
-NOTATION = _ref(t.NOTATION)
-BROADER = _ref(t.BROADER)
-NARROWER = _ref(t.NARROWER)
-TITLE = _ref(t.TITLE)
-DESCRIPTION = _ref(t.DESCRIPTION)
-HAS_TOP_CONCEPT = _ref(t.HAS_TOP_CONCEPT)
-MEMBER_OF_ISCO_GROUP = _ref(t.MEMBER_OF_ISCO_GROUP)
-REGULATED_PROFESSION_NOTE = _ref(t.REGULATED_PROFESSION_NOTE)
-SKILL_TYPE = _ref(t.SKILL_TYPE)
-SKILL_REUSE_LEVEL = _ref(t.SKILL_REUSE_LEVEL)
-DATE_TIME = f"^^{_ref(t.XSD_DATETIME)}"
+STATUS = t.nt(t.STATUS)
+MODIFIED = t.nt(t.MODIFIED)
+IN_SCHEME = t.nt(t.IN_SCHEME)
+NOTATION = t.nt(t.NOTATION)
+BROADER = t.nt(t.BROADER)
+NARROWER = t.nt(t.NARROWER)
+TITLE = t.nt(t.TITLE)
+DESCRIPTION = t.nt(t.DESCRIPTION)
+HAS_TOP_CONCEPT = t.nt(t.HAS_TOP_CONCEPT)
+MEMBER_OF_ISCO_GROUP = t.nt(t.MEMBER_OF_ISCO_GROUP)
+REGULATED_PROFESSION_NOTE = t.nt(t.REGULATED_PROFESSION_NOTE)
+SKILL_TYPE = t.nt(t.SKILL_TYPE)
+SKILL_REUSE_LEVEL = t.nt(t.SKILL_REUSE_LEVEL)
+DATE_TIME = f"^^{t.nt(t.XSD_DATETIME)}"
 
 
 def _class_lines(*classes: NamedNode) -> tuple[str, ...]:
     """A subject's rdf:type lines, less the subject."""
-    return tuple(f" {TYPE} {_ref(c)} .\n" for c in classes)
+    return tuple(f" {TYPE} {t.nt(c)} .\n" for c in classes)
 
 
 OCCUPATION_CLASSES = _class_lines(t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
@@ -349,8 +345,8 @@ def _skills_hierarchy(c: _Converter, row: Row) -> str:
 
 
 _RELATIONS = {
-    "essential": (_ref(t.HAS_ESSENTIAL_SKILL), _ref(t.IS_ESSENTIAL_SKILL_FOR)),
-    "optional": (_ref(t.HAS_OPTIONAL_SKILL), _ref(t.IS_OPTIONAL_SKILL_FOR)),
+    "essential": (t.nt(t.HAS_ESSENTIAL_SKILL), t.nt(t.IS_ESSENTIAL_SKILL_FOR)),
+    "optional": (t.nt(t.HAS_OPTIONAL_SKILL), t.nt(t.IS_OPTIONAL_SKILL_FOR)),
 }
 
 
@@ -372,8 +368,8 @@ def _occupation_skill(c: _Converter, row: Row) -> str:
 
 
 _SKILL_RELATIONS = {
-    "essential": _ref(t.RELATED_ESSENTIAL_SKILL),
-    "optional": _ref(t.RELATED_OPTIONAL_SKILL),
+    "essential": t.nt(t.RELATED_ESSENTIAL_SKILL),
+    "optional": t.nt(t.RELATED_OPTIONAL_SKILL),
 }
 
 

@@ -24,17 +24,24 @@ def eventually(condition: Callable[[], bool], what: str, seconds: float = 10) ->
         time.sleep(0.01)
 
 
+class Gate:
+    """A ``prepare`` that records the stores it gets and holds each until released."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.prepared: list[Store] = []
+
+    def prepare(self, store: Store) -> None:
+        self.prepared.append(store)
+        self.release.wait(10)
+
+
 def test_requests_answer_from_the_old_version_while_the_new_one_is_prepared(
     tiny_root: Path, tiny_bundle: Path
 ) -> None:
-    release = threading.Event()
-    prepared: list[Store] = []
-
-    def prepare(store: Store) -> None:
-        prepared.append(store)
-        release.wait(10)
-
-    live = LiveStore(tiny_root, check_every=0, prepare=prepare)
+    gate = Gate()
+    prepared, release = gate.prepared, gate.release
+    live = LiveStore(tiny_root, check_every=0, prepare=gate.prepare)
     old = live.get()
     load_bundle(tiny_bundle, tiny_root)
     assert live.get() is old  # noticed: preparation starts in the background
@@ -52,14 +59,9 @@ def test_requests_answer_from_the_old_version_while_the_new_one_is_prepared(
 def test_a_version_published_during_a_preparation_follows_it(
     tiny_root: Path, tiny_bundle: Path
 ) -> None:
-    release = threading.Event()
-    prepared: list[Store] = []
-
-    def prepare(store: Store) -> None:
-        prepared.append(store)
-        release.wait(10)
-
-    live = LiveStore(tiny_root, check_every=0, prepare=prepare)
+    gate = Gate()
+    prepared, release = gate.prepared, gate.release
+    live = LiveStore(tiny_root, check_every=0, prepare=gate.prepare)
     load_bundle(tiny_bundle, tiny_root)
     live.get()
     eventually(lambda: len(prepared) == 1, "the first new version was not prepared")
