@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -443,10 +444,42 @@ def measure_sparql(
 # --- Growth ---------------------------------------------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process so far, every thread (the engine's loaders are threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _engine_load(store: Path, work: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds for the engine alone to load ``store``'s triples from one
+    N-Triples file and compact them, as our load leaves its store compacted."""
+    dump = work / "growth-dump.nt"
+    LiveStore(store).get().store.dump(
+        output=str(dump), format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()
+    )
+    target = work / "growth-engine"
+    os.sync()
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    engine = Store(str(target))
+    engine.bulk_load(path=str(dump), format=RdfFormat.N_TRIPLES)
+    engine.optimize()
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    del engine
+    shutil.rmtree(target, ignore_errors=True)
+    dump.unlink()
+    return seconds, cpu
+
+
+SHORT_LOAD = 10.0
+"""Loads shorter than this many seconds are timed three times (median): the smallest one
+is what every larger one is compared with, so its noise counts several times over."""
+
+
 def measure_growth(
     bundle: Path, work: Path, factors: list[int], occupations: int
 ) -> list[dict[str, float]]:
-    """Load the classification scaled k times; serve it; time the endpoints (cache off)."""
+    """Load the classification scaled k times; serve it; time the endpoints (cache off).
+    At the smallest and the largest scale, the engine alone also loads the same triples."""
     rows = []
     for factor in factors:
         source = bundle
@@ -454,7 +487,24 @@ def measure_growth(
             source = work / f"bundle-x{factor}"
             scale(bundle, source, factor)
         store = work / f"store-x{factor}"
-        result = _timed_load(source, store)
+        runs: list[tuple[float, float, LoadResult]] = []
+        while not runs or (len(runs) < 3 and runs[0][0] < SHORT_LOAD):
+            cpu = _cpu_seconds()
+            result = _timed_load(source, store)
+            runs.append((result.seconds, _cpu_seconds() - cpu, result))
+        _, cpu_s, result = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+        row = {
+            "derive_s": result.phases.get("derive", 0.0),
+            "factor": factor,
+            "occupations": result.report.rows["occupations"],
+            "relations": result.report.rows["occupationSkillRelations"],
+            "triples": result.triples,
+            "load_s": result.seconds,
+            "loads": len(runs),
+            "cpu_s": cpu_s,
+        }
+        if factor in (factors[0], factors[-1]):
+            row["engine_s"], row["engine_cpu_s"] = _engine_load(store, work)
         server = peers.start_skillgraph(store, work, cache_mb=0)
         try:
             base = server.url.removesuffix("/sparql")
@@ -464,14 +514,6 @@ def measure_growth(
         shutil.rmtree(store, ignore_errors=True)
         if source != bundle:
             shutil.rmtree(source, ignore_errors=True)
-        row = {
-            "derive_s": result.phases.get("derive", 0.0),
-            "factor": factor,
-            "occupations": result.report.rows["occupations"],
-            "relations": result.report.rows["occupationSkillRelations"],
-            "triples": result.triples,
-            "load_s": result.seconds,
-        }
         row.update({name: f.median for name, f in latency.items()})
         rows.append(row)
         print(row, flush=True)
@@ -673,18 +715,20 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
         "variants needing the same skills), loaded, then served with the answer cache off; latency "
         "is the median over HTTP, one client.",
         "",
-        "| scale | occupations | relations | triples | load | of which similarity | load per million triples | "
+        "| scale | occupations | relations | triples | load | of which similarity | load per million triples | CPU per million triples | "
         + " | ".join(ENDPOINTS)
         + " |",
-        "| --- | --- | --- | --- | --- | --- | --- | "
+        "| --- | --- | --- | --- | --- | --- | --- | --- | "
         + " | ".join("---" for _ in ENDPOINTS)
         + " |",
     ]
     for row in rows:
-        per_million = row["load_s"] / (row["triples"] / 1e6)
+        millions = row["triples"] / 1e6
+        cpu = f"{row['cpu_s'] / millions:.1f} s" if "cpu_s" in row else "-"
+        loads = f" (median of {row['loads']:.0f})" if row.get("loads", 1) > 1 else ""
         lines.append(
             f"| {row['factor']:.0f}x | {row['occupations']:,.0f} | {row['relations']:,.0f} | {row['triples']:,.0f} "
-            f"| {row['load_s']:.1f} s | {row.get('derive_s', 0):.1f} s | {per_million:.1f} s | "
+            f"| {row['load_s']:.1f} s{loads} | {row.get('derive_s', 0):.1f} s | {row['load_s'] / millions:.1f} s | {cpu} | "
             + " | ".join(ms(row[n]) for n in ENDPOINTS)
             + " |"
         )
@@ -699,6 +743,22 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
         f"the slowest endpoint's median at {last['factor']:.0f}x is {ms(slowest)} ms "
         f"(target under 20 ms: {verdict(slowest < 20)}).",
     ]
+    if "engine_cpu_s" in base and "engine_cpu_s" in last and "cpu_s" in base:
+        scale_up = last["triples"] / base["triples"]
+        engine = (last["engine_s"] / base["engine_s"]) / scale_up
+        engine_cpu = (last["engine_cpu_s"] / base["engine_cpu_s"]) / scale_up
+        ours_cpu = (last["cpu_s"] / base["cpu_s"]) / scale_up
+        lines += [
+            "",
+            f"The engine alone, loading the same triples from one N-Triples file and compacting them "
+            f"(`bulk_load`, then `optimize`): {base['engine_s']:.1f} s at {base['factor']:.0f}x and "
+            f"{last['engine_s']:.1f} s at {last['factor']:.0f}x ({engine:.2f} of linear). Per triple, "
+            f"its CPU time grew {engine_cpu:.2f}x from {base['factor']:.0f}x to {last['factor']:.0f}x "
+            f"and ours {ours_cpu:.2f}x. The engine's bulk loader works in batches of a million triples, "
+            "each indexed in a thread of its own while the next is parsed: with one batch it uses "
+            "one core, with several every core, so its wall time can grow slower than its CPU "
+            "time. Our load runs two bulk loaders side by side at every scale.",
+        ]
     return [*lines, ""]
 
 
