@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -79,7 +80,14 @@ def create_app(
         except (SkillgraphError, OSError) as error:
             # Requests will answer 503 with the reason; the server itself stays up.
             log.error("could not read the store at start-up: %s", error)
-        yield
+        # SPARQL queries get threads of their own, as many as the store's: AnyIO's hop costs
+        # more than a plain executor's (see service.routes.sparql.SparqlEndpoint).
+        app.state.sparql_pool = ThreadPoolExecutor(settings.store_threads, "sparql")
+        try:
+            yield
+        finally:
+            app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
+            del app.state.sparql_pool
 
     app = FastAPI(
         title=settings.title,
@@ -94,6 +102,8 @@ def create_app(
     app.state.settings = settings
     problems.install(app)
     docs.install(app)
+    # Innermost, so that the answer cache and CORS added below also wrap it.
+    app.add_middleware(sparql.SparqlEndpoint)
     if settings.response_cache_bytes:
         # Added before CORS so that CORS, the outer layer, also dresses cached answers.
         app.add_middleware(ResponseCache, max_bytes=settings.response_cache_bytes)

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,6 +22,7 @@ from graph.errors import (
     NotFoundError,
     ParameterError,
     QueryError,
+    SkillgraphError,
     StoreError,
     UpdateNotAllowedError,
 )
@@ -94,49 +95,50 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (ProblemError, SkillgraphError, OSError)
+"""The errors :func:`render` answers; anything else is a fault of the server (500)."""
+
+
+def render(error: Exception, path: str) -> JSONResponse | None:
+    """The problem response for an error of the service or the graph, or None if the error
+    is not one of :data:`DOMAIN_ERRORS`' (the caller lets it through, to be logged as 500).
+    Shared by FastAPI's exception handlers and the SPARQL endpoint, which answers before
+    FastAPI's routing."""
+    if isinstance(error, ProblemError):
+        return problem(error.status, error.slug, error.detail, instance=path, **error.extra)
+    if isinstance(error, NotFoundError):
+        return problem(404, "not-found", str(error), instance=path)
+    if isinstance(error, InvalidIdentifierError):
+        return problem(422, "invalid-identifier", str(error), instance=path)
+    if isinstance(error, ParameterError):
+        return problem(422, "invalid-parameter", str(error), instance=path)
+    if isinstance(error, UpdateNotAllowedError):  # before QueryError, its base
+        return problem(403, "read-only", str(error), instance=path)
+    if isinstance(error, QueryError):
+        return problem(400, "malformed-query", str(error), instance=path)
+    if isinstance(error, StoreError):
+        log.error("store error on %s: %s", path, error)
+        return problem(503, "store-unavailable", str(error), instance=path)
+    if isinstance(error, OSError):
+        log.exception("I/O error on %s", path, exc_info=error)
+        return problem(503, "store-unavailable", "the store could not be read", instance=path)
+    return None
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem response."""
 
     def path(request: Request) -> str:
         return request.url.path
 
-    @app.exception_handler(ProblemError)
-    async def _own(request: Request, error: ProblemError) -> JSONResponse:
-        return problem(
-            error.status, error.slug, error.detail, instance=path(request), **error.extra
-        )
+    async def _domain(request: Request, error: Exception) -> Response:
+        response = render(error, path(request))
+        if response is None:  # a SkillgraphError of no known family: the server's fault
+            return await _unexpected(request, error)
+        return response
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
-        return problem(404, "not-found", str(error), instance=path(request))
-
-    @app.exception_handler(InvalidIdentifierError)
-    async def _bad_id(request: Request, error: InvalidIdentifierError) -> JSONResponse:
-        return problem(422, "invalid-identifier", str(error), instance=path(request))
-
-    @app.exception_handler(ParameterError)
-    async def _bad_param(request: Request, error: ParameterError) -> JSONResponse:
-        return problem(422, "invalid-parameter", str(error), instance=path(request))
-
-    @app.exception_handler(UpdateNotAllowedError)
-    async def _update(request: Request, error: UpdateNotAllowedError) -> JSONResponse:
-        return problem(403, "read-only", str(error), instance=path(request))
-
-    @app.exception_handler(QueryError)
-    async def _query(request: Request, error: QueryError) -> JSONResponse:
-        return problem(400, "malformed-query", str(error), instance=path(request))
-
-    @app.exception_handler(StoreError)
-    async def _store(request: Request, error: StoreError) -> JSONResponse:
-        log.error("store error on %s: %s", path(request), error)
-        return problem(503, "store-unavailable", str(error), instance=path(request))
-
-    @app.exception_handler(OSError)
-    async def _io(request: Request, error: OSError) -> JSONResponse:
-        log.exception("I/O error on %s", path(request), exc_info=error)
-        return problem(
-            503, "store-unavailable", "the store could not be read", instance=path(request)
-        )
+    for family in DOMAIN_ERRORS:
+        app.add_exception_handler(family, _domain)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -7,12 +7,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pyoxigraph import Store
 
 from graph.errors import StoreError
-from graph.store import active_version
+from graph.store import FixedStore, active_version
+from service import problems
 from service.app import create_app
+from service.routes import sparql
+from service.routes.sparql import MAX_BODY
 from service.settings import Settings
 from tests import tiny
 
@@ -191,6 +195,27 @@ def test_a_pyoxigraph_store_can_be_served_directly(tiny_root_shared: Path) -> No
             406,
             "not-acceptable",
         ),
+        (
+            "POST",
+            "/sparql",
+            {
+                "content": "update=DROP%20ALL",
+                "headers": {"content-type": "application/x-www-form-urlencoded"},
+            },
+            403,
+            "read-only",
+        ),
+        (
+            "POST",
+            "/sparql",
+            {
+                "content": "ASK {} #" + "x" * MAX_BODY,
+                "headers": {"content-type": "application/sparql-query"},
+            },
+            413,
+            "too-large",
+        ),
+        ("DELETE", "/sparql", {}, 405, "method-not-allowed"),
     ],
 )
 def test_every_error_is_a_problem_document(
@@ -220,6 +245,43 @@ def test_a_store_fault_is_503_not_the_clients_fault(caplog: pytest.LogCaptureFix
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/store-unavailable")
     assert "cannot open the store" in caplog.text
+    with TestClient(create_app(store=BrokenSource())) as broken:  # type: ignore[arg-type]
+        response = broken.get("/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["instance"] == "/sparql"
+
+
+def test_the_sparql_routes_answer_as_the_endpoint_does(tiny_root_shared: Path) -> None:
+    # create_app answers /sparql in SparqlEndpoint, before routing; an app made of the
+    # router alone (or one the middleware does not sit in front of) answers the same.
+    store = Store.read_only(str(active_version(tiny_root_shared)))
+    routed = FastAPI()
+    routed.state.store_source = FixedStore(store)
+    problems.install(routed)
+    routed.include_router(sparql.router)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with TestClient(routed) as bare, TestClient(create_app(store=store)) as full:
+        for c in (bare, full):
+            got = c.get("/sparql", params={"query": query})
+            assert got.headers["content-type"] == "application/sparql-results+json; charset=utf-8"
+            posted = c.post(
+                "/sparql", content=query, headers={"content-type": "application/sparql-query"}
+            )
+            assert posted.json() == got.json()
+            bad = c.get("/sparql", params={"query": "SELECT ?x WHERE { ?x }"})
+            assert bad.status_code == 400
+            assert bad.json()["type"].endswith("/malformed-query")
+        assert bare.get("/sparql", params={"query": query}).json() == got.json()
+        assert int(got.json()["results"]["bindings"][0]["n"]["value"]) == len(store)
+
+
+def test_the_app_serves_sparql_again_after_a_restart(tiny_root_shared: Path) -> None:
+    # Each run of the app (lifespan) has its own query threads, released when it stops.
+    app = create_app(Settings(store=tiny_root_shared))
+    for _ in range(2):
+        with TestClient(app) as c:
+            assert c.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
 
 
 def test_a_damaged_active_link_keeps_the_open_store_serving(tiny_root: Path) -> None:

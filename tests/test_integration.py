@@ -32,6 +32,8 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+from service.app import create_app
+from service.settings import Settings
 from skillgraph.pipeline import load_bundle
 from tests import tiny
 from tests.conftest import LiveServer
@@ -228,6 +230,22 @@ def test_a_browser_page_elsewhere_may_query_it(sample_http: httpx.Client) -> Non
         "/sparql", params={"query": "ASK {}"}, headers={"origin": "https://yasgui.example"}
     )
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_behind_a_proxy_prefix_the_endpoint_still_answers(sample_root: Path) -> None:
+    # uvicorn --root-path, as behind a proxy serving the app under /skillgraph: the request
+    # paths carry the prefix, which the SPARQL endpoint must strip as routing does.
+    server = LiveServer(create_app(Settings(store=sample_root)), root_path="/skillgraph")
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            response = http.get("/sparql", params={"query": COUNT_OCCUPATIONS})
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("application/sparql-results+json")
+            assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
+            assert http.get("/health").json()["status"] == "ok"
+    finally:
+        server.stop()
 
 
 def test_the_schema_is_queryable(sample_http: httpx.Client) -> None:
