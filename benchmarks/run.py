@@ -793,7 +793,8 @@ def bounds_section(figures: Figures) -> list[str]:
             f"Oxigraph's server answers in {ms(theirs_ms)} ms and ours in {ms(ours_ms)} ms "
             f"({ratio:.2f}x). An empty query costs {ms(floor['skillgraph'])} ms on ours and "
             f"{ms(floor['Oxigraph server'])} ms on Oxigraph's server: the Python HTTP layer "
-            "(uvicorn, FastAPI, the hop to a worker thread that lets queries run in parallel) "
+            "(uvicorn, the endpoint's ASGI code, the hop to a worker thread that lets queries run "
+            "in parallel) "
             f"adds {ms(added)} ms to every request, which alone makes this query "
             f"{(theirs_ms + added) / theirs_ms:.2f}x. The smaller the query, the more that floor "
             "weighs: it is the part of the target that depends on the machine's noise."
@@ -948,7 +949,9 @@ def main() -> None:
         "--peers", default="oxigraph,virtuoso,rdflib", help="comma-separated, or none"
     )
     parser.add_argument("--growth", default="1,2,5,10", help="scale factors, or none")
-    parser.add_argument("--work", type=Path, help="working folder (default: a new temporary one)")
+    parser.add_argument(
+        "--work", type=Path, help="working folder, kept (default: a new one, removed at the end)"
+    )
     parser.add_argument(
         "--report-only",
         type=Path,
@@ -1035,6 +1038,8 @@ def main() -> None:
     finally:
         for server in running:
             server.stop()
+        if args.work is None:  # a folder of its own: the stores and dumps weigh gigabytes
+            shutil.rmtree(work, ignore_errors=True)
     command = "benchmarks/run.py " + " ".join(sys.argv[1:])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(
