@@ -74,9 +74,9 @@ class _Matrix:
 def _matrix(facts: ClassificationFacts) -> _Matrix:
     uris = list(facts.occupations)
     index = {uri: i for i, uri in enumerate(uris)}
-    n = len(facts.relations)
     # C-level maps over the relations, a column at a time: a Python loop took longer.
     relations = facts.relations
+    n = len(relations)
     skills = {uri: j for j, uri in enumerate(dict.fromkeys(map(itemgetter(1), relations)))}
     occupation = map(index.get, map(itemgetter(0), relations), repeat(-1))
     rows = np.fromiter(occupation, dtype=np.int64, count=n)

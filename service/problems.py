@@ -100,10 +100,10 @@ DOMAIN_ERRORS: tuple[type[Exception], ...] = (ProblemError, SkillgraphError, OSE
 
 
 def render(error: Exception, path: str) -> JSONResponse | None:
-    """The problem response for an error of the service or the graph, or None if the error
-    is not one of :data:`DOMAIN_ERRORS`' (the caller lets it through, to be logged as 500).
-    Shared by FastAPI's exception handlers and the SPARQL endpoint, which answers before
-    FastAPI's routing."""
+    """The problem response for an error of the service or the graph; None for any other
+    error (say, a ``BundleError`` while serving), which the caller answers as the server's
+    fault (500, logged). Shared by FastAPI's exception handlers and the SPARQL endpoint,
+    which answers before FastAPI's routing."""
     if isinstance(error, ProblemError):
         return problem(error.status, error.slug, error.detail, instance=path, **error.extra)
     if isinstance(error, NotFoundError):
