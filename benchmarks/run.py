@@ -903,11 +903,11 @@ def reload_section(reload: dict[str, float]) -> list[str]:
     ]
 
 
-def write_report(out: Path, figures: Figures, command: str) -> None:
+def write_report(out: Path, figures: Figures, command: str, measured: datetime) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, with `{command}` "
+        f"Measured {measured:%Y-%m-%d %H:%M} UTC on {machine()}, with `{command}` "
         "(set up by `benchmarks/install.sh`). The machine is shared and noisy: every figure stands "
         "beside its baseline from the same run.",
         "",
@@ -982,7 +982,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.report_only:
         saved = json.loads(args.report_only.read_text())
-        write_report(args.out, figures_from_json(saved["figures"]), saved["command"])
+        # When the run ended: saved with the figures (or, in older files, the file's time).
+        ended = (
+            saved.get("measured")
+            or datetime.fromtimestamp(args.report_only.stat().st_mtime, UTC).isoformat()
+        )
+        write_report(
+            args.out,
+            figures_from_json(saved["figures"]),
+            saved["command"],
+            datetime.fromisoformat(ended),
+        )
         print(f"wrote {args.out}")
         return
     if args.smoke:
@@ -1063,10 +1073,14 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     command = "benchmarks/run.py " + " ".join(sys.argv[1:])
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    measured = datetime.now(UTC)
     args.out.with_suffix(".json").write_text(
-        json.dumps({"command": command, "figures": asdict(figures)}, indent=1)
+        json.dumps(
+            {"command": command, "measured": measured.isoformat(), "figures": asdict(figures)},
+            indent=1,
+        )
     )
-    write_report(args.out, figures, command)
+    write_report(args.out, figures, command, measured)
     print(f"wrote {args.out} and {args.out.with_suffix('.json')}")
 
 
