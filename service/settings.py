@@ -18,6 +18,7 @@ class Settings:
     reload_check_seconds: float = 1.0
     """How often to look whether a load has published a new store version."""
     store_threads: int = 4
-    """Requests answered from the store at once in one process; the rest wait their turn."""
+    """Requests answered from the store at once in one process, by the JSON API and by
+    /sparql each (they have threads of their own); the rest wait their turn."""
     response_cache_bytes: int = 64 * 1024 * 1024
     """Memory for JSON answers kept per store version (0 turns the cache off)."""
