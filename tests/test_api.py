@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pyoxigraph import Store
 
 from graph.errors import StoreError
-from graph.store import FixedStore, active_version
+from graph.store import FixedStore, LiveStore, active_version
 from service import problems
 from service.app import create_app
 from service.routes import sparql
@@ -250,6 +250,33 @@ def test_a_store_fault_is_503_not_the_clients_fault(caplog: pytest.LogCaptureFix
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["instance"] == "/sparql"
+
+
+class FailingSource:
+    """A store source that works at start-up, then fails as no store source should."""
+
+    def __init__(self, root: Path) -> None:
+        self.live = LiveStore(root)
+        self.failing = False
+
+    def get(self) -> object:
+        if self.failing:
+            raise RuntimeError("a bug, not a store fault")
+        return self.live.get()
+
+
+def test_a_server_fault_in_sparql_is_a_logged_500_problem(
+    tiny_root_shared: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = FailingSource(tiny_root_shared)
+    app = create_app(store=source)  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        source.failing = True
+        response = c.get("/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/internal-error")
+    assert "a bug, not a store fault" in caplog.text
 
 
 def test_the_sparql_routes_answer_as_the_endpoint_does(tiny_root_shared: Path) -> None:
