@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import logging
 import os
 import secrets
@@ -199,22 +200,18 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
             refused.append(error)
 
     with tempfile.TemporaryDirectory(prefix="skillgraph-load-") as folder:
-        lanes = 0
+        numbers = itertools.count()
 
         def open_lanes() -> Queue[bytes | None]:
-            nonlocal lanes
             queue: Queue[bytes | None] = Queue(maxsize=AHEAD)
-            for _ in range(LANES):
-                pipe = os.path.join(folder, f"triples-{lanes}.nt")
-                lanes += 1
+            for lane in itertools.islice(numbers, LANES):
+                pipe = os.path.join(folder, f"triples-{lane}.nt")
                 os.mkfifo(pipe, 0o600)
-                loader = threading.Thread(
-                    target=load, args=(pipe,), name=f"skillgraph-load-{lanes}"
-                )
+                loader = threading.Thread(target=load, args=(pipe,), name=f"skillgraph-load-{lane}")
                 feeder = threading.Thread(
                     target=_feed,
                     args=(pipe, queue, loader, stop, broken),
-                    name=f"skillgraph-feed-{lanes}",
+                    name=f"skillgraph-feed-{lane}",
                 )
                 threads.extend((loader, feeder))
                 loader.start()

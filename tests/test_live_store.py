@@ -35,13 +35,17 @@ class Gate:
         self.prepared.append(store)
         self.release.wait(10)
 
+    def follow(self, root: Path) -> LiveStore:
+        """A live store on ``root`` that checks on every request and prepares through this."""
+        return LiveStore(root, check_every=0, prepare=self.prepare)
+
 
 def test_requests_answer_from_the_old_version_while_the_new_one_is_prepared(
     tiny_root: Path, tiny_bundle: Path
 ) -> None:
     gate = Gate()
     prepared, release = gate.prepared, gate.release
-    live = LiveStore(tiny_root, check_every=0, prepare=gate.prepare)
+    live = gate.follow(tiny_root)
     old = live.get()
     load_bundle(tiny_bundle, tiny_root)
     assert live.get() is old  # noticed: preparation starts in the background
@@ -61,7 +65,7 @@ def test_a_version_published_during_a_preparation_follows_it(
 ) -> None:
     gate = Gate()
     prepared, release = gate.prepared, gate.release
-    live = LiveStore(tiny_root, check_every=0, prepare=gate.prepare)
+    live = gate.follow(tiny_root)
     load_bundle(tiny_bundle, tiny_root)
     live.get()
     eventually(lambda: len(prepared) == 1, "the first new version was not prepared")
