@@ -47,8 +47,8 @@ sys.path.insert(0, str(REPO))
 from benchmarks import peers  # noqa: E402
 from benchmarks.scale_bundle import scale  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
-from graph.store import LiveStore  # noqa: E402
-from skillgraph.pipeline import LoadResult, load_bundle, sample_path  # noqa: E402
+from graph.store import LiveStore, build_store  # noqa: E402
+from skillgraph.pipeline import LoadResult, load_bundle, load_text, sample_path  # noqa: E402
 
 ENDPOINTS = {
     "profile": "/occupations/{id}",
@@ -450,24 +450,24 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _engine_load(store: Path, work: Path) -> tuple[float, float]:
-    """Seconds and CPU seconds for the engine alone to load ``store``'s triples from one
-    N-Triples file and compact them, as our load leaves its store compacted."""
-    dump = work / "growth-dump.nt"
-    LiveStore(store).get().store.dump(
-        output=str(dump), format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()
-    )
-    target = work / "growth-engine"
+def _replayed_load(text: list[bytes], store: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds for the engine to load ``text``, the pieces our load would
+    give it, through the same lanes, phases and compaction (``build_store``): our load
+    without its Python work."""
+    shutil.rmtree(store, ignore_errors=True)
     os.sync()
     started, cpu = time.perf_counter(), _cpu_seconds()
-    engine = Store(str(target))
-    engine.bulk_load(path=str(dump), format=RdfFormat.N_TRIPLES)
-    engine.optimize()
+    build_store(store, text)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    del engine
-    shutil.rmtree(target, ignore_errors=True)
-    dump.unlink()
+    shutil.rmtree(store, ignore_errors=True)
     return seconds, cpu
+
+
+def _ours_load(source: Path, store: Path) -> tuple[float, float, LoadResult]:
+    shutil.rmtree(store, ignore_errors=True)  # every load starts from an empty folder
+    cpu = _cpu_seconds()
+    result = _timed_load(source, store)
+    return result.seconds, _cpu_seconds() - cpu, result
 
 
 SHORT_LOAD = 10.0
@@ -475,36 +475,66 @@ SHORT_LOAD = 10.0
 is what every larger one is compared with, so its noise counts several times over."""
 
 
+def _paired_loads(
+    ends: list[tuple[int, Path]], work: Path
+) -> dict[int, tuple[list[tuple[float, float, LoadResult]], list[tuple[float, float]]]]:
+    """Our loads at the smallest and the largest scale and the engine's replays of the same
+    text (:func:`_replayed_load`), all taking turns, three rounds. Load times drift with the
+    machine over minutes, and growth is the ratio of the two scales, so they are timed side
+    by side rather than minutes apart."""
+    texts = {factor: load_text(source) for factor, source in ends}
+    ours: dict[int, list[tuple[float, float, LoadResult]]] = {f: [] for f, _ in ends}
+    engine: dict[int, list[tuple[float, float]]] = {f: [] for f, _ in ends}
+    for _ in range(3):
+        for factor, source in ends:
+            ours[factor].append(_ours_load(source, work / f"store-x{factor}"))
+            engine[factor].append(_replayed_load(texts[factor], work / "store-replay"))
+            print(f"   {factor}x: ours {ours[factor][-1][:2]}, engine {engine[factor][-1]}")
+    return {factor: (ours[factor], engine[factor]) for factor, _ in ends}
+
+
+def _median_run(runs: list[Any]) -> Any:
+    return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+
+
 def measure_growth(
     bundle: Path, work: Path, factors: list[int], occupations: int
 ) -> list[dict[str, float]]:
     """Load the classification scaled k times; serve it; time the endpoints (cache off).
-    At the smallest and the largest scale, the engine alone also loads the same triples."""
+    At the smallest and the largest scale, the loads take turns with the engine loading the
+    same text alone (:func:`_paired_loads`)."""
+    sources = {}
+    for factor in factors:
+        sources[factor] = bundle
+        if factor > 1:
+            sources[factor] = work / f"bundle-x{factor}"
+            scale(bundle, sources[factor], factor)
+    ends = sorted({factors[0], factors[-1]})
+    paired = _paired_loads([(f, sources[f]) for f in ends], work)
     rows = []
     for factor in factors:
-        source = bundle
-        if factor > 1:
-            source = work / f"bundle-x{factor}"
-            scale(bundle, source, factor)
         store = work / f"store-x{factor}"
-        runs: list[tuple[float, float, LoadResult]] = []
-        while not runs or (len(runs) < 3 and runs[0][0] < SHORT_LOAD):
-            cpu = _cpu_seconds()
-            result = _timed_load(source, store)
-            runs.append((result.seconds, _cpu_seconds() - cpu, result))
-        _, cpu_s, result = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
-        row = {
-            "derive_s": result.phases.get("derive", 0.0),
-            "factor": factor,
-            "occupations": result.report.rows["occupations"],
-            "relations": result.report.rows["occupationSkillRelations"],
-            "triples": result.triples,
-            "load_s": result.seconds,
-            "loads": len(runs),
-            "cpu_s": cpu_s,
-        }
-        if factor in (factors[0], factors[-1]):
-            row["engine_s"], row["engine_cpu_s"] = _engine_load(store, work)
+        row: dict[str, float] = {}
+        if factor in paired:
+            runs, replays = paired[factor]
+            row["engine_s"], row["engine_cpu_s"] = _median_run(replays)
+        else:
+            runs = [_ours_load(sources[factor], store)]
+            while len(runs) < 3 and runs[0][0] < SHORT_LOAD:
+                runs.append(_ours_load(sources[factor], store))
+        _, cpu_s, result = _median_run(runs)
+        row.update(
+            {
+                "derive_s": result.phases.get("derive", 0.0),
+                "factor": factor,
+                "occupations": result.report.rows["occupations"],
+                "relations": result.report.rows["occupationSkillRelations"],
+                "triples": result.triples,
+                "load_s": result.seconds,
+                "loads": len(runs),
+                "cpu_s": cpu_s,
+            }
+        )
         server = peers.start_skillgraph(store, work, cache_mb=0)
         try:
             base = server.url.removesuffix("/sparql")
@@ -512,11 +542,12 @@ def measure_growth(
         finally:
             server.stop()
         shutil.rmtree(store, ignore_errors=True)
-        if source != bundle:
-            shutil.rmtree(source, ignore_errors=True)
         row.update({name: f.median for name, f in latency.items()})
         rows.append(row)
         print(row, flush=True)
+    for source in sources.values():
+        if source != bundle:
+            shutil.rmtree(source, ignore_errors=True)
     return rows
 
 
@@ -699,11 +730,25 @@ def sparql_section(
     return [*lines, ""]
 
 
-def growth_met(rows: list[dict[str, float]], noise: float) -> bool:
-    """Load time grew at most linearly with the triples, within the run's own noise."""
+def _growth(rows: list[dict[str, float]], key: str) -> float:
+    """How ``key`` (seconds) grew from the first scale to the last, per triple: 1 is linear."""
     first, last = rows[0], rows[-1]
-    growth = (last["load_s"] / first["load_s"]) / (last["triples"] / first["triples"])
-    return growth <= 1 + max(0.1, noise)
+    return (last[key] / first[key]) / (last["triples"] / first["triples"])
+
+
+def growth_verdict(rows: list[dict[str, float]], noise: float) -> str:
+    """Load time grew at most linearly with the triples, within the run's own noise; where it
+    did not, whether the engine alone, fed the same text, did not either (a bound, as a
+    peer's engine is)."""
+    allowance = max(0.1, noise)
+    ours = _growth(rows, "load_s")
+    if ours <= 1 + allowance:
+        return verdict(True)
+    if "engine_s" in rows[0] and "engine_s" in rows[-1]:
+        engine = _growth(rows, "engine_s")
+        if engine > 1 + allowance and ours <= engine + allowance:
+            return f"**not met**, bounded by the engine ({engine:.2f} of linear alone)"
+    return verdict(False)
 
 
 def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
@@ -713,7 +758,8 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
         "",
         "The classification scaled up with `benchmarks/scale_bundle.py` (every occupation with k-1 "
         "variants needing the same skills), loaded, then served with the answer cache off; latency "
-        "is the median over HTTP, one client.",
+        "is the median over HTTP, one client. At the smallest and the largest scale, our loads "
+        "took turns with the engine loading the same text alone (below), three times each.",
         "",
         "| scale | occupations | relations | triples | load | of which similarity | load per million triples | CPU per million triples | "
         + " | ".join(ENDPOINTS)
@@ -733,31 +779,26 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
             + " |"
         )
     last = rows[-1]
-    growth = (last["load_s"] / base["load_s"]) / (last["triples"] / base["triples"])
     slowest = max(last[n] for n in ENDPOINTS)
     lines += [
         "",
         f"Load time grew {last['load_s'] / base['load_s']:.1f}x for {last['triples'] / base['triples']:.1f}x "
-        f"the triples ({growth:.2f} of linear). Target at most linear, within the noise of this run "
-        f"(the same 1x load took {noise:.0%} longer one time than the other): {verdict(growth_met(rows, noise))}; "
-        f"the slowest endpoint's median at {last['factor']:.0f}x is {ms(slowest)} ms "
-        f"(target under 20 ms: {verdict(slowest < 20)}).",
+        f"the triples ({_growth(rows, 'load_s'):.2f} of linear). Target at most linear, within the noise "
+        f"of this run (the same 1x load took {noise:.0%} longer one time than the other): "
+        f"{growth_verdict(rows, noise)}; the slowest endpoint's median at {last['factor']:.0f}x is "
+        f"{ms(slowest)} ms (target under 20 ms: {verdict(slowest < 20)}).",
     ]
-    if "engine_cpu_s" in base and "engine_cpu_s" in last and "cpu_s" in base:
-        scale_up = last["triples"] / base["triples"]
-        engine = (last["engine_s"] / base["engine_s"]) / scale_up
-        engine_cpu = (last["engine_cpu_s"] / base["engine_cpu_s"]) / scale_up
-        ours_cpu = (last["cpu_s"] / base["cpu_s"]) / scale_up
+    if "engine_s" in base and "engine_s" in last:
         lines += [
             "",
-            f"The engine alone, loading the same triples from one N-Triples file and compacting them "
-            f"(`bulk_load`, then `optimize`): {base['engine_s']:.1f} s at {base['factor']:.0f}x and "
-            f"{last['engine_s']:.1f} s at {last['factor']:.0f}x ({engine:.2f} of linear). Per triple, "
-            f"its CPU time grew {engine_cpu:.2f}x from {base['factor']:.0f}x to {last['factor']:.0f}x "
-            f"and ours {ours_cpu:.2f}x. The engine's bulk loader works in batches of a million triples, "
-            "each indexed in a thread of its own while the next is parsed: with one batch it uses "
-            "one core, with several every core, so its wall time can grow slower than its CPU "
-            "time. Our load runs two bulk loaders side by side at every scale.",
+            "The baseline: the engine alone, loading the text our load gives it (the same pieces, "
+            "lanes, phases and compaction, made beforehand), so only our Python work is missing: "
+            f"{base['engine_s']:.1f} s at {base['factor']:.0f}x and {last['engine_s']:.1f} s at "
+            f"{last['factor']:.0f}x ({_growth(rows, 'engine_s'):.2f} of linear). Per triple, its CPU "
+            f"time grew {_growth(rows, 'engine_cpu_s'):.2f}x and our load's "
+            f"{_growth(rows, 'cpu_s'):.2f}x. Our Python work added "
+            f"{base['load_s'] - base['engine_s']:.1f} s at {base['factor']:.0f}x and "
+            f"{last['load_s'] - last['engine_s']:.1f} s at {last['factor']:.0f}x.",
         ]
     return [*lines, ""]
 
@@ -842,44 +883,30 @@ def bounds_section(figures: Figures) -> list[str]:
 
 
 def growth_bounds(rows: list[dict[str, float]]) -> list[str]:
-    """Where the load time goes as the classification grows, from this run's phases."""
+    """What bounds the growth of the load, from this run's figures."""
     first, last = rows[0], rows[-1]
-    if "derive_s" not in first:
-        return []
     scale = last["triples"] / first["triples"]
-    text = (
-        f"- **Growth.** The similarity phase (Python ranking every occupation's matches while the "
-        f"engine indexes the files' triples) took {first['derive_s']:.1f} s at 1x and "
-        f"{last['derive_s']:.1f} s at {last['factor']:.0f}x "
-        f"({last['derive_s'] / max(first['derive_s'], 1e-9):.0f}x for {scale:.1f}x the triples). "
-        "The ranking is exact over every pair of occupations that share a skill, and those pairs "
-        "grow with the square of the occupations per skill: k variants needing the same skills, "
-        "as here, make k² as many, the worst case."
-    )
-    if "cpu_s" in first and "cpu_s" in last:
-        busy_first, busy_last = (r["cpu_s"] / r["load_s"] for r in (first, last))
-        linear = first["load_s"] * scale
+    text = "- **Growth.**"
+    if "engine_s" in first and "engine_s" in last:
         text += (
-            f" The load kept {busy_first:.1f} cores busy on average at 1x and {busy_last:.1f} at "
-            f"{last['factor']:.0f}x (its CPU time over its wall time), so its time follows the "
-            f"CPU time it needs, which grew {last['cpu_s'] / first['cpu_s'] / scale:.2f}x per "
-            "triple"
+            f" The engine alone, fed the text our load makes, took {_growth(rows, 'engine_s'):.2f} "
+            f"of linear time from {first['factor']:.0f}x to {last['factor']:.0f}x, our load "
+            f"{_growth(rows, 'load_s'):.2f}: no change on the Python side can make the load grow "
+            "slower than the engine that indexes its triples. The engine's indexing costs more "
+            "per triple as the store grows (its CPU time per triple grew "
+            f"{_growth(rows, 'engine_cpu_s'):.2f}x): it sorts batches of a million triples into "
+            "files and then merges the files, more of them the more triples there are."
         )
-        if "engine_cpu_s" in first and "engine_cpu_s" in last:
-            text += (
-                f"; the engine's alone, loading the same triples, grew "
-                f"{last['engine_cpu_s'] / first['engine_cpu_s'] / scale:.2f}x"
-            )
+    if "derive_s" in first and "derive_s" in last:
         text += (
-            f". Linear growth from the 1x load means {linear:.1f} s at {last['factor']:.0f}x: "
-            f"{linear * busy_last:.0f} CPU-seconds at that use of the cores, where the load took "
-            f"{last['cpu_s']:.0f}."
+            f" Our own part that grows faster than the triples is the similarity phase (Python "
+            f"ranking every occupation's matches while the engine indexes the files' triples): "
+            f"{first['derive_s']:.1f} s at {first['factor']:.0f}x and {last['derive_s']:.1f} s at "
+            f"{last['factor']:.0f}x ({last['derive_s'] / max(first['derive_s'], 1e-9):.0f}x for "
+            f"{scale:.1f}x the triples). The ranking is exact over every pair of occupations that "
+            "share a skill, and those pairs grow with the square of the occupations per skill: k "
+            "variants needing the same skills, as here, make k² as many, the worst case."
         )
-    text += (
-        " Lifting this needs a search that skips the pairs that cannot rank instead of scoring "
-        "them all (a faster product only lowers the constant), or an engine whose indexing costs "
-        "the same per triple at every size."
-    )
     return [text]
 
 
@@ -940,7 +967,7 @@ def write_report(out: Path, figures: Figures, command: str, measured: datetime) 
         first, again = figures.load["load_s"], figures.growth[0]["load_s"]
         noise = abs(first - again) / min(first, again)
         lines += growth_section(figures.growth, noise)
-        if not growth_met(figures.growth, noise):
+        if growth_verdict(figures.growth, noise) != verdict(True):
             bounds += growth_bounds(figures.growth)
     lines += ["## Where a target is not met, and what bounds it", ""]
     lines += bounds or ["Every target is met."]

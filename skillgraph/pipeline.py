@@ -18,7 +18,7 @@ from pyoxigraph import Quad, RdfFormat, serialize
 
 from graph.analytics import derived_ntriples, ontology_quads
 from graph.store import ACTIVE, PHASE_END, active_version, build_store
-from loaders import LoadReport, bundle_ntriples, open_bundle
+from loaders import Bundle, LoadReport, bundle_ntriples, open_bundle
 
 
 @dataclass(frozen=True)
@@ -60,38 +60,63 @@ def load_bundle(
         on_start(bundle.total_bytes)
     report = LoadReport()
     schema = ontology_quads()
-    derived = 0
-    phases: dict[str, float] = {}
-
-    def ntriples() -> Iterator[bytes]:
-        # The engine inserts this text while it is being made (graph.store.build_store):
-        # every phase here overlaps the insertion.
-        nonlocal derived
-        yield _text(schema)
-        for text in bundle_ntriples(bundle, report, on_bytes=on_bytes):
-            yield text.encode()
-        phases["files"] = time.perf_counter() - started
-        yield PHASE_END  # the engine indexes the files' triples while the similarity runs
-        # Every derived line is a triple the files do not state, so counting the lines
-        # counts what they add (no need to count the whole store twice).
-        for text in derived_ntriples(report.facts):
-            derived += text.count("\n")
-            yield text.encode()
-        phases["derive"] = time.perf_counter() - started - phases["files"]
-
-    built = build_store(store_root, ntriples())
+    text = _LoadText(bundle, report, schema, on_bytes=on_bytes)
+    built = build_store(store_root, text.pieces())
     seconds = time.perf_counter() - started
+    phases = {name: at - started for name, at in text.ends.items()}
+    phases["derive"] -= phases["files"]
     phases["finish inserting"] = built.inserted_at - started - sum(phases.values())
     phases["compact and publish"] = seconds - sum(phases.values())
     return LoadResult(
         report=report,
-        derived=derived,
+        derived=text.derived,
         ontology=len(schema),
         triples=built.triples,
         version=built.path,
         seconds=seconds,
         phases=phases,
     )
+
+
+def load_text(source: Path, *, language: str | None = None) -> list[bytes]:
+    """The whole text :func:`load_bundle` gives the engine for ``source``, in the same pieces
+    (:data:`~graph.store.PHASE_END` included): loading it with :func:`graph.store.build_store`
+    is the same load without its Python work (the benchmark's baseline for growth)."""
+    bundle = open_bundle(source, language=language)
+    return list(_LoadText(bundle, LoadReport(), ontology_quads()).pieces())
+
+
+class _LoadText:
+    """The N-Triples text of a load in pieces: the model, the files, a phase end, the facts
+    derived from them. Notes when each phase ended and how many derived triples it wrote."""
+
+    def __init__(
+        self,
+        bundle: Bundle,
+        report: LoadReport,
+        schema: list[Quad],
+        *,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> None:
+        self.bundle, self.report, self.schema, self.on_bytes = bundle, report, schema, on_bytes
+        self.derived = 0
+        self.ends: dict[str, float] = {}
+        """phase -> ``time.perf_counter()`` when its text was all made"""
+
+    def pieces(self) -> Iterator[bytes]:
+        # The engine inserts this text while it is being made (graph.store.build_store):
+        # every phase here overlaps the insertion.
+        yield _text(self.schema)
+        for text in bundle_ntriples(self.bundle, self.report, on_bytes=self.on_bytes):
+            yield text.encode()
+        self.ends["files"] = time.perf_counter()
+        yield PHASE_END  # the engine indexes the files' triples while the similarity runs
+        # Every derived line is a triple the files do not state, so counting the lines
+        # counts what they add (no need to count the whole store twice).
+        for text in derived_ntriples(self.report.facts):
+            self.derived += text.count("\n")
+            yield text.encode()
+        self.ends["derive"] = time.perf_counter()
 
 
 def _text(quads: list[Quad]) -> bytes:
