@@ -452,7 +452,7 @@ def _cpu_seconds() -> float:
 
 def _replayed_load(text: list[bytes], store: Path) -> tuple[float, float]:
     """Seconds and CPU seconds for the engine to load ``text``, the pieces our load would
-    give it, through the same lanes, phases and compaction (``build_store``): our load
+    give it, through the same loaders and compaction (``build_store``): our load
     without its Python work."""
     shutil.rmtree(store, ignore_errors=True)
     os.sync()
@@ -792,7 +792,7 @@ def growth_section(rows: list[dict[str, float]], noise: float) -> list[str]:
         lines += [
             "",
             "The baseline: the engine alone, loading the text our load gives it (the same pieces, "
-            "lanes, phases and compaction, made beforehand), so only our Python work is missing: "
+            "loaders and compaction, made beforehand), so only our Python work is missing: "
             f"{base['engine_s']:.1f} s at {base['factor']:.0f}x and {last['engine_s']:.1f} s at "
             f"{last['factor']:.0f}x ({_growth(rows, 'engine_s'):.2f} of linear). Per triple, its CPU "
             f"time grew {_growth(rows, 'engine_cpu_s'):.2f}x and our load's "

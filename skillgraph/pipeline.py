@@ -17,7 +17,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from graph.analytics import derived_ntriples, ontology_quads
-from graph.store import ACTIVE, PHASE_END, active_version, build_store
+from graph.store import ACTIVE, active_version, build_store
 from loaders import Bundle, LoadReport, bundle_ntriples, open_bundle
 
 
@@ -79,16 +79,16 @@ def load_bundle(
 
 
 def load_text(source: Path, *, language: str | None = None) -> list[bytes]:
-    """The whole text :func:`load_bundle` gives the engine for ``source``, in the same pieces
-    (:data:`~graph.store.PHASE_END` included): loading it with :func:`graph.store.build_store`
-    is the same load without its Python work (the benchmark's baseline for growth)."""
+    """The whole text :func:`load_bundle` gives the engine for ``source``, in the same pieces:
+    loading it with :func:`graph.store.build_store` is the same load without its Python work
+    (the benchmark's baseline for growth)."""
     bundle = open_bundle(source, language=language)
     return list(_LoadText(bundle, LoadReport(), ontology_quads()).pieces())
 
 
 class _LoadText:
-    """The N-Triples text of a load in pieces: the model, the files, a phase end, the facts
-    derived from them. Notes when each phase ended and how many derived triples it wrote."""
+    """The N-Triples text of a load in pieces: the model, the files, the facts derived from
+    them. Notes when each phase ended and how many derived triples it wrote."""
 
     def __init__(
         self,
@@ -110,7 +110,6 @@ class _LoadText:
         for text in bundle_ntriples(self.bundle, self.report, on_bytes=self.on_bytes):
             yield text.encode()
         self.ends["files"] = time.perf_counter()
-        yield PHASE_END  # the engine indexes the files' triples while the similarity runs
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice).
         for text in derived_ntriples(self.report.facts):

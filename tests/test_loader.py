@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from graph import terms as t
 from graph.errors import BundleError, StoreError
-from graph.store import ACTIVE, PHASE_END, LiveStore, active_version, build_store
+from graph.store import ACTIVE, LiveStore, active_version, build_store
 from loaders import LoadReport, bundle_ntriples, open_bundle
 from skillgraph.pipeline import load_bundle, load_text
 from tests import tiny
@@ -46,7 +46,6 @@ def test_load_text_replays_the_same_load(tiny_bundle: Path, tmp_path: Path) -> N
     # The growth benchmark's baseline: the engine given the text a load makes, made beforehand.
     result = load_bundle(tiny_bundle, tmp_path / "ours")
     text = load_text(tiny_bundle)
-    assert PHASE_END in text  # the files and the derived facts stay two phases
     replayed = build_store(tmp_path / "replayed", text)
     assert replayed.triples == result.triples
 
@@ -402,24 +401,24 @@ def test_every_piece_lands_whole_however_the_lanes_share_them(tmp_path: Path) ->
     assert all(int(r["n"].value) == 50 and int(r["own"].value) == 50 for r in rows)
 
 
-def test_a_phase_end_hands_the_text_after_it_to_new_loaders(tmp_path: Path) -> None:
-    from graph.store import AHEAD, PHASE_END
+def test_each_piece_is_a_document_of_its_own(tmp_path: Path) -> None:
+    from graph.store import AHEAD
 
-    # Both phases name the same blank node labels: a phase is a document of its own to the
-    # engine, so they stay distinct nodes (as they would not if one loader read both).
+    # Every piece names the same blank node labels: the engine renames them per document,
+    # so they stay distinct nodes (as they would not if one loader read several pieces as
+    # one text).
     count = AHEAD * 2
-    phase = _pieces(count, 20)
-    pieces = [PHASE_END, *phase, PHASE_END, *phase, PHASE_END]
-    built = build_store(tmp_path / "store", iter(pieces))
-    assert built.triples == 2 * count * 20 * 3
+    same = _pieces(1, 20)[0]
+    built = build_store(tmp_path / "store", iter([same] * count))
+    assert built.triples == count * 20 * 3
     store = LiveStore(tmp_path / "store").get().store
-    rows = list(
-        store.query(
-            f"SELECT ?s (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?s <{EX}match> ?m }} GROUP BY ?s"
-        )  # type: ignore[union-attr]
-    )
-    assert len(rows) == count
-    assert all(int(r["n"].value) == 40 for r in rows)
+    (row,) = store.query(f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?s <{EX}match> ?m }}")  # type: ignore[misc]
+    assert int(row["n"].value) == count * 20
+
+
+def test_empty_pieces_are_skipped(tmp_path: Path) -> None:
+    built = build_store(tmp_path / "store", iter([b"", *_pieces(2, 5), b""]))
+    assert built.triples == 2 * 5 * 3
 
 
 def test_text_the_engine_refuses_fails_the_load_and_keeps_the_old_version(
