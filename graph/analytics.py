@@ -128,21 +128,36 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
         members = np.flatnonzero(m.levels == level)
         above = np.flatnonzero(m.levels > level)
         held = m.held[members]
-        targets = ((False, members, held.T.tocsr()), (True, above, m.held[above].T.tocsr()))
+        targets = [
+            (higher, candidates, m.held[candidates].T.tocsr(), m.norms[candidates])
+            for higher, candidates in ((False, members), (True, above))
+        ]
         for start in range(0, len(members), BLOCK):
             block = held[start : start + BLOCK]
+            occupations = members[start : start + BLOCK]
             picks: list[tuple[int, bool, np.ndarray, np.ndarray]] = []
-            for higher, candidates, columns in targets:
-                shared = (block @ columns).tocsr()  # skills both need
-                if not higher:  # an occupation is not its own match
-                    rows = np.repeat(np.arange(block.shape[0]), np.diff(shared.indptr))
-                    shared.data[shared.indices == start + rows] = 0
-                    shared.eliminate_zeros()
-                for row in range(block.shape[0]):
-                    span = slice(shared.indptr[row], shared.indptr[row + 1])
-                    i = int(members[start + row])
-                    js = candidates[shared.indices[span]]
-                    picks.append((i, higher, *_best(m, i, js, shared.data[span], k)))
+            for higher, candidates, columns, norms in targets:
+                shared = block @ columns  # skills both need
+                ends = shared.indptr
+                # The same arithmetic as the SPARQL, for the whole block at once:
+                # shared / (norm(a) * norm(b)).
+                scores = shared.data / (
+                    np.repeat(m.norms[occupations], np.diff(ends)) * norms[shared.indices]
+                )
+                for row, i in enumerate(occupations.tolist()):
+                    span = slice(ends[row], ends[row + 1])
+                    js, counts = _best(
+                        m,
+                        candidates,
+                        shared.indices[span],
+                        shared.data[span],
+                        scores[span],
+                        k + (not higher),
+                    )
+                    if not higher:  # i is among its own best (see _best): not its own match
+                        others = js != i
+                        js, counts = js[others][:k], counts[others][:k]
+                    picks.append((i, higher, js, counts))
             essential = _shared_essential(m, picks)
             for (i, higher, chosen, counts), needed in zip(picks, essential, strict=True):
                 best = zip(chosen.tolist(), counts.tolist(), needed.tolist(), strict=True)
@@ -150,15 +165,25 @@ def _matches(m: _Matrix, *, k: int) -> Iterator[tuple[int, bool, list[tuple[int,
 
 
 def _best(
-    m: _Matrix, i: int, js: np.ndarray, shared: np.ndarray, k: int
+    m: _Matrix,
+    candidates: np.ndarray,
+    places: np.ndarray,
+    shared: np.ndarray,
+    scores: np.ndarray,
+    k: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` best of ``js`` for ``i``, in rank order, with their shared skill counts."""
-    # The same arithmetic as the SPARQL: shared / (norm(a) * norm(b)).
-    scores = shared / (m.norms[i] * m.norms[js])
-    if len(js) > k:
+    """The ``k`` best of the ``candidates`` at ``places``, in rank order, with their shared
+    skill counts.
+
+    An occupation compared with its own level is among its ``k + 1`` best: its score is the
+    highest there is (1, or a rounding of it that only occupations needing exactly its
+    skills share, with the same rounding)."""
+    if len(places) > k:
         # Keep the k best and anything tied with the k-th, then order those exactly.
-        keep = scores >= np.partition(scores, len(js) - k)[len(js) - k]
-        js, shared, scores = js[keep], shared[keep], scores[keep]
+        kth = np.partition(scores, len(places) - k)[len(places) - k]
+        keep = np.flatnonzero(scores >= kth)
+        places, shared, scores = places[keep], shared[keep], scores[keep]
+    js = candidates[places]
     order = np.lexsort((m.label_rank[js], -scores))[:k]
     return js[order], shared[order].astype(int)
 
