@@ -170,8 +170,9 @@ def _fill(path: Path, ntriples: Iterable[bytes]) -> tuple[int, float]:
 
 
 LANES = 2
-"""Bulk loaders working side by side, each taking pieces from one queue: the engine inserts
-on both cores while Python makes the text (1.6x faster than one loader on two cores)."""
+"""Bulk loaders working side by side, each taking pieces from one queue, so a piece waits
+for neither the other loader nor the producer: the full classification loads 1.15x faster
+than with one (median of 5 loads each, taking turns, on two cores)."""
 AHEAD = 16
 """Pieces of text the producer may be ahead of the engine (a few MB each)."""
 
