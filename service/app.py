@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pyoxigraph import Store
+from starlette.types import Receive, Scope, Send
 
 from graph.catalog import Catalog
 from graph.errors import SkillgraphError
@@ -44,6 +46,39 @@ def _version() -> str:
         return version("skillgraph")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "0+unknown"
+
+
+class SkillgraphAPI(FastAPI):
+    """FastAPI, with SPARQL queries from scripts answered at the door.
+
+    Analysts' tools send many small queries, where every layer a request crosses shows
+    against Oxigraph's own server. A query with no ``Origin`` header (curl, SPARQLWrapper,
+    rdflib, pandas: anything but a browser) is one that none of :func:`create_app`'s
+    middleware changes, so it goes straight to the endpoint, past FastAPI's and Starlette's
+    layers. Browsers' queries take the whole stack, where CORS dresses the same endpoint's
+    answers. Adding a middleware later shuts the door, so that every request crosses it.
+    """
+
+    sparql: sparql.SparqlEndpoint | None = None
+
+    def add_middleware(self, *args: Any, **kwargs: Any) -> None:
+        super().add_middleware(*args, **kwargs)
+        self.sparql = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        door = self.sparql
+        if self.root_path:  # as FastAPI sets it
+            scope["root_path"] = self.root_path
+        if door is not None and door.handles(scope) and not _from_a_page(scope):
+            scope["app"] = self  # as Starlette sets it
+            await door.respond(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def _from_a_page(scope: Scope) -> bool:
+    """Whether a browser sent the request from a page (CORS applies to the answer)."""
+    return any(name == b"origin" for name, _ in scope["headers"])
 
 
 def create_app(
@@ -89,7 +124,7 @@ def create_app(
             app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
             del app.state.sparql_pool
 
-    app = FastAPI(
+    app = SkillgraphAPI(
         title=settings.title,
         version=_version(),
         description=DESCRIPTION,
@@ -102,7 +137,7 @@ def create_app(
     app.state.settings = settings
     problems.install(app)
     docs.install(app)
-    # Innermost, so that the answer cache and CORS added below also wrap it.
+    # Innermost, so that CORS, added below, also dresses its answers to browsers.
     app.add_middleware(sparql.SparqlEndpoint)
     if settings.response_cache_bytes:
         # Added before CORS so that CORS, the outer layer, also dresses cached answers.
@@ -116,4 +151,5 @@ def create_app(
         )
     for module in (health, occupations, skills, isco, match, sparql):
         app.include_router(module.router)
+    app.sparql = sparql.SparqlEndpoint(app)  # the door, past the middleware added above
     return app

@@ -125,6 +125,14 @@ def render(error: Exception, path: str) -> JSONResponse | None:
     return None
 
 
+def fault(error: Exception, path: str) -> JSONResponse:
+    """The answer to an error :func:`render` does not know: the server's fault, logged."""
+    log.exception("unexpected error on %s", path, exc_info=error)
+    return problem(
+        500, "internal-error", "the server failed to answer; the error is logged", instance=path
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem response."""
 
@@ -164,10 +172,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", path(request), exc_info=error)
-        return problem(
-            500,
-            "internal-error",
-            "the server failed to answer; the error is logged",
-            instance=path(request),
-        )
+        return fault(error, path(request))

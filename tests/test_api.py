@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pyoxigraph import Store
 
@@ -319,3 +320,56 @@ def test_a_damaged_active_link_keeps_the_open_store_serving(tiny_root: Path) -> 
         after = c.get("/health").json()
         assert after == before
         assert c.get(f"/occupations/{uuid(tiny.PRODUCER)}").status_code == 200
+
+
+SPARQL_REQUESTS: list[tuple[str, dict[str, object]]] = [
+    ("GET", {"params": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}}),
+    ("GET", {"params": {"query": "SELECT ?x WHERE { ?x }"}}),  # 400
+    ("GET", {"params": {"query": "ASK {}"}, "headers": {"accept": "text/csv"}}),
+    ("GET", {"params": {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"}}),
+    ("GET", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}),  # 406
+    ("POST", {"content": "ASK {}", "headers": {"content-type": "application/sparql-query"}}),
+    ("POST", {"data": {"query": "ASK {}"}}),
+    ("POST", {"data": {"update": "CLEAR ALL"}}),  # 403
+    ("POST", {"content": "ASK {}", "headers": {"content-type": "text/plain"}}),  # 415
+    (
+        "POST",
+        {"content": "#" * (MAX_BODY + 1), "headers": {"content-type": "application/sparql-query"}},
+    ),
+    ("DELETE", {}),  # 405, from the router
+]
+
+
+def test_scripts_and_browsers_get_the_same_sparql_answers(tiny_root_shared: Path) -> None:
+    # Queries without an Origin header are answered at the app's door, past its middleware;
+    # browsers' go through it all, CORS included. Both must answer alike.
+    app = create_app(Settings(store=tiny_root_shared))
+    assert app.sparql is not None
+    statuses = set()
+    with TestClient(app) as c:
+        for method, options in SPARQL_REQUESTS:
+            script = c.request(method, "/sparql", **options)  # type: ignore[arg-type]
+            headers = {**options.get("headers", {}), "origin": "https://yasgui.example"}  # type: ignore[dict-item]
+            page = c.request(method, "/sparql", **{**options, "headers": headers})  # type: ignore[arg-type]
+            assert script.status_code == page.status_code, (method, options)
+            assert script.headers["content-type"] == page.headers["content-type"]
+            assert script.content == page.content
+            assert "access-control-allow-origin" not in script.headers
+            assert page.headers["access-control-allow-origin"] == "*"
+            statuses.add(script.status_code)
+    assert statuses == {200, 400, 403, 405, 406, 413, 415}
+
+
+def test_a_middleware_added_later_sees_every_sparql_request(tiny_root_shared: Path) -> None:
+    app = create_app(Settings(store=tiny_root_shared))
+    seen: list[str] = []
+
+    @app.middleware("http")
+    async def record(request: Request, call_next: Any) -> Any:
+        seen.append(request.url.path)
+        return await call_next(request)
+
+    assert app.sparql is None  # the door is shut
+    with TestClient(app) as c:
+        assert c.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
+    assert seen == ["/sparql"]

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from graph.errors import UpdateNotAllowedError
 from graph.queries import run_query
 from service.deps import StoreSource
-from service.problems import DOMAIN_ERRORS, ProblemError, render, responses
+from service.problems import ProblemError, fault, render, responses
 
 router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 503))
 
@@ -241,25 +241,34 @@ class SparqlEndpoint:
     middleware, the request and response objects and AnyIO's thread hop made the difference.
     Added as the innermost middleware, so CORS still dresses its answers; the routes above
     document the endpoint, and answer the same where this does not sit in front of them.
+    :class:`service.app.SkillgraphAPI` also calls :meth:`respond` ahead of every middleware
+    for the requests none of them changes.
     """
 
     def __init__(self, app: ASGIApp, *, path: str = "/sparql") -> None:
         self.app = app
         self.path = path
 
+    def handles(self, scope: Scope) -> bool:
+        """Whether this is a query to the endpoint (other methods get the router's 405)."""
+        return (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "POST")
+            and _route_path(scope) == self.path
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _route_path(scope) != self.path:
+        if self.handles(scope):
+            await self.respond(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
-        if scope["method"] not in ("GET", "POST"):
-            await self.app(scope, receive, send)  # 405, with the methods allowed
-            return
+
+    async def respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a request :meth:`handles`: the results, or a problem for any error."""
         try:
             media, body = await answer(scope, receive)
-        except DOMAIN_ERRORS as error:
-            problem = render(error, scope["path"])
-            if problem is None:
-                raise
+        except Exception as error:
+            problem = render(error, scope["path"]) or fault(error, scope["path"])
             await problem(scope, receive, send)
             return
         await send(
