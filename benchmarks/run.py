@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import platform
 import re
@@ -378,15 +377,17 @@ def measure_sparql(
 ) -> dict[str, dict[str, tuple[float, int] | str]]:
     """Median time and result count per engine and query.
 
-    Engines take turns on every query, the order rotating every round, so background noise
-    falls on all of them alike. Engines in ``once`` (too slow to repeat) run each query
-    once; the others run a warm-up request first, untimed. Queries that take under 20 ms
-    get five times the repetitions (their medians need them), in turns of ``BLOCK``
-    requests: with turns of one, every request follows another server's, and the servers
-    keep evicting each other from the CPU caches. That costs a Python server (a larger
-    working set) a millisecond more than a compiled one, which is not what a client of one
-    endpoint sees and, on a 3 ms query, more than the Python layer itself. Slower queries
-    take turns of one request, where that millisecond is lost in the noise."""
+    The race runs in ``reps`` rounds, and every round asks every query, so each query's
+    requests spread over the whole race: a burst of background work on this shared machine
+    falls on all queries and engines alike rather than on the one query running then. On
+    every query the engines take turns, the order rotating. Engines in ``once`` (too slow to
+    repeat) run each query once; the others run a warm-up request first, untimed. Queries
+    that take under 20 ms get turns of ``BLOCK`` requests (five times the repetitions, which
+    their medians need): with turns of one, every request follows another server's, and the
+    servers keep evicting each other from the CPU caches. That costs a Python server (a
+    larger working set) a millisecond more than a compiled one, which is not what a client
+    of one endpoint sees and, on a 3 ms query, more than the Python layer itself. Slower
+    queries take turns of one request, where that millisecond is lost in the noise."""
     timings: dict[str, dict[str, list[float]]] = {s.name: {q: [] for q in queries} for s in servers}
     counts: dict[str, dict[str, set[int]]] = {s.name: {q: set() for q in queries} for s in servers}
     failed: dict[str, dict[str, str]] = {s.name: {} for s in servers}
@@ -401,6 +402,7 @@ def measure_sparql(
         return elapsed
 
     with httpx.Client(timeout=900) as client:
+        block: dict[str, int] = {}
         for name in queries:
             warm = {s.name: timed(s, name, client) for s in servers}
             for server in servers:
@@ -408,19 +410,20 @@ def measure_sparql(
                 if server.name in once and elapsed is not None:
                     timings[server.name][name].append(elapsed)
             first = warm[servers[0].name]
-            fast = first is not None and first < 20
-            block = BLOCK if fast else 1
-            for turn in range(math.ceil(reps * (5 if fast else 1) / block)):
-                shift = turn % len(servers)
+            block[name] = BLOCK if first is not None and first < 20 else 1
+        for turn in range(reps):
+            for index, name in enumerate(queries):
+                shift = (turn + index) % len(servers)
                 for server in servers[shift:] + servers[:shift]:
                     if server.name in once:
                         continue
-                    for _ in range(block):
+                    for _ in range(block[name]):
                         if name in failed[server.name]:
                             break
                         elapsed = timed(server, name, client)
                         if elapsed is not None:
                             timings[server.name][name].append(elapsed)
+        for name in queries:
             for server in servers:
                 print(f"  {server.name:32s} {name:42s} {timings[server.name][name]}", flush=True)
     results: dict[str, dict[str, tuple[float, int] | str]] = {}
@@ -666,10 +669,12 @@ def sparql_section(
         "",
         "Median milliseconds per query over HTTP, the same client for every engine, all loaded "
         'with the same triples. The queries are in `benchmarks/queries/`; "results" is what '
-        "every engine returned (they must agree). The engines take turns, the order rotating: "
-        "one request each on queries over 20 ms, five in a row on faster ones (which get five "
-        "times the repetitions), so that the servers do not evict each other from the CPU "
-        "caches before every request; rdflib-endpoint runs each query once.",
+        "every engine returned (they must agree). The race runs in rounds that each ask every "
+        "query, so that a query's requests spread over the whole race and a burst of other work "
+        "on the machine falls on all queries alike. On each query the engines take turns, the "
+        "order rotating: one request each on queries over 20 ms, five in a row on faster ones "
+        "(which get five times the repetitions), so that the servers do not evict each other "
+        "from the CPU caches before every request; rdflib-endpoint runs each query once.",
         "",
         "| query | results | " + " | ".join(names) + " |",
         "| --- | --- | " + " | ".join("---" for _ in names) + " |",
@@ -1005,7 +1010,7 @@ def main() -> None:
     parser.add_argument("--occupations", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument(
-        "--reps", type=int, default=10, help="timed runs per SPARQL query and engine"
+        "--reps", type=int, default=20, help="rounds of the SPARQL race (see measure_sparql)"
     )
     parser.add_argument(
         "--peers", default="oxigraph,virtuoso,rdflib", help="comma-separated, or none"
