@@ -57,6 +57,11 @@ class SkillgraphAPI(FastAPI):
     middleware changes, so it goes straight to the endpoint, past FastAPI's and Starlette's
     layers. Browsers' queries take the whole stack, where CORS dresses the same endpoint's
     answers. Adding a middleware later shuts the door, so that every request crosses it.
+
+    Taking turns with Oxigraph's server (40 rounds), the door took a CONSTRUCT of one
+    occupation from 1.33x to 1.21x its time, and an empty query from 1.52-1.69x to
+    1.49-1.51x. A bare ASGI app on the same store, threads and HTTP server came to
+    1.09-1.18x on that CONSTRUCT: what the rest of the stack weighs.
     """
 
     sparql: sparql.SparqlEndpoint | None = None
@@ -83,7 +88,7 @@ def _from_a_page(scope: Scope) -> bool:
 
 def create_app(
     settings: Settings | None = None, *, store: Store | StoreSource | None = None
-) -> FastAPI:
+) -> SkillgraphAPI:
     """The application serving ``store``, or else the store directory in ``settings``.
 
     A pyoxigraph ``Store`` is served as it is; a directory is opened read-only on start-up

@@ -322,7 +322,7 @@ def test_a_damaged_active_link_keeps_the_open_store_serving(tiny_root: Path) -> 
         assert c.get(f"/occupations/{uuid(tiny.PRODUCER)}").status_code == 200
 
 
-SPARQL_REQUESTS: list[tuple[str, dict[str, object]]] = [
+SPARQL_REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ("GET", {"params": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}}),
     ("GET", {"params": {"query": "SELECT ?x WHERE { ?x }"}}),  # 400
     ("GET", {"params": {"query": "ASK {}"}, "headers": {"accept": "text/csv"}}),
@@ -348,9 +348,9 @@ def test_scripts_and_browsers_get_the_same_sparql_answers(tiny_root_shared: Path
     statuses = set()
     with TestClient(app) as c:
         for method, options in SPARQL_REQUESTS:
-            script = c.request(method, "/sparql", **options)  # type: ignore[arg-type]
-            headers = {**options.get("headers", {}), "origin": "https://yasgui.example"}  # type: ignore[dict-item]
-            page = c.request(method, "/sparql", **{**options, "headers": headers})  # type: ignore[arg-type]
+            script = c.request(method, "/sparql", **options)
+            headers = {**options.get("headers", {}), "origin": "https://yasgui.example"}
+            page = c.request(method, "/sparql", **{**options, "headers": headers})
             assert script.status_code == page.status_code, (method, options)
             assert script.headers["content-type"] == page.headers["content-type"]
             assert script.content == page.content
