@@ -741,21 +741,24 @@ def _growth(rows: list[dict[str, float]], key: str) -> float:
     return (last[key] / first[key]) / (last["triples"] / first["triples"])
 
 
+def _allowance(noise: float) -> float:
+    """How far above linear a growth still counts as linear: the run's own noise, at least 0.1."""
+    return max(0.1, noise)
+
+
 def growth_met(rows: list[dict[str, float]], noise: float) -> bool:
     """Load time grew at most linearly with the triples, within the run's own noise."""
-    return _growth(rows, "load_s") <= 1 + max(0.1, noise)
+    return _growth(rows, "load_s") <= 1 + _allowance(noise)
 
 
 def growth_verdict(rows: list[dict[str, float]], noise: float) -> str:
     """:func:`growth_met`; where it is not, whether the engine alone, fed the same text, did
     not grow linearly either (a bound, as a peer's engine is)."""
-    allowance = max(0.1, noise)
-    ours = _growth(rows, "load_s")
     if growth_met(rows, noise):
         return verdict(True)
     if "engine_s" in rows[0] and "engine_s" in rows[-1]:
-        engine = _growth(rows, "engine_s")
-        if engine > 1 + allowance and ours <= engine + allowance:
+        engine, allowance = _growth(rows, "engine_s"), _allowance(noise)
+        if engine > 1 + allowance and _growth(rows, "load_s") <= engine + allowance:
             return f"**not met**, bounded by the engine ({engine:.2f} of linear alone)"
     return verdict(False)
 
@@ -896,7 +899,7 @@ def growth_bounds(rows: list[dict[str, float]], noise: float) -> list[str]:
     text = "- **Growth.**"
     if "engine_s" in first and "engine_s" in last:
         engine = _growth(rows, "engine_s")
-        if engine > 1 + max(0.1, noise):
+        if engine > 1 + _allowance(noise):
             text += (
                 f" The engine alone, fed the text our load makes, took {engine:.2f} of linear "
                 f"time from {first['factor']:.0f}x to {last['factor']:.0f}x, our load "
