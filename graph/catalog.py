@@ -345,6 +345,12 @@ class Catalog:
             "occupations": [occupation_summary(r) for r in occupations[:limit]],
         }
 
+    def counted(self, store: Store) -> Json | None:
+        """:meth:`summary`, if it has been counted for ``store`` already."""
+        if self._summary is not None and self._summary[0] is store:
+            return self._summary[1]
+        return None
+
     def summary(self, store: Store) -> Json:
         """How much the store holds, counted once per store version."""
         if self._summary is not None and self._summary[0] is store:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pyoxigraph import Store
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from engine import ProcessEngine, ThreadEngine
 from graph.catalog import Catalog
 from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
@@ -48,47 +47,35 @@ def _version() -> str:
         return "0+unknown"
 
 
-class SkillgraphAPI(FastAPI):
-    """FastAPI, with SPARQL queries from scripts answered at the door.
+class SecurityHeaders:
+    """Headers every answer of a public service carries: no content sniffing, no framing
+    by other sites, no referrer sent on from the docs page."""
 
-    Analysts' tools send many small queries, where every layer a request crosses shows
-    against Oxigraph's own server. A query with no ``Origin`` header (curl, SPARQLWrapper,
-    rdflib, pandas: anything but a browser) is one that none of :func:`create_app`'s
-    middleware changes, so it goes straight to the endpoint, past FastAPI's and Starlette's
-    layers. Browsers' queries take the whole stack, where CORS dresses the same endpoint's
-    answers. Adding a middleware later shuts the door, so that every request crosses it.
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+    )
 
-    Taking turns with Oxigraph's server (40 rounds), the door took a CONSTRUCT of one
-    occupation from 1.33x to 1.21x its time, and an empty query from 1.52-1.69x to
-    1.49-1.51x. A bare ASGI app on the same store, threads and HTTP server came to
-    1.09-1.18x on that CONSTRUCT: what the rest of the stack weighs.
-    """
-
-    sparql: sparql.SparqlEndpoint | None = None
-
-    def add_middleware(self, *args: Any, **kwargs: Any) -> None:
-        super().add_middleware(*args, **kwargs)
-        self.sparql = None
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        door = self.sparql
-        if self.root_path:  # as FastAPI sets it
-            scope["root_path"] = self.root_path
-        if door is not None and door.handles(scope) and not _from_a_page(scope):
-            scope["app"] = self  # as Starlette sets it
-            await door.respond(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
 
+        async def dressed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *self.HEADERS]
+            await send(message)
 
-def _from_a_page(scope: Scope) -> bool:
-    """Whether a browser sent the request from a page (CORS applies to the answer)."""
-    return any(name == b"origin" for name, _ in scope["headers"])
+        await self.app(scope, receive, dressed)
 
 
 def create_app(
     settings: Settings | None = None, *, store: Store | StoreSource | None = None
-) -> SkillgraphAPI:
+) -> FastAPI:
     """The application serving ``store``, or else the store directory in ``settings``.
 
     A pyoxigraph ``Store`` is served as it is; a directory is opened read-only on start-up
@@ -120,16 +107,22 @@ def create_app(
         except (SkillgraphError, OSError) as error:
             # Requests will answer 503 with the reason; the server itself stays up.
             log.error("could not read the store at start-up: %s", error)
-        # SPARQL queries get threads of their own, as many as the store's: AnyIO's hop costs
-        # more than a plain executor's (see service.routes.sparql.SparqlEndpoint).
-        app.state.sparql_pool = ThreadPoolExecutor(settings.store_threads, "sparql")
+        # SPARQL runs where a query can be stopped: worker processes on the store's
+        # directory, or threads for a store object no other process can open.
+        if store is None:
+            query_engine: ProcessEngine | ThreadEngine = ProcessEngine(settings.sparql)
+        else:
+            source = app.state.store_source
+            query_engine = ThreadEngine(lambda: source.get().store, settings.sparql)
+        await query_engine.start()
+        app.state.sparql_engine = query_engine
         try:
             yield
         finally:
-            app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
-            del app.state.sparql_pool
+            await query_engine.close()
+            del app.state.sparql_engine
 
-    app = SkillgraphAPI(
+    app = FastAPI(
         title=settings.title,
         version=_version(),
         description=DESCRIPTION,
@@ -154,7 +147,7 @@ def create_app(
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
         )
+    app.add_middleware(SecurityHeaders)
     for module in (health, occupations, skills, isco, match, sparql):
         app.include_router(module.router)
-    app.sparql = sparql.SparqlEndpoint(app)  # the door, past the middleware added above
     return app

@@ -255,7 +255,15 @@ class IscoGroup(_Model):
 class Health(_Model):
     """The service is up and what it serves."""
 
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description="ok; or degraded (HTTP 503) when SPARQL queries cannot be served now"
+    )
+    detail: str | None = Field(default=None, description="What is degraded, when it is.")
+    sparql: dict[str, int] = Field(
+        default_factory=dict,
+        description="The SPARQL engine: its query workers idle, busy and starting, and the "
+        "queries waiting for one.",
+    )
     triples: int
     occupations: int
     skills: int

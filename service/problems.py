@@ -52,12 +52,16 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     meaning = {
         400: "Malformed request (for /sparql: the parser's message)",
         403: "The endpoint is read-only",
+        405: "Not a method of this resource (the Allow header lists them)",
         413: "The request body is too large",
+        414: "The URL is too long (POST the query instead)",
         404: "No such concept in this store",
         406: "No acceptable result format",
         415: "Unsupported request body type",
         422: "Malformed id or parameter",
-        503: "The store cannot be read",
+        502: "A SERVICE endpoint the query calls failed",
+        503: "The store cannot be read, the query was stopped at a limit, or every query "
+        "worker is busy (then with Retry-After)",
     }
     return {
         status: {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine import Limits
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,11 @@ class Settings:
     reload_check_seconds: float = 1.0
     """How often to look whether a load has published a new store version."""
     store_threads: int = 4
-    """Requests answered from the store at once in one process, by the JSON API and by
-    /sparql each (they have threads of their own); the rest wait their turn."""
+    """Requests the JSON API answers from the store at once in one process; the rest wait
+    their turn. SPARQL queries run in worker processes of their own (see ``sparql``)."""
     response_cache_bytes: int = 64 * 1024 * 1024
     """Memory for JSON answers kept per store version (0 turns the cache off)."""
+    sparql: Limits = field(default_factory=Limits)
+    """What a SPARQL query may take: time, memory, rows; how many run at once and wait."""
+    allowed_services: frozenset[str] = frozenset()
+    """The endpoints SERVICE clauses may call (exact URLs); any other SERVICE is refused."""

@@ -1,85 +1,105 @@
-"""GET and POST /sparql: the SPARQL 1.1 Protocol, read-only, as Oxigraph's server does it.
+"""``/sparql``: the SPARQL 1.1 Protocol, read-only, in front of the query engine.
 
 - ``GET /sparql?query=...``; ``POST`` with ``application/sparql-query`` (the body is the
-  query) or ``application/x-www-form-urlencoded`` (``query=...``); any other body type 415.
+  query) or ``application/x-www-form-urlencoded`` (``query=...``), in UTF-8 or the
+  ``charset`` the request names; any other body type is 415. ``HEAD`` answers as ``GET``
+  without the body.
+- ``GET /sparql`` with no query is the SPARQL 1.1 Service Description, in Turtle,
+  N-Triples, RDF/XML or JSON-LD.
 - ``default-graph-uri`` and ``named-graph-uri`` select the dataset, in the URL or the form.
 - SELECT and ASK answer in SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle,
-  N-Triples, RDF/XML or JSON-LD, whichever the ``Accept`` list ranks first (q-values
-  honoured); nothing acceptable is 406.
+  N-Triples, RDF/XML, JSON-LD or N-Quads: whichever the ``Accept`` list ranks first
+  (q-values honoured, ``q=0`` excludes), or the ``format`` (or ``output``) parameter that
+  Virtuoso's and Fuseki's clients send (``json``, ``xml``, ``csv``, ``tsv``, ``turtle``,
+  ``ntriples``, ``rdfxml``, ``jsonld``, ``nquads``, or a media type). Nothing acceptable
+  is 406.
+- Relative IRIs in the query resolve against the endpoint's URL.
+- Before the engine sees it, a query nesting deeper than :data:`engine.MAX_NESTING` levels
+  is 400, and so is a ``SERVICE`` whose endpoint is not on the allowlist (no request ever
+  leaves the server otherwise).
+- The answer is streamed as the engine writes it, within the engine's limits (see
+  :mod:`engine.pool`): past them, or when the client leaves, the query is stopped. A query
+  stopped after its answer has begun is cut (the chunked answer never ends), never
+  passed off as complete.
 - A syntax error is 400 with the parser's message; an update is 403 (read-only).
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Executor
+import codecs
+import contextlib
+import logging
+import time
 from typing import TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
-from pyoxigraph import (
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-)
-from starlette.concurrency import run_in_threadpool
+from pyoxigraph import NamedNode
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import engine
+from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
-from graph.queries import run_query
-from service.deps import StoreSource
+from service import description
 from service.problems import ProblemError, fault, render, responses
+from service.settings import Settings
 
-router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 503))
+log = logging.getLogger("skillgraph.sparql")
+
+router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 414, 503))
 
 F = TypeVar("F")
 
-MAX_BODY = 1 << 20  # a SPARQL query larger than 1 MiB is not a query people write
+MAX_BODY = 1 << 20
+"""Bytes of a POSTed query (a SPARQL query larger than 1 MiB is not a query people write)."""
+MAX_URL = 32 * 1024
+"""Bytes of a GET's query string; longer ones are 414, asking to POST."""
+ALLOW = "GET, HEAD, POST, OPTIONS"
 
-RESULT_FORMATS: dict[str, QueryResultsFormat] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "application/xml": QueryResultsFormat.XML,
-    "text/xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
+RESULT_DEFAULT = "application/sparql-results+json"
+GRAPH_DEFAULT = "text/turtle"
+
+FORMAT_PARAMETER: dict[str, str] = {
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdf+xml": "application/rdf+xml",
+    "n3": "text/turtle",
+    "nquads": "application/n-quads",
+    "nq": "application/n-quads",
 }
-GRAPH_FORMATS: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/x-turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "text/plain": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/xml": RdfFormat.RDF_XML,
-    "text/xml": RdfFormat.RDF_XML,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/json": RdfFormat.JSON_LD,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
-RESULT_DEFAULT = ("application/sparql-results+json", QueryResultsFormat.JSON)
-GRAPH_DEFAULT = ("text/turtle", RdfFormat.TURTLE)
+"""What the ``format`` and ``output`` parameters name, as the Accept list they stand for."""
 
 QUERY_DOC = (
-    "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE). Example: "
-    "PREFIX esco: <http://data.europa.eu/esco/model#> SELECT (COUNT(*) AS ?n) "
-    "WHERE { ?o a esco:Occupation }"
+    "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE). Without it, GET answers the "
+    "Service Description. Example: PREFIX esco: <http://data.europa.eu/esco/model#> "
+    "SELECT (COUNT(*) AS ?n) WHERE { ?o a esco:Occupation }"
 )
 
 
-def negotiate(accept: str, formats: dict[str, F], default: tuple[str, F]) -> tuple[str, F]:
-    """The best format for an ``Accept`` header: highest q first, then earliest listed.
+def negotiate(accept: str, formats: dict[str, F], default: str) -> str | None:
+    """The media type to answer in for an ``Accept`` header: the highest q first, then the
+    earliest listed; a type given ``q=0`` is never chosen, even through a wildcard. None
+    if nothing listed is on offer.
 
-    :raises ProblemError: 406 if nothing listed is on offer, 400 if the header is malformed.
+    :raises ProblemError: 400 if a q-value is malformed.
     """
     if not accept.strip():
         return default
-    best: tuple[float, int, tuple[str, F]] | None = None
+    ranked: list[tuple[float, int, str]] = []
+    refused: set[str] = set()
     for position, item in enumerate(accept.split(",")):
         parts = [p.strip() for p in item.split(";")]
         media = parts[0].lower()
@@ -96,81 +116,47 @@ def negotiate(accept: str, formats: dict[str, F], default: tuple[str, F]) -> tup
                         400, "bad-accept", f"invalid q-value in Accept: {item.strip()!r}"
                     ) from None
         if quality <= 0:
-            continue
-        if media in ("*/*", default[0].split("/")[0] + "/*"):
-            choice: tuple[str, F] | None = default
-        elif media.endswith("/*"):
-            prefix = media[:-1]
-            choice = next(((m, f) for m, f in formats.items() if m.startswith(prefix)), None)
+            refused.add(media)
         else:
-            choice = (media, formats[media]) if media in formats else None
-        if choice is None:
-            continue
-        key = (quality, -position, choice)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    if best is None:
-        offered = ", ".join(sorted(set(formats)))
-        raise ProblemError(
-            406, "not-acceptable", f"none of the types in Accept is offered; offered: {offered}"
-        )
-    return best[2]
+            ranked.append((-quality, position, media))
+    offered = [default, *(m for m in formats if m != default)]
+    for _, _, media in sorted(ranked):
+        if media == "*/*":
+            candidates = offered
+        elif media.endswith("/*"):
+            candidates = [m for m in offered if m.startswith(media[:-1])]
+        else:
+            candidates = [media] if media in formats else []
+        for candidate in candidates:
+            if candidate not in refused:
+                return candidate
+    return None
 
 
-def _params(items: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
-    return (
-        items.get("query", []),
-        items.get("default-graph-uri", []),
-        items.get("named-graph-uri", []),
+def _not_acceptable() -> ProblemError:
+    offered = ", ".join(sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS)))
+    return ProblemError(
+        406, "not-acceptable", f"none of the types in Accept is offered; offered: {offered}"
     )
 
 
-def _graphs(uris: list[str], name: str) -> list[NamedNode]:
-    nodes = []
+def _graphs(uris: list[str], name: str) -> tuple[str, ...]:
     for uri in uris:
         try:
-            nodes.append(NamedNode(uri))
+            NamedNode(uri)
         except ValueError as error:
             raise ProblemError(
                 400, "malformed-query", f"{name} {uri!r} is not an IRI: {error}"
             ) from None
-    return nodes
+    return tuple(uris)
 
 
-def _execute(
-    store: Store, accept: str, queries: list[str], defaults: list[str], named: list[str]
-) -> tuple[str, bytes]:
-    """Run the query and serialize its results: (media type with charset, body)."""
-    if not queries:
-        raise ProblemError(400, "malformed-query", "give the SPARQL query in the 'query' parameter")
-    if len(queries) > 1:
-        raise ProblemError(400, "malformed-query", "give exactly one 'query' parameter")
-    options: dict[str, object] = {}
-    if defaults:
-        options["default_graph"] = _graphs(defaults, "default-graph-uri")
-    if named:
-        options["named_graphs"] = _graphs(named, "named-graph-uri")
-    results = run_query(store, queries[0], **options)
-    if isinstance(results, QuerySolutions | QueryBoolean):
-        media, result_format = negotiate(accept, RESULT_FORMATS, RESULT_DEFAULT)
-        body = results.serialize(format=result_format)
-    elif isinstance(results, QueryTriples):
-        media, graph_format = negotiate(accept, GRAPH_FORMATS, GRAPH_DEFAULT)
-        body = results.serialize(format=graph_format)
-    else:  # pragma: no cover - pyoxigraph returns one of the three
-        raise TypeError(f"unexpected query result {type(results)!r}")
-    charset = (
-        "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
-    )
-    return media + charset, body or b""
-
-
-def _url_parameter(name: str, description: str) -> dict[str, object]:
+def _url_parameter(name: str, description_text: str) -> dict[str, object]:
     return {
         "name": name,
         "in": "query",
         "required": False,
-        "description": description,
+        "description": description_text,
         "schema": {"type": "array", "items": {"type": "string"}},
         "style": "form",
         "explode": True,
@@ -179,16 +165,19 @@ def _url_parameter(name: str, description: str) -> dict[str, object]:
 
 @router.get(
     "/sparql",
-    summary="SPARQL query (GET)",
+    summary="SPARQL query (GET), or the Service Description",
     response_class=Response,
     responses={200: {"description": "Query results in the negotiated format."}},
-    # Parameters are read from the URL directly rather than declared: FastAPI's validation
-    # costs more than small queries take (docs/benchmarks.md); they are documented here.
+    # Parameters are read from the URL directly rather than declared: the endpoint answers
+    # before FastAPI's routing (see SparqlEndpoint); they are documented here.
     openapi_extra={
         "parameters": [
             _url_parameter("query", QUERY_DOC),
             _url_parameter("default-graph-uri", "Graphs to query as the default graph."),
             _url_parameter("named-graph-uri", "Graphs GRAPH clauses may query."),
+            _url_parameter(
+                "format", "The result format, overriding Accept: " + ", ".join(FORMAT_PARAMETER)
+            ),
         ]
     },
 )
@@ -227,61 +216,36 @@ async def sparql_post(request: Request) -> Response:
 
 
 async def _routed(request: Request) -> Response:
-    # Reached in an app without SparqlEndpoint (create_app adds it): the same protocol.
-    media, body = await answer(request.scope, request.receive)
-    return Response(content=body, media_type=media)
+    # Reached only in an app without SparqlEndpoint in front (create_app adds it).
+    sent: list[Message] = []
+
+    async def keep(message: Message) -> None:
+        sent.append(message)
+
+    await respond(request.scope, request.receive, keep)
+    start = sent[0]
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    response = Response(content=body, status_code=start["status"])
+    response.raw_headers = [h for h in start["headers"] if h[0] != b"content-length"]
+    response.headers["content-length"] = str(len(body))
+    return response
 
 
 class SparqlEndpoint:
-    """Pure ASGI middleware answering ``GET`` and ``POST /sparql`` before FastAPI's routing.
-
-    On small queries the layers a request crosses show against Oxigraph's own server. Over
-    HTTP, an ``ASK {}`` cost 0.43 ms more through the routed endpoint than through a bare
-    uvicorn app; answered here, 0.21 ms more. Routing, FastAPI's exception and exit-stack
-    middleware, the request and response objects and AnyIO's thread hop made the difference.
-    Added as the innermost middleware, so CORS still dresses its answers; the routes above
-    document the endpoint, and answer the same where this does not sit in front of them.
-    :class:`service.app.SkillgraphAPI` also calls :meth:`respond` ahead of every middleware
-    for the requests none of them changes.
-    """
+    """Pure ASGI middleware answering ``/sparql`` before FastAPI's routing: the answer is
+    streamed from the engine, and the request is watched for the client leaving, which a
+    routed response would not do until it starts writing. Added as the innermost
+    middleware, so CORS still dresses its answers; the routes above document it."""
 
     def __init__(self, app: ASGIApp, *, path: str = "/sparql") -> None:
         self.app = app
         self.path = path
 
-    def handles(self, scope: Scope) -> bool:
-        """Whether this is a query to the endpoint (other methods get the router's 405)."""
-        return (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "POST")
-            and _route_path(scope) == self.path
-        )
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.handles(scope):
-            await self.respond(scope, receive, send)
+        if scope["type"] == "http" and _route_path(scope) == self.path:
+            await respond(scope, receive, send)
         else:
             await self.app(scope, receive, send)
-
-    async def respond(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer a request :meth:`handles`: the results, or a problem for any error."""
-        try:
-            media, body = await answer(scope, receive)
-        except Exception as error:
-            problem = render(error, scope["path"]) or fault(error, scope["path"])
-            await problem(scope, receive, send)
-            return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", media.encode("latin-1")),
-                    (b"content-length", str(len(body)).encode("latin-1")),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 def _route_path(scope: Scope) -> str:
@@ -291,39 +255,121 @@ def _route_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root + "/") else path
 
 
-async def answer(scope: Scope, receive: Receive) -> tuple[str, bytes]:
-    """The media type and body answering a request to the endpoint, SPARQL 1.1 Protocol.
-    The query runs in the app's ``state.sparql_pool`` (made for each run of the app), or in
-    AnyIO's threads if it has none.
+async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer one request to the endpoint: the results, or a problem for any error."""
+    arrived = time.monotonic()
+    method = scope["method"]
+    try:
+        if method == "OPTIONS":
+            await _send_empty(send, 204, [(b"allow", ALLOW.encode())])
+            return
+        if method not in ("GET", "HEAD", "POST"):
+            raise ProblemError(
+                405,
+                "method-not-allowed",
+                f"{method} is not a SPARQL protocol operation; use GET or POST",
+                headers={"Allow": ALLOW},
+            )
+        request = await _read(scope, receive)
+        if request is None:
+            await _describe(scope, send)
+            return
+        await _answer(scope, receive, send, request, arrived)
+    except Exception as error:
+        await _problem(error, scope, receive, send)
 
-    :raises ProblemError: and the graph's errors, for :func:`service.problems.render`.
+
+async def _problem(error: Exception, scope: Scope, receive: Receive, send: Send) -> None:
+    path = scope["path"]
+    headers: dict[str, str] = {}
+    if isinstance(error, Stopped):
+        headers = {k.replace("_", "-"): v for k, v in error.headers.items()}
+        error = ProblemError(error.status, error.slug, error.detail)
+    if isinstance(error, ProblemError):
+        headers.update(error.extra.pop("headers", {}))
+    response = render(error, path) or fault(error, path)
+    for name, value in headers.items():
+        response.headers[name] = value
+    if scope["method"] == "HEAD":
+        response.body = b""
+    await response(scope, receive, send)
+
+
+class _Request:
+    """What a query request asks for."""
+
+    def __init__(self, query: str, defaults: list[str], named: list[str], accept: str) -> None:
+        self.query = query
+        self.defaults = defaults
+        self.named = named
+        self.accept = accept
+
+
+async def _read(scope: Scope, receive: Receive) -> _Request | None:
+    """The query, dataset and accepted types of a request; None for a GET with no query.
+
+    :raises ProblemError: for anything malformed, too large or of the wrong type.
     """
     headers = Headers(scope=scope)
+    raw_url: bytes = scope["query_string"]
+    if len(raw_url) > MAX_URL:
+        raise ProblemError(
+            414,
+            "uri-too-long",
+            f"the URL's query string is {len(raw_url):,} bytes, over the {MAX_URL:,} this "
+            "endpoint reads; send the query with POST (application/sparql-query) instead",
+        )
     # As Starlette reads it: the URL's bytes as Latin-1, the escapes within as UTF-8.
-    url = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    url = _form(raw_url.decode("latin-1"), "utf-8")
     if "update" in url:
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
-    if scope["method"] == "GET":
-        queries, defaults, named = _params(url)
-    else:
-        queries, defaults, named = await _posted(headers, url, receive)
-    state = scope["app"].state
-    source: StoreSource = state.store_source
-    store = source.get().store
+    fields = url
+    if scope["method"] == "POST":
+        fields = await _posted(headers, url, receive)
+    queries = fields.get("query", [])
+    if not queries:
+        if scope["method"] == "POST":
+            raise ProblemError(400, "malformed-query", "give the SPARQL query in 'query'")
+        return None
+    if len(queries) > 1:
+        raise ProblemError(400, "malformed-query", "give exactly one 'query' parameter")
+    formats = fields.get("format", []) + fields.get("output", [])
     accept = headers.get("accept", "")
-    pool: Executor | None = getattr(state, "sparql_pool", None)
-    if pool is None:
-        return await run_in_threadpool(_execute, store, accept, queries, defaults, named)
-    return await asyncio.get_running_loop().run_in_executor(
-        pool, _execute, store, accept, queries, defaults, named
+    if formats:
+        accept = _format_parameter(formats[-1]) or accept
+    return _Request(
+        queries[0],
+        fields.get("default-graph-uri", []),
+        fields.get("named-graph-uri", []),
+        accept,
     )
+
+
+def _format_parameter(value: str) -> str | None:
+    """The Accept list a ``format``/``output`` value stands for; None for a value this
+    endpoint does not know, which leaves the Accept header to decide (SPARQLWrapper sends
+    its own names along with a matching Accept)."""
+    value = value.strip()
+    if "/" in value:
+        return value
+    return FORMAT_PARAMETER.get(value.lower())
+
+
+def _form(text: str, charset: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(text, keep_blank_values=True, encoding=charset, errors="strict")
+    except UnicodeDecodeError:
+        raise ProblemError(
+            400, "malformed-query", f"a parameter's escapes are not {charset}"
+        ) from None
 
 
 async def _posted(
     headers: Headers, url: dict[str, list[str]], receive: Receive
-) -> tuple[list[str], list[str], list[str]]:
-    """The query and dataset of a POST: the body is the query, or a form holding it."""
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+) -> dict[str, list[str]]:
+    """The fields of a POST: the body is the query, or a form holding it."""
+    content_type, _, parameters = headers.get("content-type", "").partition(";")
+    content_type = content_type.strip().lower()
     if content_type == "application/sparql-update":
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
     if content_type not in ("application/sparql-query", "application/x-www-form-urlencoded"):
@@ -333,18 +379,44 @@ async def _posted(
             f"send the query as application/sparql-query or application/x-www-form-urlencoded, "
             f"not {content_type or 'no Content-Type'}",
         )
+    charset = _charset(parameters)
     body = await _body(receive)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProblemError(400, "malformed-query", "the request body is not UTF-8") from None
     if content_type == "application/sparql-query":
-        _, defaults, named = _params(url)
-        return [text], defaults, named
-    form = parse_qs(text, keep_blank_values=True)
+        try:
+            text = body.decode(charset)
+        except UnicodeDecodeError:
+            raise ProblemError(
+                400, "malformed-query", f"the request body is not {charset}"
+            ) from None
+        return {**url, "query": [text]}
+    try:
+        form_text = body.decode("ascii")
+    except UnicodeDecodeError:
+        raise ProblemError(
+            400, "malformed-query", "a form body must be ASCII, with the rest %-escaped"
+        ) from None
+    form = _form(form_text, charset)
     if "update" in form:
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
-    return _params({k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)})
+    return {k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)}
+
+
+def _charset(parameters: str) -> str:
+    """The body's character set, from the Content-Type's parameters (UTF-8 if none).
+
+    :raises ProblemError: 415 for a character set Python does not know.
+    """
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                raise ProblemError(
+                    415, "unsupported-charset", f"charset={charset!r} is not a known encoding"
+                ) from None
+    return "utf-8"
 
 
 async def _body(receive: Receive) -> bytes:
@@ -362,3 +434,194 @@ async def _body(receive: Receive) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def endpoint_url(scope: Scope) -> str:
+    """This endpoint's URL as the client addressed it: the base IRI of its queries."""
+    headers = Headers(scope=scope)
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] in (None, 80, 443) else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{_route_path(scope)}"
+
+
+def _base_iri(scope: Scope) -> str | None:
+    url = endpoint_url(scope)
+    try:
+        NamedNode(url)
+    except ValueError:  # a Host header that makes no IRI: relative IRIs stay unresolved
+        return None
+    return url
+
+
+def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> bool:
+    """Refuse what must not reach the engine; whether the query calls a SERVICE."""
+    screened = engine.screen(request.query, base_iri=base)
+    if screened.nesting > engine.MAX_NESTING:
+        raise ProblemError(
+            400,
+            "too-deep",
+            f"the query nests {screened.nesting} levels deep (brackets and operators); "
+            f"this endpoint parses at most {engine.MAX_NESTING}",
+        )
+    for service in screened.services:
+        if service.endpoint is None:
+            raise ProblemError(
+                400,
+                "service-not-allowed",
+                f"SERVICE {service.written}: the endpoint must be an IRI of the allowlist",
+            )
+        if service.endpoint not in allowed:
+            hint = (
+                "this endpoint calls no other" if not allowed else "allowed: " + ", ".join(allowed)
+            )
+            raise ProblemError(
+                400,
+                "service-not-allowed",
+                f"SERVICE <{service.endpoint}> is not allowed ({hint}; the operator adds "
+                "endpoints with --allow-service)",
+            )
+    return bool(screened.services)
+
+
+async def _answer(
+    scope: Scope, receive: Receive, send: Send, request: _Request, arrived: float
+) -> None:
+    state = scope["app"].state
+    base = _base_iri(scope)
+    calls_services = _screen(request, base, _settings(state).allowed_services)
+    result_media = negotiate(request.accept, RESULT_FORMATS, RESULT_DEFAULT)
+    graph_media = negotiate(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
+    if result_media is None and graph_media is None:
+        raise _not_acceptable()
+    job = Job(
+        store=str(state.store_source.get().path),
+        query=request.query,
+        base_iri=base,
+        default_graph=_graphs(request.defaults, "default-graph-uri") if request.defaults else None,
+        named_graphs=_graphs(request.named, "named-graph-uri") if request.named else None,
+        result_media=result_media,
+        graph_media=graph_media,
+        calls_services=calls_services,
+    )
+    query_engine = engine_of(state)
+    work = asyncio.ensure_future(_stream(query_engine, job, arrived, scope, send))
+    gone = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not work.done():
+            work.cancel()  # the client left: stop the query
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+        gone.cancel()
+    work.result()
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _stream(
+    query_engine: engine.ProcessEngine | engine.ThreadEngine,
+    job: Job,
+    arrived: float,
+    scope: Scope,
+    send: Send,
+) -> None:
+    head_only = scope["method"] == "HEAD"
+    async with query_engine.answer(job, arrived=arrived) as answer:
+        media = answer.media
+        if media.startswith("text/") or media.endswith(("json", "xml")):
+            media += "; charset=utf-8"
+        headers = [(b"content-type", media.encode("latin-1")), (b"vary", b"accept")]
+        if answer.truncated:
+            limit = query_engine.limits.max_results
+            headers.append((b"x-sparql-maxrows", str(limit).encode()))
+        chunks = answer.chunks
+        first = b""
+        # A short answer is one chunk and an END: send it with a length, unchunked.
+        async for chunk in chunks:
+            first = chunk
+            break
+        else:
+            headers.append((b"content-length", b"0"))
+            await _start(send, headers)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        second = await anext(chunks, None)
+        if second is None:
+            headers.append((b"content-length", str(len(first)).encode()))
+            await _start(send, headers)
+            await send({"type": "http.response.body", "body": b"" if head_only else first})
+            return
+        await _start(send, headers)
+        try:
+            if not head_only:
+                await send({"type": "http.response.body", "body": first, "more_body": True})
+                await send({"type": "http.response.body", "body": second, "more_body": True})
+            async for chunk in chunks:
+                if not head_only:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except Stopped as stopped:
+            # The answer has begun: it can only be cut, so that no client takes it as whole.
+            log.warning("a SPARQL answer was cut: %s", stopped.detail)
+            return
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _start(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+
+
+async def _send_empty(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _settings(state: object) -> Settings:
+    return getattr(state, "settings", None) or Settings()
+
+
+def engine_of(state: object) -> engine.ProcessEngine | engine.ThreadEngine:
+    """The app's query engine (for an app made without :func:`service.app.create_app`'s
+    lifespan, one of threads on the store it serves)."""
+    query_engine = getattr(state, "sparql_engine", None)
+    if query_engine is None:
+        source = state.store_source  # type: ignore[attr-defined]
+        query_engine = engine.ThreadEngine(lambda: source.get().store, engine.Limits())
+        state.sparql_engine = query_engine  # type: ignore[attr-defined]
+    return query_engine
+
+
+async def _describe(scope: Scope, send: Send) -> None:
+    """The Service Description, in the RDF format the client accepts."""
+    state = scope["app"].state
+    accept = Headers(scope=scope).get("accept", "")
+    media = negotiate(accept, description.FORMATS, description.DEFAULT)
+    if media is None:
+        offered = ", ".join(description.FORMATS)
+        raise ProblemError(
+            406, "not-acceptable", f"the Service Description is offered as: {offered}"
+        )
+    body = description.describe(
+        endpoint_url(scope),
+        media,
+        triples=state.store_source.get().triples,
+        settings=_settings(state),
+    )
+    charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", (media + charset).encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"vary", b"accept"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})

@@ -1,0 +1,75 @@
+"""The SPARQL 1.1 Service Description that ``GET /sparql`` answers when it has no query.
+
+It tells clients what the endpoint is (its URL, SPARQL 1.1 Query), what it answers in, its
+features and its default dataset, in the W3C vocabulary
+(https://www.w3.org/TR/sparql11-service-description/).
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+
+from service.settings import Settings
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+FORMATS: dict[str, RdfFormat] = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+    "application/ld+json": RdfFormat.JSON_LD,
+}
+"""The media types the description is offered in."""
+DEFAULT = "text/turtle"
+
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+    "N-Quads",
+)
+"""The W3C format IRIs (http://www.w3.org/ns/formats/) of what queries answer in."""
+
+
+def _sd(name: str) -> NamedNode:
+    return NamedNode(SD + name)
+
+
+def describe(endpoint: str, media: str, *, triples: int, settings: Settings) -> bytes:
+    """The description of the endpoint at ``endpoint``, serialized as ``media``."""
+    service = BlankNode("service")
+    dataset = BlankNode("dataset")
+    graph = BlankNode("defaultGraph")
+    facts = [
+        Triple(service, RDF_TYPE, _sd("Service")),
+        Triple(service, _sd("endpoint"), NamedNode(endpoint)),
+        Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        *(
+            Triple(service, _sd("resultFormat"), NamedNode(FORMATS_NS + name))
+            for name in RESULT_FORMATS
+        ),
+        Triple(service, _sd("defaultDataset"), dataset),
+        Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        Triple(dataset, _sd("defaultGraph"), graph),
+        Triple(graph, RDF_TYPE, _sd("Graph")),
+        Triple(graph, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER)),
+    ]
+    if settings.allowed_services:
+        facts.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
+    return (
+        serialize(
+            facts,
+            format=FORMATS[media],
+            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID},
+        )
+        or b""
+    )
