@@ -277,6 +277,9 @@ class _Lines:
             raise _Enough
         return len(data)
 
+    def flush(self) -> None:
+        """Nothing to flush: the text is kept."""
+
 
 def _first_rows(results: QuerySolutions, limit: int) -> tuple[bytes, bool]:
     """The first ``limit`` rows as TSV, and whether there were more.

@@ -196,6 +196,10 @@ class ProcessEngine:
         live = len(self._idle) + len(self._busy)
         return not self._closed and live > 0 and len(self._waiting) < self.limits.queue
 
+    def pids(self) -> set[int]:
+        """The process ids of the workers up now."""
+        return {worker.pid for worker in (*self._idle, *self._busy)}
+
     def status(self) -> dict[str, int]:
         """How many workers are idle, busy and starting, and queries waiting."""
         return {

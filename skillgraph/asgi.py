@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from engine import Limits
 from service.app import create_app
 from service.settings import Settings
 
+SETTINGS_ENV = "SKILLGRAPH_SERVE"
+"""What ``skillgraph serve`` hands each server process: its options, as JSON."""
+
 
 def app_from_environment() -> FastAPI:
-    """The app for the store named by $SKILLGRAPH_STORE, with $SKILLGRAPH_CACHE_MB of
-    answer cache (both set by ``skillgraph serve``)."""
+    """The app for the store named by $SKILLGRAPH_STORE, with the options of
+    ``skillgraph serve`` in $SKILLGRAPH_SERVE (both set by it)."""
     store = os.environ.get("SKILLGRAPH_STORE")
     if not store:
         raise RuntimeError("set SKILLGRAPH_STORE to the store directory to serve")
-    cache_mb = int(os.environ.get("SKILLGRAPH_CACHE_MB", "64"))
-    return create_app(Settings(store=Path(store), response_cache_bytes=cache_mb * 1024 * 1024))
+    options = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
+    cache_mb = int(options.get("cache_mb", 64))
+    limits = Limits(**options.get("sparql", {}))
+    return create_app(
+        Settings(
+            store=Path(store),
+            response_cache_bytes=cache_mb * 1024 * 1024,
+            sparql=limits,
+            allowed_services=frozenset(options.get("allow_service", ())),
+        )
+    )

@@ -24,7 +24,6 @@ from graph.store import ACTIVE, LiveStore
 F = TypeVar("F", bound=Callable[..., Any])
 
 STORE_ENV = "SKILLGRAPH_STORE"
-CACHE_ENV = "SKILLGRAPH_CACHE_MB"
 
 # Labels for the counts a load prints, in the order people read them.
 KIND_LABELS = {
@@ -184,11 +183,65 @@ def _resolve_store(store: Path | None) -> Path:
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
+@click.option(
+    "--query-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 86400),
+    help="Seconds a SPARQL query may take, from its arrival to its answer's last byte.",
+)
+@click.option(
+    "--query-memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(16, 1 << 20),
+    help="Memory a SPARQL query's worker may grow by before the query is stopped.",
+)
+@click.option(
+    "--sparql-workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="SPARQL queries evaluated at once, each in a worker process (per server process).",
+)
+@click.option(
+    "--sparql-queue",
+    default=16,
+    show_default=True,
+    type=click.IntRange(0, 10000),
+    help="SPARQL queries that may wait for a worker; more are answered 503 with Retry-After.",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    help="Cut SPARQL answers after this many rows or triples (X-SPARQL-MaxRows says so).",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    help="An endpoint SPARQL SERVICE clauses may call (repeatable); any other is refused.",
+)
 def serve(
-    store: Path | None, host: str, port: int, workers: int, cache_mb: int, log_level: str
+    store: Path | None,
+    host: str,
+    port: int,
+    workers: int,
+    cache_mb: int,
+    log_level: str,
+    query_timeout: float,
+    query_memory_mb: int,
+    sparql_workers: int,
+    sparql_queue: int,
+    max_results: int | None,
+    allow_service: tuple[str, ...],
 ) -> None:
     """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs)."""
     import uvicorn
+
+    from service.http import server_options
+    from skillgraph.asgi import SETTINGS_ENV
 
     with _one_line_errors():
         root = _resolve_store(store)
@@ -197,7 +250,19 @@ def serve(
         f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True
     )
     os.environ[STORE_ENV] = str(root)
-    os.environ[CACHE_ENV] = str(cache_mb)
+    os.environ[SETTINGS_ENV] = json.dumps(
+        {
+            "cache_mb": cache_mb,
+            "sparql": {
+                "timeout": query_timeout,
+                "memory_bytes": query_memory_mb * 1024 * 1024,
+                "workers": sparql_workers,
+                "queue": sparql_queue,
+                "max_results": max_results,
+            },
+            "allow_service": list(allow_service),
+        }
+    )
     uvicorn.run(
         "skillgraph.asgi:app_from_environment",
         factory=True,
@@ -205,6 +270,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        **server_options(),  # type: ignore[arg-type]
     )
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from service.app import create_app
+from service.http import server_options
 from service.settings import Settings
 from skillgraph.pipeline import load_bundle, sample_path
 from tests import tiny
@@ -82,7 +84,9 @@ class LiveServer:
         self._socket = sock
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", root_path=root_path)
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="on", root_path=root_path, **server_options()
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
@@ -105,9 +109,14 @@ class LiveServer:
 
 
 @contextmanager
-def running(root: Path, *, reload_check_seconds: float = 1.0) -> Iterator[LiveServer]:
-    """A real server on the store directory ``root`` for the duration of the block."""
-    server = LiveServer(create_app(Settings(store=root, reload_check_seconds=reload_check_seconds)))
+def running(
+    root: Path, *, reload_check_seconds: float = 1.0, **settings: Any
+) -> Iterator[LiveServer]:
+    """A real server on the store directory ``root`` for the duration of the block;
+    ``settings`` are more :class:`Settings` fields."""
+    server = LiveServer(
+        create_app(Settings(store=root, reload_check_seconds=reload_check_seconds, **settings))
+    )
     server.start()
     try:
         yield server
@@ -120,8 +129,10 @@ def serve() -> Iterator[Callable[[Path], LiveServer]]:
     """Start real servers on store directories; each is stopped at the end of the test."""
     with ExitStack() as stack:
 
-        def start(root: Path, *, reload_check_seconds: float = 1.0) -> LiveServer:
-            return stack.enter_context(running(root, reload_check_seconds=reload_check_seconds))
+        def start(root: Path, *, reload_check_seconds: float = 1.0, **settings: Any) -> LiveServer:
+            return stack.enter_context(
+                running(root, reload_check_seconds=reload_check_seconds, **settings)
+            )
 
         yield start
 

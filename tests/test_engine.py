@@ -1,0 +1,378 @@
+"""The SPARQL endpoint under hostile and careless queries, on a real server and real workers.
+
+Each test names the case it stands for: inputs that crashed the parser, runaway queries
+that never stopped, queries that ate memory, SERVICE calls to other hosts, clients that
+leave, a full queue. The sample store (25,000 triples) is enough to make every one of them
+run forever or grow without bound.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+import engine
+from engine import Limits
+from tests.conftest import LiveServer, running
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+GREEDY = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f LIMIT 1"
+SMALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
+
+
+def workers(server: LiveServer) -> set[int]:
+    """The process ids of the server's query workers that are up (and not zombies)."""
+    pids: set[int] = server.server.config.app.state.sparql_engine.pids()
+    return {pid for pid in pids if alive(pid)}
+
+
+def settled(server: LiveServer) -> LiveServer:
+    """``server``, once every query worker is up and idle (a test before may have had one
+    killed)."""
+    deadline = time.monotonic() + 10
+    while httpx.get(server.url + "/health").json()["sparql"]["idle"] < 2:
+        assert time.monotonic() < deadline, "the query workers did not come back"
+        time.sleep(0.05)
+    return server
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def limited(sample_root: Path) -> Iterator[LiveServer]:
+    """A server with short limits: 2 s, 200 MB, two workers and a queue of two."""
+    limits = Limits(timeout=2, memory_bytes=200 << 20, workers=2, queue=2)
+    with running(sample_root, sparql=limits) as server:
+        yield server
+
+
+@pytest.fixture
+def calm(limited: LiveServer) -> LiveServer:
+    """The limited server with both its workers idle."""
+    return settled(limited)
+
+
+def sparql(server: LiveServer, query: str, **kwargs: object) -> httpx.Response:
+    return httpx.post(
+        server.url + "/sparql",
+        data={"query": query},
+        timeout=kwargs.pop("timeout", 30),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+# -- what the screen finds ------------------------------------------------------------------
+
+
+def test_the_screen_ignores_strings_iris_and_comments() -> None:
+    text = """
+        PREFIX ex: <http://example.org/>  # SERVICE <http://evil/> {{{{
+        SELECT * WHERE { ?s ?p "SERVICE <http://evil/> {{{" . ?s ex:SERVICE ?o .
+                         ?s ?p '''((( SERVICE'''  . ?SERVICE ?p <http://x/((> }
+    """
+    screened = engine.screen(text)
+    assert screened.services == ()
+    assert screened.nesting == 1
+
+
+def test_the_screen_finds_every_service_endpoint() -> None:
+    text = """BASE <http://base.example/sparql/>
+        PREFIX r: <http://remote.example/>
+        SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o }
+                   service silent r:endpoint { ?s ?p ?o }
+                   SERVICE <relative> { ?s ?p ?o }
+                   SERVICE ?where { ?s ?p ?o } }"""
+    found = [(s.endpoint, s.written) for s in engine.screen(text).services]
+    assert found == [
+        ("http://a.example/sparql", "<http://a.example/sparql>"),
+        ("http://remote.example/endpoint", "r:endpoint"),
+        ("http://base.example/sparql/relative", "<relative>"),
+        (None, "?where"),
+    ]
+
+
+def test_the_screen_counts_runs_of_prefix_operators_as_nesting() -> None:
+    assert engine.screen("ASK { FILTER(" + "!" * 5000 + "true) }").nesting > 5000
+    assert engine.screen("ASK { ?s " + "^" * 3000 + "<p> ?o }").nesting > 3000
+    assert engine.screen('ASK { ?s ?p "1"^^<http://x> . FILTER(-1 < 2) }').nesting <= 3
+
+
+# -- inputs that crashed the server ---------------------------------------------------------
+
+CRASHERS = {
+    "2,300 nested groups (4.5 KB)": "SELECT * WHERE " + "{" * 2300 + "?s ?p ?o" + "}" * 2300,
+    "4,784 nested parentheses": "SELECT * WHERE { ?s ?p ?o FILTER("
+    + "(" * 4784
+    + "?o"
+    + ")" * 4784
+    + ") }",
+    "9,469 negations": "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 9469 + "?o) }",
+    "nested collections": "SELECT * WHERE { ?s ?p " + "(" * 3000 + "1" + ")" * 3000 + " }",
+}
+
+
+@pytest.mark.parametrize("name", list(CRASHERS))
+def test_deep_nesting_is_a_400_and_the_service_stays_up(limited: LiveServer, name: str) -> None:
+    answer = sparql(limited, CRASHERS[name])
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["type"].endswith("/too-deep")
+    assert sparql(limited, SMALL).status_code == 200
+
+
+def test_a_30_kb_get_url_of_nesting_is_refused_and_the_service_stays_up(
+    limited: LiveServer,
+) -> None:
+    query = "SELECT * WHERE " + "{" * 7000 + "?s ?p ?o" + "}" * 7000
+    answer = httpx.get(limited.url + "/sparql", params={"query": query}, timeout=30)
+    assert answer.status_code in (400, 414)
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert sparql(limited, SMALL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "construct",
+    [
+        "{" * 900 + "?s ?p ?o" + "}" * 900,
+        "{ ?s ?p ?o FILTER(" + "(" * 990 + "?o" + ")" * 990 + ") }",
+        "{ ?s ?p ?o FILTER(" + "!" * 990 + "?o) }",
+        "{ ?s " + "(" * 990 + "<p>" + ")" * 990 + " ?o }",
+        "{ ?s <p> " + "[ <p> " * 490 + "1" + " ]" * 490 + " }",
+        "{ " + "{ SELECT * WHERE " * 300 + "{ ?s ?p ?o }" + " }" * 300 + " }",
+        "{ ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 450 + "}" * 450 + " }",
+    ],
+    ids=["groups", "parentheses", "negations", "paths", "blank nodes", "subqueries", "optional"],
+)
+def test_nesting_just_under_the_limit_is_evaluated_not_crashed(
+    limited: LiveServer, construct: str
+) -> None:
+    # Just under MAX_NESTING, each construct reaches the parser and the planner in a
+    # worker: an answer (or the parser's 400), a timeout at worst, never a dead worker.
+    answer = sparql(limited, "SELECT * WHERE " + construct + " LIMIT 1")
+    assert engine.screen(construct).nesting <= engine.MAX_NESTING
+    assert answer.status_code in (200, 400, 503), answer.text
+    if answer.status_code != 200:
+        assert answer.json()["type"].rsplit("/", 1)[1] in ("malformed-query", "query-timeout")
+
+
+def test_invalid_utf8_and_giant_iris_and_values_are_clear_4xx(limited: LiveServer) -> None:
+    bad = httpx.post(
+        limited.url + "/sparql",
+        content=b"SELECT * WHERE { ?s ?p \xff\xfe }",
+        headers={"content-type": "application/sparql-query"},
+    )
+    assert bad.status_code == 400
+    assert "not utf-8" in bad.json()["detail"]
+    giant_iri = "SELECT * WHERE { <http://x/" + "a" * 900_000 + "> ?p ?o }"
+    assert sparql(limited, giant_iri).status_code == 200
+    values = "SELECT * WHERE { VALUES ?x { " + " ".join(map(str, range(100_000))) + " } }"
+    answer = httpx.post(
+        limited.url + "/sparql",
+        content=values,
+        headers={"content-type": "application/sparql-query", "accept": "text/csv"},
+        timeout=30,
+    )
+    assert answer.status_code == 200
+    assert answer.text.count("\n") == 100_001
+    assert sparql(limited, SMALL).status_code == 200
+
+
+# -- limits that stop the work --------------------------------------------------------------
+
+
+def test_a_runaway_query_is_stopped_at_the_limit_and_its_worker_replaced(
+    calm: LiveServer,
+) -> None:
+    before = workers(calm)
+    started = time.monotonic()
+    answer = sparql(calm, RUNAWAY)
+    took = time.monotonic() - started
+    assert answer.status_code == 503
+    assert answer.json()["type"].endswith("/query-timeout")
+    assert 2 <= took < 3.5
+    # The worker that ran it is gone (not left burning a core), and another took its place.
+    gone = before - workers(calm)
+    assert len(gone) == 1
+    assert not any(alive(pid) for pid in gone)
+    deadline = time.monotonic() + 5
+    while len(workers(calm)) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_small_queries_keep_answering_while_runaways_run(calm: LiveServer) -> None:
+    results: list[httpx.Response] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(sparql(calm, RUNAWAY))) for _ in range(1)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    # One worker runs the runaway; the other answers the small queries meanwhile.
+    for _ in range(20):
+        answer = sparql(calm, SMALL)
+        assert answer.status_code == 200
+    health = httpx.get(calm.url + "/health").json()
+    assert health["status"] == "ok"
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in results] == [503]
+
+
+def test_a_full_queue_is_503_with_retry_after_and_health_says_degraded(
+    calm: LiveServer,
+) -> None:
+    # Two workers busy and two queries waiting fill the server: the next is refused at once.
+    answers: list[httpx.Response] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(sparql(calm, RUNAWAY))) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    refused = sparql(calm, SMALL)
+    assert time.monotonic() - started < 1
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["type"].endswith("/busy")
+    health = httpx.get(calm.url + "/health")
+    assert health.status_code == 503
+    assert health.json()["status"] == "degraded"
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [503] * 4
+    # Past the storm, everything answers again.
+    deadline = time.monotonic() + 5
+    while httpx.get(calm.url + "/health").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert sparql(calm, SMALL).status_code == 200
+
+
+def test_a_query_past_its_memory_is_stopped(calm: LiveServer) -> None:
+    started = time.monotonic()
+    answer = sparql(calm, GREEDY)
+    assert answer.status_code == 503
+    assert answer.json()["type"].endswith("/query-memory")
+    assert time.monotonic() - started < 2
+
+
+def test_a_client_that_leaves_stops_its_query(calm: LiveServer) -> None:
+    before = workers(calm)
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        sparql(calm, RUNAWAY, timeout=0.5)
+    # The client left after 0.5 s; its worker is killed within a second, well before the
+    # 2 s limit would have stopped it.
+    while all(alive(pid) for pid in before):
+        assert time.monotonic() - started < 1.5
+        time.sleep(0.02)
+
+
+# -- no outbound requests -------------------------------------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[object]]]:
+    """A loopback port that records every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = sock.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", accepted
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_service_is_refused_before_evaluation_and_nothing_connects(
+    limited: LiveServer, listener: tuple[str, list[object]]
+) -> None:
+    url, accepted = listener
+    for query in (
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX r: <{url[:-6]}> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    ):
+        answer = sparql(limited, query)
+        assert answer.status_code == 400, query
+        assert answer.json()["type"].endswith("/service-not-allowed")
+    time.sleep(0.3)
+    assert accepted == []
+
+
+def test_an_allowed_service_is_called_and_its_failure_is_a_502(
+    sample_root: Path, listener: tuple[str, list[object]]
+) -> None:
+    url, accepted = listener
+    with running(sample_root, allowed_services=frozenset({url})) as server:
+        answer = sparql(server, f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+        assert answer.status_code == 502
+        assert answer.json()["type"].endswith("/service-failed")
+        description = httpx.get(server.url + "/sparql").text
+        assert "BasicFederatedQuery" in description
+    assert len(accepted) >= 1
+
+
+# -- streamed answers -----------------------------------------------------------------------
+
+
+def test_a_large_answer_streams_and_a_row_cap_says_it_cut(sample_root: Path) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o }"
+    with running(sample_root, sparql=Limits(max_results=1000)) as server:
+        capped = httpx.post(
+            server.url + "/sparql", data={"query": query}, headers={"accept": "text/csv"}
+        )
+        assert capped.headers["x-sparql-maxrows"] == "1000"
+        assert capped.text.count("\r\n") == 1001
+        json_capped = sparql(server, query).json()
+        assert len(json_capped["results"]["bindings"]) == 1000
+        small = sparql(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+        assert "x-sparql-maxrows" not in small.headers
+        assert len(small.json()["results"]["bindings"]) == 10
+        triples = httpx.post(
+            server.url + "/sparql",
+            data={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+            headers={"accept": "application/n-triples"},
+        )
+        assert triples.headers["x-sparql-maxrows"] == "1000"
+        assert triples.text.count("\n") == 1000
+    with (
+        running(sample_root) as server,
+        httpx.stream(
+            "POST", server.url + "/sparql", data={"query": query}, headers={"accept": "text/csv"}
+        ) as streamed,
+    ):
+        assert streamed.headers.get("transfer-encoding") == "chunked"
+        assert "content-length" not in streamed.headers
+        rows = sum(chunk.count("\r\n") for chunk in streamed.iter_text())
+        count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert rows - 1 == int(count.json()["results"]["bindings"][0]["n"]["value"])
