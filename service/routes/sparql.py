@@ -1,8 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol, read-only, in front of the query engine.
 
 - ``GET /sparql?query=...``; ``POST`` with ``application/sparql-query`` (the body is the
-  query) or ``application/x-www-form-urlencoded`` (``query=...``), in UTF-8 or the
-  ``charset`` the request names; any other body type is 415. ``HEAD`` answers as ``GET``
+  query) or ``application/x-www-form-urlencoded`` (``query=...``), in UTF-8 (a body that
+  names another ``charset`` is 415, as the protocol requires); any other body type is 415. ``HEAD`` answers as ``GET``
   without the body.
 - ``GET /sparql`` with no query is the SPARQL 1.1 Service Description, in Turtle,
   N-Triples, RDF/XML or JSON-LD.
@@ -402,20 +402,27 @@ async def _posted(
 
 
 def _charset(parameters: str) -> str:
-    """The body's character set, from the Content-Type's parameters (UTF-8 if none).
+    """The body's character set, from the Content-Type's parameters: UTF-8 (or its subset
+    ASCII), as the SPARQL Protocol requires.
 
-    :raises ProblemError: 415 for a character set Python does not know.
+    :raises ProblemError: 415 for any other character set.
     """
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset":
             charset = value.strip().strip('"')
             try:
-                return codecs.lookup(charset).name
+                known = codecs.lookup(charset).name
             except LookupError:
+                known = None
+            if known not in ("utf-8", "ascii"):
                 raise ProblemError(
-                    415, "unsupported-charset", f"charset={charset!r} is not a known encoding"
-                ) from None
+                    415,
+                    "unsupported-charset",
+                    f"charset={charset}: the SPARQL protocol takes queries in UTF-8; "
+                    "send the query as UTF-8",
+                )
+            return "utf-8"
     return "utf-8"
 
 
