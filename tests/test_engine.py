@@ -378,3 +378,30 @@ def test_a_large_answer_streams_and_a_row_cap_says_it_cut(sample_root: Path) -> 
         assert len(chunks) > 1
         count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert rows - 1 == int(count.json()["results"]["bindings"][0]["n"]["value"])
+
+
+# -- the JSON API cannot be flooded ---------------------------------------------------------
+
+
+def test_request_bodies_are_limited_everywhere(calm: LiveServer) -> None:
+    from service.app import MAX_BODY
+
+    huge = b'{"skills": ["' + b"x" * (MAX_BODY + 10) + b'"]}'
+    for headers in ({"content-type": "application/json"}, {"transfer-encoding": "chunked"}):
+        content = huge if "transfer-encoding" not in headers else iter([huge[:1000], huge[1000:]])
+        answer = httpx.post(
+            calm.url + "/match",
+            content=content,
+            headers={"content-type": "application/json", **headers},
+            timeout=30,
+        )
+        assert answer.status_code == 413
+        assert answer.json()["type"].endswith("/too-large")
+    chunked = httpx.post(
+        calm.url + "/match",
+        content=iter([b'{"skills": ["mana', b'ge budgets"]}']),
+        headers={"content-type": "application/json"},
+    )
+    assert chunked.status_code == 200
+    assert chunked.json()["skills"][0]["given"] == "manage budgets"
+    assert chunked.headers["x-content-type-options"] == "nosniff"

@@ -120,9 +120,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("w3c-protocol") / "store"
     store = Store(str(root))
     for data, graph in {g for test in SUITE_TESTS for g in test.graphs}:
-        store.load(
-            path=str(SUITE / data), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph)
-        )
+        store.load(path=str(SUITE / data), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
     store.flush()
     del store
     with running(root) as server:
@@ -136,8 +134,10 @@ def test_the_suite_has_its_34_tests() -> None:
 
 def _is_update(request: Request) -> bool:
     body = request.body.decode("utf-8", "replace") if request.body else ""
-    return "update=" in request.path or body.startswith("update=") or (
-        request.headers.get("content-type", "").startswith("application/sparql-update")
+    return (
+        "update=" in request.path
+        or body.startswith("update=")
+        or (request.headers.get("content-type", "").startswith("application/sparql-update"))
     )
 
 
@@ -177,9 +177,7 @@ def _boolean(media: str, body: bytes) -> bool:
     if media == "application/sparql-results+json":
         value: bool = json.loads(body)["boolean"]
         return value
-    element = ElementTree.fromstring(body).find(
-        "{http://www.w3.org/2005/sparql-results#}boolean"
-    )
+    element = ElementTree.fromstring(body).find("{http://www.w3.org/2005/sparql-results#}boolean")
     assert element is not None and element.text is not None
     return element.text.strip() == "true"
 
