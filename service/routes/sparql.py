@@ -2,8 +2,8 @@
 
 - ``GET /sparql?query=...``; ``POST`` with ``application/sparql-query`` (the body is the
   query) or ``application/x-www-form-urlencoded`` (``query=...``), in UTF-8 (a body that
-  names another ``charset`` is 415, as the protocol requires); any other body type is 415. ``HEAD`` answers as ``GET``
-  without the body.
+  names another ``charset`` is 415, as the protocol requires); any other body type is 415.
+  ``HEAD`` answers as ``GET`` without the body.
 - ``GET /sparql`` with no query is the SPARQL 1.1 Service Description, in Turtle,
   N-Triples, RDF/XML or JSON-LD.
 - ``default-graph-uri`` and ``named-graph-uri`` select the dataset, in the URL or the form.
