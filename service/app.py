@@ -199,6 +199,8 @@ def create_app(
     if settings.response_cache_bytes:
         # Added before CORS so that CORS, the outer layer, also dresses cached answers.
         app.add_middleware(ResponseCache, max_bytes=settings.response_cache_bytes)
+    # Inside CORS, so that its refusals are dressed for browsers too.
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -206,7 +208,6 @@ def create_app(
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
         )
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(SecurityHeaders)
     for module in (health, occupations, skills, isco, match, sparql):
         app.include_router(module.router)
