@@ -25,8 +25,10 @@ no path is extended that could not end there.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -130,6 +132,18 @@ class CareerIndex:
         for text, kind, skill in sorted(self.labels, key=lambda e: (e[1], self.skills[e[2]].label)):
             exact.setdefault(text, (kind, skill))
         self._exact = exact
+        # Every label in the order _best_label prefers them, as one text that str.find
+        # searches at C speed: the first label holding a match is the best one.
+        ranked = sorted(self.labels, key=lambda e: (e[1], len(e[0]), e[0], e[2]))
+        self._ranked_labels = [text for text, _, _ in ranked]
+        self._ranked_skills = [skill for _, _, skill in ranked]
+        self._ranked_text = "\n".join(self._ranked_labels)
+        self._word_labels = Counter(w for text in self._ranked_labels for w in set(text.split()))
+        self._ranked_starts: list[int] = []
+        offset = 0
+        for text in self._ranked_labels:
+            self._ranked_starts.append(offset)
+            offset += len(text) + 1
         self._reverse: list[list[int]] = [[] for _ in self.occupations]
         for source, targets in enumerate(self.moves):
             for target in targets:
@@ -295,14 +309,37 @@ class CareerIndex:
         exact = self._exact.get(lowered)
         if exact is not None:
             return Resolution(given, exact[1], _KINDS[exact[0]])
-        skill = self._best_label(lambda label: lowered in label)
+        skill = self._first_containing(lowered)
         if skill is not None:
             return Resolution(given, skill, "label containing the text")
-        words = lowered.split()
-        skill = self._best_label(lambda label: all(w in label for w in words))
+        skill = self._first_with_words(lowered.split())
         if skill is not None:
             return Resolution(given, skill, "label containing every word")
         return Resolution(given, None, "no skill label contains these words")
+
+    def _first_containing(self, text: str) -> int | None:
+        """The skill of the best label containing ``text`` (as :meth:`_best_label` with
+        ``text in label``, without a loop in Python)."""
+        found = self._ranked_text.find(text)
+        if found < 0:
+            return None
+        return self._ranked_skills[bisect.bisect_right(self._ranked_starts, found) - 1]
+
+    def _first_with_words(self, words: list[str]) -> int | None:
+        """The skill of the best label containing every one of ``words``: only the labels
+        holding the rarest word (by how many labels have it as a word, then the longest)
+        are looked at."""
+        longest = min(words, key=lambda w: (self._word_labels.get(w, 0), -len(w)))
+        found = self._ranked_text.find(longest)
+        while found >= 0:
+            index = bisect.bisect_right(self._ranked_starts, found) - 1
+            label = self._ranked_labels[index]
+            if all(word in label for word in words):
+                return self._ranked_skills[index]
+            if index + 1 == len(self._ranked_starts):
+                return None
+            found = self._ranked_text.find(longest, self._ranked_starts[index + 1])
+        return None
 
     def _best_label(self, test: Callable[[str], bool]) -> int | None:
         """The skill with a label passing ``test``: preferred labels first, then the

@@ -309,3 +309,17 @@ def test_the_catalog_rebuilds_the_career_index_for_a_new_store_version(
     load_bundle(tiny_bundle, tiny_root)
     after = catalog.match(live.get().store, [tiny.WOODWORK])
     assert [i["label"] for i in after["items"]] == ["instrument maker", "army officer"]
+
+
+def test_label_lookups_agree_with_a_plain_scan(sample_root: Path) -> None:
+    # resolve() finds labels with str.find over one text; a plain scan of every label
+    # with the same preference order must name the same skill.
+    index = CareerIndex.build(LiveStore(sample_root).get().store, QueryRunner())
+    probes = ["budget", "manage", "script", "a", "film", "zzz", "music produc", "ing"]
+    probes += [label[1:-1] for label, _, _ in index.labels[::97]]
+    for text in probes:
+        assert index._first_containing(text) == index._best_label(lambda label: text in label)
+    for words in (["budget", "manage"], ["film", "edit"], ["a", "the"], ["zq", "unknown"]):
+        assert index._first_with_words(words) == index._best_label(
+            lambda label: all(w in label for w in words)
+        )
