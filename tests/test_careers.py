@@ -318,8 +318,10 @@ def test_label_lookups_agree_with_a_plain_scan(sample_root: Path) -> None:
     probes = ["budget", "manage", "script", "a", "film", "zzz", "music produc", "ing"]
     probes += [label[1:-1] for label, _, _ in index.labels[::97]]
     for text in probes:
-        assert index._first_containing(text) == index._best_label(lambda label: text in label)
+        scanned = index._best_label(lambda label, text=text: text in label)  # type: ignore[misc]
+        assert index._first_containing(text) == scanned
     for words in (["budget", "manage"], ["film", "edit"], ["a", "the"], ["zq", "unknown"]):
-        assert index._first_with_words(words) == index._best_label(
-            lambda label: all(w in label for w in words)
+        scanned = index._best_label(
+            lambda label, words=words: all(w in label for w in words)  # type: ignore[misc]
         )
+        assert index._first_with_words(words) == scanned
