@@ -27,6 +27,10 @@ _FILE_NAME = re.compile(r"^(?P<kind>[A-Za-z]+)_(?P<language>[a-z]{2,3}(?:-[A-Za-
 
 REQUIRED_KINDS = ("occupations", "skills", "occupationSkillRelations", "ISCOGroups")
 
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The most a file of the download may hold (inflated, in a zip). The largest file of a
+full ESCO release, its occupation-skill relations, is about 20 MB in one language."""
+
 
 @dataclass(frozen=True)
 class BundleFile:
@@ -83,6 +87,12 @@ def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
             for info in archive.infolist():
                 if info.is_dir() or not info.filename.lower().endswith(".csv"):
                     continue
+                if info.file_size > MAX_FILE_BYTES:
+                    raise BundleError(
+                        f"inflates to {info.file_size:,} bytes, over the {MAX_FILE_BYTES:,} "
+                        "a file of an ESCO download may hold",
+                        file=f"{path}:{info.filename}",
+                    )
                 _add_candidate(
                     candidates,
                     ignored,
@@ -91,6 +101,8 @@ def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
                     info.file_size,
                     _zip_opener(path, info.filename),
                 )
+    elif _looks_like_zip(path):
+        raise BundleError(f"{path} is a damaged zip file (cut short?): download it again")
     else:
         raise BundleError(f"{path} is neither a folder nor a zip file")
 
@@ -143,6 +155,13 @@ def _add_candidate(
     candidates.append(BundleFile(match["kind"], match["language"], shown, size, opener))
 
 
+def _looks_like_zip(path: Path) -> bool:
+    if path.suffix.lower() == ".zip":
+        return True
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
 def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
     return lambda: open(path, "rb")
 
@@ -157,12 +176,19 @@ def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return opener
 
 
+class _TooLarge(Exception):
+    """A file passed :data:`MAX_FILE_BYTES` as it was read (a zip's sizes can lie)."""
+
+
 class _CountingReader(io.RawIOBase):
-    """Passes bytes through and reports how many went by, for the progress bar."""
+    """Passes bytes through and reports how many went by, for the progress bar; remembers
+    the last byte, and stops a file past :data:`MAX_FILE_BYTES`."""
 
     def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None] | None) -> None:
         self._raw = raw
         self._on_bytes = on_bytes
+        self.total = 0
+        self.last = b""
 
     def readable(self) -> bool:
         return True
@@ -170,8 +196,13 @@ class _CountingReader(io.RawIOBase):
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
         buffer[: len(data)] = data
-        if self._on_bytes is not None and data:
-            self._on_bytes(len(data))
+        if data:
+            self.total += len(data)
+            self.last = data[-1:]
+            if self.total > MAX_FILE_BYTES:
+                raise _TooLarge
+            if self._on_bytes is not None:
+                self._on_bytes(len(data))
         return len(data)
 
     def close(self) -> None:
@@ -182,6 +213,19 @@ class _CountingReader(io.RawIOBase):
 Row = dict[str, str]
 
 
+def _line_ends_checked(lines: Iterator[str], file: BundleFile) -> Iterator[str]:
+    """The physical lines of a file (LF or CRLF ended), refusing a bare CR."""
+    for number, line in enumerate(lines, 1):
+        if line.endswith("\r"):
+            raise BundleError(
+                "a carriage return without a line feed (old Mac line ends, or a stray CR "
+                "that would split the row)",
+                file=file.name,
+                line=number,
+            )
+        yield line
+
+
 def read_rows(
     file: BundleFile,
     *,
@@ -189,14 +233,18 @@ def read_rows(
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, Row]]:
     """The rows of a CSV file as ``(line, {column: cell})``, ``line`` being where the row
-    starts (1 is the header). Missing trailing cells read as empty strings.
+    starts (1 is the header). Missing trailing cells read as empty strings (the official
+    skillsHierarchy file leaves them out).
 
     :raises BundleError: on a missing column, a row with too many cells, bytes that are not
-        UTF-8, or CSV that cannot be parsed.
+        UTF-8, CSV that cannot be parsed (a quoted cell the file ends inside, included), a
+        NUL byte in a cell, a carriage return without a line feed (which :mod:`csv` would
+        take for the end of a row), a file that does not end with a line end (cut short
+        mid-row), or one larger than :data:`MAX_FILE_BYTES`.
     """
     raw = _CountingReader(file.open_binary(), on_bytes)
     text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(_line_ends_checked(text, file), strict=True)
     line = 1
     try:
         try:
@@ -213,14 +261,27 @@ def read_rows(
                 line=1,
             )
         width = len(header)
+        # Each row is handed on once the next is read: the last only once the file is known
+        # to end with a line end, so that a row cut short is never loaded.
+        pending: tuple[int, Row] | None = None
         while True:
             line = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
+                if raw.total and raw.last not in (b"\n", b"\r"):
+                    raise BundleError(
+                        "the file ends inside a row (no line end after it): it was cut short",
+                        file=file.name,
+                        line=pending[0] if pending else line,
+                    ) from None
+                if pending is not None:
+                    yield pending
                 return
             if not cells:
                 continue
+            if "\x00" in "".join(cells):
+                raise BundleError("a NUL byte inside a cell", file=file.name, line=line)
             if len(cells) > width:
                 raise BundleError(
                     f"{len(cells)} cells where the header has {width} columns",
@@ -229,10 +290,18 @@ def read_rows(
                 )
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            yield line, dict(zip(header, cells, strict=True))
+            if pending is not None:
+                yield pending
+            pending = (line, dict(zip(header, cells, strict=True)))
     except csv.Error as error:
         raise BundleError(f"malformed CSV: {error}", file=file.name, line=line) from None
     except UnicodeDecodeError as error:
         raise BundleError(f"not UTF-8 text: {error.reason}", file=file.name, line=line) from None
+    except _TooLarge:
+        raise BundleError(
+            f"holds more than the {MAX_FILE_BYTES:,} bytes a file of an ESCO download may hold",
+            file=file.name,
+            line=line,
+        ) from None
     finally:
         text.close()

@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode
 from graph import terms as t
 from graph.analytics import ClassificationFacts
 from graph.errors import BundleError
-from loaders.bundle import Bundle, BundleFile, Row, read_rows
+from loaders.bundle import REQUIRED_KINDS, Bundle, BundleFile, Row, read_rows
 
 # The thematic collections of the download are files without a scheme column; ESCO
 # publishes each as a concept scheme, so membership is written as skos:inScheme. The two
@@ -127,8 +127,8 @@ class _Converter:
             NamedNode(stripped)
         except ValueError as error:
             raise self.fail(f"{column} {stripped!r} is not a valid IRI ({error})") from None
-        if ":" not in stripped:
-            raise self.fail(f"{column} {stripped!r} is not an absolute IRI")
+        if not stripped.startswith(("http://", "https://")):
+            raise self.fail(f"{column} {stripped!r} is not an http(s) IRI, as ESCO's all are")
         ref = f"<{stripped}>"
         if len(self._refs) < 400_000:
             self._refs[value] = ref
@@ -192,6 +192,7 @@ def bundle_ntriples(
             continue
         handled.add(kind)
         yield from _read(file, convert, handler, required, on_bytes)
+    _check_references(report, bundle)
     for kind, file in sorted(bundle.files.items()):
         if kind in handled:
             continue
@@ -200,6 +201,24 @@ def bundle_ntriples(
             report.ignored_files.append(file.name)
             continue
         yield from _read(file, convert, _collection(f"<{scheme}>"), ("conceptUri",), on_bytes)
+
+
+DANGLING_ALLOWED = 0.01
+"""The share of occupation-skill relations that may name an occupation or skill the bundle
+does not describe (a warning); more stops the load: files of different releases."""
+
+
+def _check_references(report: LoadReport, bundle: Bundle) -> None:
+    relations = report.rows["occupationSkillRelations"]
+    dangling = max(report.dangling.values(), default=0)
+    if dangling > max(100, DANGLING_ALLOWED * relations):
+        column = max(report.dangling, key=lambda c: report.dangling[c])
+        file = bundle.files["occupationSkillRelations"].name
+        raise BundleError(
+            f"{dangling:,} of {relations:,} relations name a {column} that the bundle does not "
+            "describe: are the files of one release?",
+            file=file,
+        )
 
 
 Handler = Callable[[_Converter, Row], str]
@@ -229,6 +248,8 @@ def _read(
             size = rows = 0
     if lines:
         yield _piece(lines, report, file.kind, rows)
+    if not report.rows[file.kind] and file.kind in REQUIRED_KINDS:
+        raise BundleError("the file has a header and no rows", file=file.name, line=2)
 
 
 def _piece(lines: list[str], report: LoadReport, kind: str, rows: int) -> str:

@@ -448,3 +448,133 @@ def test_a_producer_that_fails_midway_fails_the_load_and_keeps_the_old_version(
     assert active_version(tiny_root) == before
     assert LiveStore(tiny_root).get().triples == triples_before
     assert not [p for p in tiny_root.iterdir() if p.name.startswith(".building-")]
+
+
+# --- Files that would lose data silently: each stops the load --------------------------------
+
+
+def _refused(bundle: Path, root: Path, pattern: str) -> BundleError:
+    """Load ``bundle`` into ``root``, which holds a served version: the load must fail with
+    ``pattern`` and leave that version active and whole."""
+    before = active_version(root)
+    triples_before = LiveStore(root).get().triples
+    with pytest.raises(BundleError, match=pattern) as caught:
+        load_bundle(bundle, root)
+    assert active_version(root) == before
+    assert LiveStore(root).get().triples == triples_before
+    return caught.value
+
+
+def test_a_file_cut_mid_row_is_refused(tiny_root: Path, tiny_bundle: Path) -> None:
+    path = tiny_bundle / "occupationSkillRelations_en.csv"
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rindex(b",") + 3])  # inside the last row's last cell
+    error = _refused(tiny_bundle, tiny_root, "ends inside a row")
+    assert error.file == "occupationSkillRelations_en.csv"
+    assert error.line == data.count(b"\n")
+
+
+def test_a_file_cut_inside_a_quoted_cell_is_refused(tiny_root: Path, tiny_bundle: Path) -> None:
+    path = tiny_bundle / "occupations_en.csv"
+    data = path.read_bytes()
+    quote = data.index(b'"', data.index(b"\n"))  # the first quoted cell after the header
+    path.write_bytes(data[: quote + 5])
+    _refused(tiny_bundle, tiny_root, r"occupations_en.csv, line \d+: malformed CSV")
+
+
+def test_a_quote_left_open_is_refused_not_swallowing_the_rest(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    tiny.append_line(tiny_bundle / "skills_en.csv", f'KnowledgeSkillCompetence,{tiny.SKILL}q,"open')
+    _refused(tiny_bundle, tiny_root, "malformed CSV")
+
+
+@pytest.mark.parametrize(
+    "kind", ["occupations", "skills", "occupationSkillRelations", "ISCOGroups"]
+)
+def test_a_required_file_with_a_header_and_no_rows_is_refused(
+    tiny_root: Path, tiny_bundle: Path, kind: str
+) -> None:
+    path = tiny_bundle / f"{kind}_en.csv"
+    path.write_text(path.read_text().split("\n", 1)[0] + "\n")
+    error = _refused(tiny_bundle, tiny_root, "a header and no rows")
+    assert error.file == f"{kind}_en.csv"
+
+
+def test_relations_of_another_release_are_refused(tiny_root: Path, tiny_bundle: Path) -> None:
+    for n in range(150):
+        tiny.append_line(
+            tiny_bundle / "occupationSkillRelations_en.csv",
+            f"{tiny.OCC}00000000-0000-4000-8000-{n:012d},essential,,{tiny.BUDGET}",
+        )
+    _refused(tiny_bundle, tiny_root, "150 of .* relations name a occupationUri")
+
+
+@pytest.mark.parametrize(
+    "uri", ["javascript:alert(1)", "file:///etc/passwd", "urn:uuid:0000", "ftp://x/y"]
+)
+def test_a_concept_uri_that_is_not_http_is_refused(
+    tiny_root: Path, tiny_bundle: Path, uri: str
+) -> None:
+    number = tiny.append_line(
+        tiny_bundle / "skills_en.csv", f"KnowledgeSkillCompetence,{uri},knowledge,,x,,,released"
+    )
+    error = _refused(tiny_bundle, tiny_root, "not an http")
+    assert error.line == number
+
+
+def test_nul_bytes_and_bare_carriage_returns_are_refused(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    path = tiny_bundle / "skills_en.csv"
+    original = path.read_bytes()
+    path.write_bytes(
+        original + f"KnowledgeSkillCompetence,{tiny.SKILL}n,knowledge,,a\x00b\n".encode()
+    )
+    _refused(tiny_bundle, tiny_root, "NUL byte")
+    path.write_bytes(
+        original + f"KnowledgeSkillCompetence,{tiny.SKILL}r,knowledge,,a\rb\n".encode()
+    )
+    _refused(tiny_bundle, tiny_root, "carriage return without a line feed")
+
+
+def test_a_zip_member_that_inflates_past_the_limit_is_refused(
+    tiny_root: Path, tiny_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from loaders import bundle as bundle_module
+
+    archive = tmp_path / "esco.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for file in tiny_bundle.iterdir():
+            if file.name != "occupationSkillRelations_en.csv":
+                out.write(file, file.name)
+        # 64 MiB of one byte: a few KB compressed.
+        out.writestr(
+            "occupationSkillRelations_en.csv", b"occupationUri,relationType\n" + b"x" * (64 << 20)
+        )
+    monkeypatch.setattr(bundle_module, "MAX_FILE_BYTES", 16 << 20)
+    _refused(archive, tiny_root, r"inflates to 67,108,891 bytes, over the 16,777,216")
+
+
+def test_a_zip_member_that_lies_about_its_size_is_stopped_while_read(
+    tiny_root: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loaders import bundle as bundle_module
+
+    # A folder's files are read with the same counting reader as a zip's members, whose
+    # headers may understate what they inflate to.
+    monkeypatch.setattr(bundle_module, "MAX_FILE_BYTES", 1000)
+    _refused(tiny_bundle, tiny_root, "more than the 1,000 bytes")
+
+
+def test_a_damaged_zip_is_named_so(tiny_root: Path, tiny_bundle: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "esco.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for file in tiny_bundle.iterdir():
+            out.write(file, file.name)
+    archive.write_bytes(archive.read_bytes()[:-200])
+    _refused(archive, tiny_root, "damaged zip")
