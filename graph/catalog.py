@@ -8,16 +8,19 @@ query runs.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pyoxigraph import Store
 
 from graph import terms as t
 from graph.careers import CareerIndex
-from graph.errors import NotFoundError
+from graph.errors import NotFoundError, StoreError
 from graph.queries import QueryRunner, Row
 from graph.search import LabelIndex
-from graph.store import PerVersion
+from graph.store import OpenStore, PerVersion
+
+log = logging.getLogger("skillgraph.catalog")
 
 Json = dict[str, Any]
 
@@ -66,6 +69,21 @@ class Catalog:
         self._labels = PerVersion(lambda store: LabelIndex.build(store, self.runner))
         self._careers = PerVersion(lambda store: CareerIndex.build(store, self.runner))
         self._summary: tuple[Store, Json] | None = None
+
+    def warm_apart(self, opened: OpenStore) -> None:
+        """:meth:`warm`, with the indexes built in a process of their own (see
+        :mod:`graph.prepare`), so that a server under traffic switches within seconds; in
+        this process if that fails."""
+        from graph import prepare  # imports this module
+
+        try:
+            labels, careers = prepare.build_apart(opened.path)
+        except StoreError as error:
+            log.warning("%s; building them in the server instead", error)
+            self.warm(opened.store)
+            return
+        self._labels.put(opened.store, labels)
+        self._careers.put(opened.store, careers)
 
     def warm(self, store: Store) -> None:
         """Build what the first request would otherwise wait for (the label index and the

@@ -301,7 +301,7 @@ class LiveStore:
         root: Path,
         *,
         check_every: float = 1.0,
-        prepare: Callable[[Store], None] | None = None,
+        prepare: Callable[[OpenStore], None] | None = None,
     ) -> None:
         self.root = root
         self._check_every = check_every
@@ -343,6 +343,7 @@ class LiveStore:
     def _switch(self, path: Path) -> None:
         """Open and prepare ``path``, then answer from it."""
         assert self._prepare is not None
+        started = time.monotonic()
         try:
             opened = self._open(path)
         except StoreError as error:
@@ -351,11 +352,17 @@ class LiveStore:
                 self._unusable, self._preparing = path, None
             return
         try:
-            self._prepare(opened.store)
+            self._prepare(opened)
         except Exception:  # the requests that need what failed will say so
             log.exception("preparing %s failed; answering from it anyway", path.name)
         with self._lock:
             self._current, self._preparing = opened, None
+        log.info(
+            "now serving %s (%s triples), %.1f s after it was noticed",
+            path.name,
+            f"{opened.triples:,}",
+            time.monotonic() - started,
+        )
 
 
 class FixedStore:
@@ -384,6 +391,12 @@ class PerVersion(Generic[T]):
         self._build = build
         self._lock = threading.Lock()
         self._built: tuple[tuple[Store, T], ...] = ()  # the newest last; replaced, not changed
+
+    def put(self, store: Store, value: T) -> None:
+        """Take ``value`` as the one for ``store`` (built elsewhere)."""
+        with self._lock:
+            kept = tuple((s, v) for s, v in self._built if s is not store)
+            self._built = (*kept[1 - self.KEEP :], (store, value))
 
     def get(self, store: Store) -> T:
         """The value for ``store``."""

@@ -152,7 +152,7 @@ def create_app(
             app.state.store_source = LiveStore(
                 settings.store,
                 check_every=settings.reload_check_seconds,
-                prepare=app.state.catalog.warm,
+                prepare=app.state.catalog.warm_apart,
             )
         elif isinstance(store, Store):
             app.state.store_source = FixedStore(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def app_from_environment() -> FastAPI:
     if not store:
         raise RuntimeError("set SKILLGRAPH_STORE to the store directory to serve")
     options = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
+    _log_to_stderr(options.get("log_level", "info"))
     cache_mb = int(options.get("cache_mb", 64))
     limits = Limits(**options.get("sparql", {}))
     return create_app(
@@ -33,3 +35,14 @@ def app_from_environment() -> FastAPI:
             allowed_services=frozenset(options.get("allow_service", ())),
         )
     )
+
+
+def _log_to_stderr(level: str) -> None:
+    """Show skillgraph's own log lines (a version switch, a stopped query) beside uvicorn's;
+    uvicorn configures only its own loggers."""
+    logger = logging.getLogger("skillgraph")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())

@@ -253,6 +253,7 @@ def serve(
     os.environ[SETTINGS_ENV] = json.dumps(
         {
             "cache_mb": cache_mb,
+            "log_level": log_level,
             "sparql": {
                 "timeout": query_timeout,
                 "memory_bytes": query_memory_mb * 1024 * 1024,

@@ -31,8 +31,8 @@ class Gate:
         self.release = threading.Event()
         self.prepared: list[Store] = []
 
-    def prepare(self, store: Store) -> None:
-        self.prepared.append(store)
+    def prepare(self, opened: OpenStore) -> None:
+        self.prepared.append(opened.store)
         self.release.wait(10)
 
     def follow(self, root: Path) -> LiveStore:
@@ -82,7 +82,7 @@ def test_a_version_published_during_a_preparation_follows_it(
 def test_a_failed_preparation_still_switches_and_is_logged(
     tiny_root: Path, tiny_bundle: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def prepare(store: Store) -> None:
+    def prepare(opened: OpenStore) -> None:
         raise RuntimeError("index build failed")
 
     live = LiveStore(tiny_root, check_every=0, prepare=prepare)
@@ -96,7 +96,7 @@ def test_a_failed_preparation_still_switches_and_is_logged(
 def test_a_version_that_cannot_be_opened_is_skipped_and_the_old_one_kept(
     tiny_root: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    calls: list[Store] = []
+    calls: list[OpenStore] = []
     live = LiveStore(tiny_root, check_every=0, prepare=calls.append)
     old = live.get()
     damaged = tiny_root / "v-999999-damaged"
