@@ -103,6 +103,9 @@ REUSE_LEVELS: Final = frozenset(
     {"transversal", "cross-sector", "sector-specific", "occupation-specific"}
 )
 
+UUID_PATTERN: Final = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+"""An ESCO id as a regular expression (for the API's documentation)."""
+
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _ISCO_CODE = re.compile(r"^[0-9]{1,4}$")
 
@@ -167,6 +170,17 @@ def isco_code(identifier: str) -> str:
             f"'C2654' or the group URI '{ISCO_BASE}2654'"
         )
     return text
+
+
+def id_pattern(base: str) -> str:
+    """The ids the API documents for concepts under ``base``: the UUID or the full URI."""
+    return f"^(?:{UUID_PATTERN}|{re.escape(base)}{UUID_PATTERN})$"
+
+
+ISCO_CODE_PATTERN: Final = (
+    f"^(?:[0-9]{{1,4}}|[Cc][0-9]{{1,4}}|{re.escape(ISCO_BASE)}C?[0-9]{{1,4}})$"
+)
+"""The ISCO-08 group identifiers the API takes, as a regular expression."""
 
 
 def isco_uri(code: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SkillType = Literal["knowledge", "skill"]
 
@@ -142,6 +142,21 @@ class CareerPaths(_Model):
     note: str | None = Field(description="Why there are no paths, or fewer than asked.")
 
 
+def _json_integer(value: object) -> object:
+    """A JSON number that is an integer (``3`` or ``3.0``), never ``true`` or ``"3"``, which
+    pydantic's lax mode would take for 1 and 3."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be an integer")
+        return int(value)
+    return value
+
+
+JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class MatchRequest(_Model):
     """A person's skills, and what to look for."""
 
@@ -157,8 +172,8 @@ class MatchRequest(_Model):
             ]
         ],
     )
-    skill_level: int | None = Field(
-        default=None, ge=1, le=4, description="Only occupations at this ISCO skill level."
+    skill_level: Annotated[int, Field(ge=1, le=4), BeforeValidator(_json_integer)] | None = Field(
+        default=None, description="Only occupations at this ISCO skill level."
     )
     isco_group: str | None = Field(
         default=None,
@@ -166,8 +181,8 @@ class MatchRequest(_Model):
         description="Only occupations in this ISCO-08 group, at any level: "
         "'2', '26', '265' or '2654'.",
     )
-    limit: int = Field(default=10, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=100_000)
+    limit: JsonInteger = Field(default=10, ge=1, le=100)
+    offset: JsonInteger = Field(default=0, ge=0, le=100_000)
 
 
 class ResolvedSkill(SkillSummary):

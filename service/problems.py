@@ -50,7 +50,7 @@ class Problem(BaseModel):
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route can give."""
     meaning = {
-        400: "Malformed request (for /sparql: the parser's message)",
+        400: "Malformed request: a body that is not JSON; for /sparql, the parser's message",
         403: "The endpoint is read-only",
         405: "Not a method of this resource (the Allow header lists them)",
         413: "The request body is too large",

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from graph import terms as t
 from service.deps import CatalogDep, StoreDep
 from service.models import IscoGroup
 from service.problems import responses
@@ -21,6 +22,7 @@ def isco_group(
             description="The ISCO-08 code (1 to 4 digits, e.g. '2654' or '0110'), "
             "'C2654' or the group URI.",
             examples=["2654"],
+            json_schema_extra={"pattern": t.ISCO_CODE_PATTERN},
         ),
     ],
     store: StoreDep,

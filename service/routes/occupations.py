@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
 from service.deps import CatalogDep, StoreDep
 from service.models import (
@@ -26,9 +27,17 @@ OccupationId = Annotated[
     Path(
         description="The occupation's ESCO UUID or its full URI.",
         examples=["52b9e8dc-de6c-41dd-b29a-e1291c273f6f"],
+        # Documented, not enforced here: the catalog's refusal says what an id looks like.
+        json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
     ),
 ]
-TargetId = Annotated[str, Path(description="The target occupation's ESCO UUID or full URI.")]
+TargetId = Annotated[
+    str,
+    Path(
+        description="The target occupation's ESCO UUID or full URI.",
+        json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
 MatchLimit = Annotated[
     int,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
+from graph import terms as t
 from service.deps import CatalogDep, StoreDep
 from service.models import SkillProfile
 from service.problems import responses
@@ -20,6 +21,7 @@ def skill(
         Path(
             description="The skill's ESCO UUID or its full URI.",
             examples=["3e7a8fd8-e5c1-4f44-8d9a-2c3c4ff2fa21"],
+            json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
         ),
     ],
     store: StoreDep,
