@@ -50,7 +50,7 @@ class Limits:
     """how much a worker may grow while it runs one query"""
     workers: int = 2
     """queries evaluated at once (worker processes)"""
-    queue: int = 16
+    queue: int = 64
     """queries that may wait for a worker; more are refused"""
     max_results: int | None = None
     """rows (SELECT) or triples (CONSTRUCT, DESCRIBE) after which an answer is cut"""

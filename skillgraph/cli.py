@@ -206,7 +206,7 @@ def _resolve_store(store: Path | None) -> Path:
 )
 @click.option(
     "--sparql-queue",
-    default=16,
+    default=64,
     show_default=True,
     type=click.IntRange(0, 10000),
     help="SPARQL queries that may wait for a worker; more are answered 503 with Retry-After.",
