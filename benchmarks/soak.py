@@ -161,6 +161,7 @@ def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, objec
     quarter = max(1, len(memory) // 4)
     settled = [m for m in memory if m[0] > reload_at + 30] or memory[-quarter:]
     return {
+        "triples": httpx.get(base + "/health").json()["triples"],
         "statuses": dict(sorted(statuses.items())),
         "failures": failures,
         "requests": sum(statuses.values()),
@@ -201,7 +202,7 @@ def write(out: Path, figures: dict[str, object], args: argparse.Namespace) -> No
         f"Written by `benchmarks/soak.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: "
         f"{args.clients} clients for {args.seconds:.0f} s against `skillgraph serve` "
         f"(its defaults: {LIMITS.workers} SPARQL workers, a queue of {LIMITS.queue}, "
-        f"{LIMITS.timeout:g} s, {LIMITS.memory_bytes >> 20} MB) on the full classification, on a 2-core "
+        f"{LIMITS.timeout:g} s, {LIMITS.memory_bytes >> 20} MB) on a store of {figures['triples']:,} triples, on a 2-core "
         "machine that also runs the clients. One client is an attacker, sending a hostile "
         "SPARQL query every 3 s (a runaway cross product, 3,000 nested groups, a SERVICE call, "
         "a syntax error); of the others' requests a quarter are small SPARQL queries and the "
