@@ -28,11 +28,12 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
 from pyoxigraph import Store
 
 from graph import terms as t
@@ -138,7 +139,15 @@ class CareerIndex:
         self._ranked_labels = [text for text, _, _ in ranked]
         self._ranked_skills = [skill for _, _, skill in ranked]
         self._ranked_text = "\n".join(self._ranked_labels)
-        self._word_labels = Counter(w for text in self._ranked_labels for w in set(text.split()))
+        # Every word of the labels, with the ranks of the labels holding it: a label holds a
+        # text without spaces exactly where one of its words does.
+        postings: dict[str, list[int]] = {}
+        for rank, text in enumerate(self._ranked_labels):
+            for word in set(text.split()):
+                postings.setdefault(word, []).append(rank)
+        self._vocabulary = "\n".join(postings)
+        self._postings = {w: np.array(r, dtype=np.int32) for w, r in postings.items()}
+        self._holding: dict[str, np.ndarray] = {}  # a query word -> the ranks holding it
         self._ranked_starts: list[int] = []
         offset = 0
         for text in self._ranked_labels:
@@ -326,20 +335,29 @@ class CareerIndex:
         return self._ranked_skills[bisect.bisect_right(self._ranked_starts, found) - 1]
 
     def _first_with_words(self, words: list[str]) -> int | None:
-        """The skill of the best label containing every one of ``words``: only the labels
-        holding the rarest word (by how many labels have it as a word, then the longest)
-        are looked at."""
-        longest = min(words, key=lambda w: (self._word_labels.get(w, 0), -len(w)))
-        found = self._ranked_text.find(longest)
-        while found >= 0:
-            index = bisect.bisect_right(self._ranked_starts, found) - 1
-            label = self._ranked_labels[index]
-            if all(word in label for word in words):
-                return self._ranked_skills[index]
-            if index + 1 == len(self._ranked_starts):
-                return None
-            found = self._ranked_text.find(longest, self._ranked_starts[index + 1])
-        return None
+        """The skill of the best label containing every one of ``words`` (as
+        :meth:`_best_label` with ``all(w in label for w in words)``): the ranks of the
+        labels holding each word, intersected, smallest first."""
+        holding = sorted((self._ranks_holding(w) for w in set(words)), key=len)
+        found = holding[0]
+        for ranks in holding[1:]:
+            if not found.size:
+                break
+            found = np.intersect1d(found, ranks, assume_unique=True)
+        return self._ranked_skills[int(found[0])] if found.size else None
+
+    def _ranks_holding(self, word: str) -> np.ndarray:
+        """The sorted ranks of the labels holding ``word`` (no spaces) anywhere: the union
+        over the label words that contain it. Kept for the 1,000 words asked last."""
+        ranks = self._holding.get(word)
+        if ranks is None:
+            words = re.findall(f"[^\n]*{re.escape(word)}[^\n]*", self._vocabulary)
+            parts = [self._postings[w] for w in words]
+            ranks = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+            if len(self._holding) >= 1000:
+                self._holding = {}
+            self._holding[word] = ranks
+        return ranks
 
     def _best_label(self, test: Callable[[str], bool]) -> int | None:
         """The skill with a label passing ``test``: preferred labels first, then the

@@ -320,7 +320,10 @@ def test_label_lookups_agree_with_a_plain_scan(sample_root: Path) -> None:
     for text in probes:
         scanned = index._best_label(lambda label, text=text: text in label)  # type: ignore[misc]
         assert index._first_containing(text) == scanned
-    for words in (["budget", "manage"], ["film", "edit"], ["a", "the"], ["zq", "unknown"]):
+    combos = [["budget", "manage"], ["film", "edit"], ["a", "the"], ["zq", "unknown"]]
+    combos += [["and", "of"], ["manag", "budg"], ["e"], ["ing", "ion", "s"]]
+    combos += [label.split()[::2] for label, _, _ in index.labels[::53] if label.split()]
+    for words in combos:
         scanned = index._best_label(
             lambda label, words=words: all(w in label for w in words)  # type: ignore[misc]
         )
