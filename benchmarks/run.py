@@ -844,11 +844,13 @@ def bounds_section(figures: Figures) -> list[str]:
             f"Oxigraph's server answers in {ms(theirs_ms)} ms and ours in {ms(ours_ms)} ms "
             f"({ratio:.2f}x). An empty query costs {ms(floor['skillgraph'])} ms on ours and "
             f"{ms(floor['Oxigraph server'])} ms on Oxigraph's server: the Python HTTP layer "
-            "(uvicorn, the endpoint's ASGI code, the hop to a worker thread that lets queries run "
-            "in parallel) "
-            f"adds {ms(added)} ms to every request, which alone makes this query "
+            "(uvicorn, the endpoint's ASGI code) and the hop to the worker process that runs "
+            "the query, there so that a query can be stopped at its limits (README, Limits), "
+            f"add {ms(added)} ms to every request, which alone makes this query "
             f"{(theirs_ms + added) / theirs_ms:.2f}x. The smaller the query, the more that floor "
-            "weighs: it is the part of the target that depends on the machine's noise."
+            "weighs. `benchmarks/engines.py` races the worker processes against threads in the "
+            "server (the design before, which cannot stop a query) and Oxigraph's server on the "
+            "same store."
         )
     for peer, target in (("Virtuoso 7 (Debian)", 1.0), ("rdflib-endpoint", 30.0)):
         theirs = sparql.get(peer, {})

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import contextlib
 import logging
 import time
 from typing import TypeVar
@@ -513,22 +512,29 @@ async def _answer(
         calls_services=calls_services,
     )
     query_engine = engine_of(state)
-    work = asyncio.ensure_future(_stream(query_engine, job, arrived, scope, send))
-    gone = asyncio.ensure_future(_disconnected(receive))
+    # The query runs in this task; a watcher cancels it if the client leaves, and the
+    # engine's block then kills the query's worker.
+    this = asyncio.current_task()
+    assert this is not None
+    state_of = {"left": False, "done": False}
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        if not state_of["done"]:
+            state_of["left"] = True
+            this.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        await _stream(query_engine, job, arrived, scope, send)
+    except asyncio.CancelledError:
+        if not state_of["left"]:
+            raise
+        this.uncancel()  # the client left: nothing more to answer
     finally:
-        if not work.done():
-            work.cancel()  # the client left: stop the query
-            with contextlib.suppress(asyncio.CancelledError):
-                await work
-        gone.cancel()
-    work.result()
-
-
-async def _disconnected(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
+        state_of["done"] = True
+        watcher.cancel()
 
 
 async def _stream(
