@@ -214,16 +214,29 @@ Row = dict[str, str]
 
 
 def _line_ends_checked(lines: Iterator[str], file: BundleFile) -> Iterator[str]:
-    """The physical lines of a file (LF or CRLF ended), refusing a bare CR."""
+    """The physical lines of a file (LF or CRLF ended), refusing a bare CR. A CR at the
+    very end is a CRLF cut in two: the file was cut short."""
+    previous: str | None = None
+    number = 0
     for number, line in enumerate(lines, 1):
-        if line.endswith("\r"):
+        if previous is not None:
+            if previous.endswith("\r"):
+                raise BundleError(
+                    "a carriage return without a line feed (old Mac line ends, or a stray CR "
+                    "that would split the row)",
+                    file=file.name,
+                    line=number - 1,
+                )
+            yield previous
+        previous = line
+    if previous is not None:
+        if previous.endswith("\r"):
             raise BundleError(
-                "a carriage return without a line feed (old Mac line ends, or a stray CR "
-                "that would split the row)",
+                "the file ends inside a line end (a CR without its LF): it was cut short",
                 file=file.name,
                 line=number,
             )
-        yield line
+        yield previous
 
 
 def read_rows(

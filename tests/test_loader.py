@@ -578,3 +578,16 @@ def test_a_damaged_zip_is_named_so(tiny_root: Path, tiny_bundle: Path, tmp_path:
             out.write(file, file.name)
     archive.write_bytes(archive.read_bytes()[:-200])
     _refused(archive, tiny_root, "damaged zip")
+
+
+def test_a_crlf_file_cut_between_cr_and_lf_is_called_cut_short(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    # The official occupations file has CRLF line ends; a cut can fall between the two.
+    path = tiny_bundle / "occupations_en.csv"
+    crlf = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf[:-1])
+    _refused(tiny_bundle, tiny_root, "ends inside a line end")
+    path.write_bytes(crlf)
+    result = load_bundle(tiny_bundle, tiny_root)  # whole CRLF files load
+    assert result.report.rows["occupations"] == 6
