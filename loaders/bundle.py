@@ -307,7 +307,10 @@ def read_rows(
                 yield pending
             pending = (line, dict(zip(header, cells, strict=True)))
     except csv.Error as error:
-        raise BundleError(f"malformed CSV: {error}", file=file.name, line=line) from None
+        reason = f"malformed CSV: {error}"
+        if "unexpected end of data" in str(error):
+            reason += " (the file ends inside a quoted cell: cut short, or a quote left open)"
+        raise BundleError(reason, file=file.name, line=line) from None
     except UnicodeDecodeError as error:
         raise BundleError(f"not UTF-8 text: {error.reason}", file=file.name, line=line) from None
     except _TooLarge:
