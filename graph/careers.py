@@ -338,7 +338,10 @@ class CareerIndex:
         """The skill of the best label containing every one of ``words`` (as
         :meth:`_best_label` with ``all(w in label for w in words)``): the ranks of the
         labels holding each word, intersected, smallest first."""
-        holding = sorted((self._ranks_holding(w) for w in set(words)), key=len)
+        distinct = set(words)
+        if any(self._vocabulary.find(w) < 0 for w in distinct):
+            return None  # a word no label holds (the common case of an unknown label)
+        holding = sorted((self._ranks_holding(w) for w in distinct), key=len)
         found = holding[0]
         for ranks in holding[1:]:
             if not found.size:

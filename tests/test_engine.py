@@ -405,3 +405,16 @@ def test_request_bodies_are_limited_everywhere(calm: LiveServer) -> None:
     assert chunked.status_code == 200
     assert chunked.json()["skills"][0]["given"] == "manage budgets"
     assert chunked.headers["x-content-type-options"] == "nosniff"
+
+
+def test_match_takes_its_largest_input_of_every_kind(calm: LiveServer) -> None:
+    # 1,000 labels: unknown words, common words, words inside other words, and real ones.
+    labels = [f"zq{i} unknown label" for i in range(250)]
+    labels += ["and of the to in a"] * 250 + ["manag budg"] * 250 + ["manage budgets"] * 250
+    answer = httpx.post(calm.url + "/match", json={"skills": labels}, timeout=60)
+    assert answer.status_code == 200
+    body = answer.json()
+    unknown = {u["given"] for u in body["unknown"]}
+    assert "zq0 unknown label" in unknown
+    assert "manage budgets" not in unknown
+    assert len(body["skills"]) + len(body["unknown"]) >= 4
