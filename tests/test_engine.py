@@ -418,3 +418,102 @@ def test_match_takes_its_largest_input_of_every_kind(calm: LiveServer) -> None:
     assert "zq0 unknown label" in unknown
     assert "manage budgets" not in unknown
     assert "manag budg" not in unknown  # every word inside a label's words
+
+
+# -- any SPARQL text ------------------------------------------------------------------------
+
+TOKENS = [
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "WHERE",
+    "*",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "?s",
+    "?p",
+    "?o",
+    ".",
+    ";",
+    ",",
+    "FILTER",
+    "OPTIONAL",
+    "UNION",
+    "MINUS",
+    "GRAPH",
+    "SERVICE",
+    "VALUES",
+    "BIND",
+    "AS",
+    "!",
+    "-",
+    "^",
+    "/",
+    "|",
+    "+",
+    "?",
+    "<http://x/>",
+    '"a"',
+    "'''b'''",
+    "1",
+    "1.5e3",
+    "true",
+    "a",
+    "REGEX",
+    "COUNT",
+    "GROUP BY",
+    "ORDER BY",
+    "LIMIT",
+    "OFFSET",
+    "PREFIX",
+    "x:",
+    "x:y",
+    "BASE",
+    "#",
+    "\n",
+    "_:b",
+    "<<",
+    ">>",
+    "@en",
+    "^^",
+    "NOT EXISTS",
+    "IN",
+    "&&",
+    "||",
+    "=",
+    "<",
+    ">",
+    "\x00",
+    "\ud7ff",
+    "é",
+    "LATERAL",
+]
+
+
+def test_any_sparql_text_is_answered_and_the_service_stays_up(limited: LiveServer) -> None:
+    # 200 texts of random SPARQL tokens (and bytes that are not): each gets an answer or a
+    # problem, never a fault of the server, and the service answers after them all.
+    import random
+
+    wrong = []
+    with httpx.Client(base_url=limited.url, timeout=30) as client:
+        for seed in range(200):
+            rng = random.Random(seed)
+            text = " ".join(rng.choice(TOKENS) for _ in range(rng.randint(1, 60)))
+            answer = client.post(
+                "/sparql",
+                content=text.encode("utf-8", "surrogatepass"),
+                headers={"content-type": "application/sparql-query"},
+            )
+            problem = answer.headers["content-type"] == "application/problem+json"
+            if answer.status_code not in (200, 400, 403, 406, 503) or (
+                answer.status_code != 200 and not problem
+            ):
+                wrong.append((text, answer.status_code, answer.text[:200]))
+        assert wrong == []
+        assert client.post("/sparql", data={"query": SMALL}).status_code == 200
