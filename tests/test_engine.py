@@ -267,7 +267,7 @@ def test_a_query_past_its_memory_is_stopped(calm: LiveServer) -> None:
     answer = sparql(calm, GREEDY)
     assert answer.status_code == 503
     assert answer.json()["type"].endswith("/query-memory")
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # it grows by hundreds of MB a second
 
 
 def test_a_client_that_leaves_stops_its_query(calm: LiveServer) -> None:
