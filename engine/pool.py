@@ -156,7 +156,7 @@ class ProcessEngine:
         self._closed = False
         self._monitor: asyncio.Task[None] | None = None
         self.failures = 0
-        """workers that could not be started in a row (the service is degraded while > 0)"""
+        """workers that could not be started in a row (each is logged; retried with backoff)"""
 
     async def start(self) -> None:
         """Start the workers and the monitor; returns once every worker is ready."""
@@ -235,7 +235,6 @@ class ProcessEngine:
             if kind != wire.HEAD:
                 raise worker._death()
             head = wire.decode(payload)
-            done = asyncio.Event()
 
             async def chunks() -> AsyncIterator[bytes]:
                 nonlocal finished
@@ -245,7 +244,6 @@ class ProcessEngine:
                         yield data
                     elif frame_kind == wire.END:
                         finished = True
-                        done.set()
                         return
                     elif frame_kind == wire.ERROR:
                         finished = True
