@@ -152,17 +152,16 @@ def run(store: Store, job: Job, emit: Callable[[bytes], None]) -> None:
     except ValueError as error:
         emit(error_frame(Problem(400, "malformed-query", f"a graph is not an IRI: {error}")))
         return
-    sent = _Watch(emit)
     try:
         results = _query(store, job, options)
         if isinstance(results, QueryTriples):
             if job.graph_media is None:
                 raise Problem(406, "not-acceptable", _refusal(GRAPH_FORMATS, "CONSTRUCT"))
-            _write_triples(results, job, job.graph_media, sent)
+            _write_triples(results, job, job.graph_media, emit)
         else:
             if job.result_media is None:
                 raise Problem(406, "not-acceptable", _refusal(RESULT_FORMATS, "SELECT or ASK"))
-            _write_results(results, job, job.result_media, sent)
+            _write_results(results, job, job.result_media, emit)
     except Problem as problem:
         emit(error_frame(problem))
     except OSError as error:
@@ -181,18 +180,6 @@ def run(store: Store, job: Job, emit: Callable[[bytes], None]) -> None:
             )
         )
         raise
-
-
-class _Watch:
-    """``emit``, remembering whether anything went out."""
-
-    def __init__(self, emit: Callable[[bytes], None]) -> None:
-        self._emit = emit
-        self.started = False
-
-    def __call__(self, data: bytes) -> None:
-        self.started = True
-        self._emit(data)
 
 
 def _query(store: Store, job: Job, options: dict[str, Any]) -> Any:
