@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -63,12 +64,20 @@ def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Full-data tests need ../shared/esco-v1.2.0: without it they skip, with the reason,
+    except in CI (``CI=true``), where the data is always there and its absence fails."""
+    if item.get_closest_marker("fulldata") is None or FULL_BUNDLE.is_dir():
+        return
+    reason = f"the full ESCO v1.2.0 bundle is not at {FULL_BUNDLE} (see README, Test it)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason}; CI must have it", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full ESCO v1.2.0 classification, loaded once."""
-    assert FULL_BUNDLE.is_dir(), (
-        f"the full ESCO bundle is expected at {FULL_BUNDLE}; full-data tests cannot run without it"
-    )
     root = tmp_path_factory.mktemp("full") / "store"
     load_bundle(FULL_BUNDLE, root)
     return root
