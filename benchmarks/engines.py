@@ -42,6 +42,14 @@ SMALL = {
 MILLION = "SELECT * WHERE { ?s ?p ?o VALUES ?x { 1 2 3 } } LIMIT 1000000"
 
 
+def _start(name: str, args: list[str], url: str, probe: str, log: Path) -> Server:
+    """Start a server process and wait until ``probe`` answers."""
+    server = Server(name, url, _spawn(args, log))
+    server.log = log
+    server.wait(probe)
+    return server
+
+
 def start_threads(store: Path, work: Path) -> Server:
     """Our app with SPARQL in threads of its own process (no limits), as before workers."""
     port = free_port()
@@ -50,33 +58,38 @@ def start_threads(store: Path, work: Path) -> Server:
         f"uvicorn.run(create_app(store=Store.read_only({str(store)!r})), port={port}, "
         "log_level='warning')"
     )
-    process = _spawn([sys.executable, "-c", code], work / "threads.log")
-    server = Server("threads in the server", f"http://127.0.0.1:{port}/sparql", process)
-    server.log = work / "threads.log"
-    server.wait(f"http://127.0.0.1:{port}/health")
-    return server
+    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-c", code]
+    return _start(
+        "threads in the server", args, base + "/sparql", base + "/health", work / "threads.log"
+    )
 
 
 def start_workers(root: Path, work: Path) -> Server:
+    """``skillgraph serve``: SPARQL in worker processes."""
     port = free_port()
-    binary = Path(sys.executable).with_name("skillgraph")
-    args = [str(binary), "serve", "--store", str(root), "--port", str(port)]
-    process = _spawn([*args, "--log-level", "warning"], work / "workers.log")
-    server = Server("worker processes (ours)", f"http://127.0.0.1:{port}/sparql", process)
-    server.log = work / "workers.log"
-    server.wait(f"http://127.0.0.1:{port}/health")
-    return server
+    base = f"http://127.0.0.1:{port}"
+    binary = str(Path(sys.executable).with_name("skillgraph"))
+    args = [binary, "serve", "--store", str(root), "--port", str(port), "--log-level", "warning"]
+    return _start(
+        "worker processes (ours)", args, base + "/sparql", base + "/health", work / "workers.log"
+    )
 
 
 def start_oxigraph(store: Path, work: Path) -> Server:
+    """Oxigraph's own server, read-only on the same store version."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     args = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
-    process = _spawn([*args, "--timeout-s", "120"], work / "oxigraph.log")
-    server = Server("Oxigraph's server", f"http://127.0.0.1:{port}/query", process)
-    server.log = work / "oxigraph.log"
-    server.wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
-    return server
+    args += ["--timeout-s", "120"]
+    return _start(
+        "Oxigraph's server",
+        args,
+        base + "/query",
+        base + "/query?query=ASK%7B%7D",
+        work / "oxigraph.log",
+    )
 
 
 def ask(client: httpx.Client, server: Server, query: str) -> float:

@@ -67,15 +67,8 @@ class Server:
         return found
 
     def rss_mb(self) -> float:
-        total = 0
-        for pid in self.pids():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
-                pass
-        return total / 1024
+        """Resident memory of the server and its children."""
+        return rss_mb(self.pids())
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -85,6 +78,19 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def rss_mb(pids: list[int]) -> float:
+    """The resident memory of the processes ``pids``, in MB (those gone count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
 
 
 def _spawn(args: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
-from benchmarks.peers import start_skillgraph
+from benchmarks.peers import rss_mb, start_skillgraph
 from engine import Limits
 from skillgraph.pipeline import load_bundle
 
@@ -142,7 +142,7 @@ def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, objec
     reload_at = args.seconds / 2
     reloaded: dict[str, float] = {}
     while (elapsed := time.monotonic() - started) < args.seconds:
-        memory.append((elapsed, server.rss_mb(), _rss_mb(server.pids()[:1])))  # type: ignore[attr-defined]
+        memory.append((elapsed, server.rss_mb(), rss_mb(server.pids()[:1])))  # type: ignore[attr-defined]
         if not reloaded and elapsed > reload_at and args.bundle.is_dir():
             before = httpx.get(base + "/health").json()["store"]
             load_started = time.monotonic()
@@ -175,18 +175,6 @@ def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, objec
         "server_last": statistics.median(s for _, _, s in settled[len(settled) // 2 :] or settled),
         "reload": reloaded,
     }
-
-
-def _rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 def write(out: Path, figures: dict[str, object], args: argparse.Namespace) -> None:

@@ -56,15 +56,19 @@ class Limits:
     """rows (SELECT) or triples (CONSTRUCT, DESCRIBE) after which an answer is cut"""
 
 
-class Stopped(Exception):
-    """A query the engine stopped or could not run; ``status`` and ``slug`` for the client."""
+class Stopped(evaluate.Problem):
+    """A query the engine stopped or could not run, as the client is told of it: a
+    worker's problem, or the pool's (limits, a busy service), with headers to send."""
 
     def __init__(self, status: int, slug: str, detail: str, **headers: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.slug = slug
-        self.detail = detail
+        super().__init__(status, slug, detail)
         self.headers = headers
+
+    @classmethod
+    def from_frame(cls, payload: bytes) -> Stopped:
+        """The problem an ``ERROR`` frame tells of."""
+        problem = wire.decode(payload)
+        return cls(problem["status"], problem["slug"], problem["detail"])
 
 
 class Busy(Stopped):
@@ -230,8 +234,7 @@ class ProcessEngine:
             kind, payload = await worker.frame()
             if kind == wire.ERROR:
                 finished = True
-                problem = wire.decode(payload)
-                raise Stopped(problem["status"], problem["slug"], problem["detail"])
+                raise Stopped.from_frame(payload)
             if kind != wire.HEAD:
                 raise worker._death()
             head = wire.decode(payload)
@@ -247,8 +250,7 @@ class ProcessEngine:
                         return
                     elif frame_kind == wire.ERROR:
                         finished = True
-                        problem = wire.decode(data)
-                        raise Stopped(problem["status"], problem["slug"], problem["detail"])
+                        raise Stopped.from_frame(data)
                     else:
                         raise worker._death()
 
@@ -435,8 +437,7 @@ class ThreadEngine:
         frames = list(wire.frames(bytes(output)))
         kind, payload = frames[0]
         if kind == wire.ERROR:
-            problem = wire.decode(payload)
-            raise Stopped(problem["status"], problem["slug"], problem["detail"])
+            raise Stopped.from_frame(payload)
         head = wire.decode(payload)
 
         async def chunks() -> AsyncIterator[bytes]:
@@ -444,7 +445,6 @@ class ThreadEngine:
                 if frame_kind == wire.DATA:
                     yield data
                 elif frame_kind == wire.ERROR:
-                    problem = wire.decode(data)
-                    raise Stopped(problem["status"], problem["slug"], problem["detail"])
+                    raise Stopped.from_frame(data)
 
         yield Answer(head["kind"], head["media"], bool(head["truncated"]), chunks())

@@ -29,7 +29,7 @@ import bisect
 import heapq
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -133,7 +133,8 @@ class CareerIndex:
         for text, kind, skill in sorted(self.labels, key=lambda e: (e[1], self.skills[e[2]].label)):
             exact.setdefault(text, (kind, skill))
         self._exact = exact
-        # Every label in the order _best_label prefers them, as one text that str.find
+        # Every label in the order resolve() prefers them (preferred labels first, then the
+        # shortest, then alphabetical), as one text that str.find
         # searches at C speed: the first label holding a match is the best one.
         ranked = sorted(self.labels, key=lambda e: (e[1], len(e[0]), e[0], e[2]))
         self._ranked_labels = [text for text, _, _ in ranked]
@@ -327,16 +328,14 @@ class CareerIndex:
         return Resolution(given, None, "no skill label contains these words")
 
     def _first_containing(self, text: str) -> int | None:
-        """The skill of the best label containing ``text`` (as :meth:`_best_label` with
-        ``text in label``, without a loop in Python)."""
+        """The skill of the best label containing ``text``, without a loop in Python."""
         found = self._ranked_text.find(text)
         if found < 0:
             return None
         return self._ranked_skills[bisect.bisect_right(self._ranked_starts, found) - 1]
 
     def _first_with_words(self, words: list[str]) -> int | None:
-        """The skill of the best label containing every one of ``words`` (as
-        :meth:`_best_label` with ``all(w in label for w in words)``): the ranks of the
+        """The skill of the best label containing every one of ``words``: the ranks of the
         labels holding each word, intersected, smallest first."""
         distinct = set(words)
         if any(self._vocabulary.find(w) < 0 for w in distinct):
@@ -361,17 +360,6 @@ class CareerIndex:
                 self._holding = {}
             self._holding[word] = ranks
         return ranks
-
-    def _best_label(self, test: Callable[[str], bool]) -> int | None:
-        """The skill with a label passing ``test``: preferred labels first, then the
-        shortest, then alphabetical."""
-        best: tuple[int, int, str, int] | None = None
-        for label, kind, skill in self.labels:
-            if test(label):
-                key = (kind, len(label), label, skill)
-                if best is None or key < best:
-                    best = key
-        return None if best is None else best[3]
 
     @staticmethod
     def bits(skills: Iterable[int]) -> int:

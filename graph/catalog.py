@@ -13,6 +13,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
+from graph import prepare
 from graph import terms as t
 from graph.careers import CareerIndex
 from graph.errors import NotFoundError, StoreError
@@ -74,8 +75,6 @@ class Catalog:
         """:meth:`warm`, with the indexes built in a process of their own (see
         :mod:`graph.prepare`), so that a server under traffic switches within seconds; in
         this process if that fails."""
-        from graph import prepare  # imports this module
-
         try:
             labels, careers = prepare.build_apart(opened.path)
         except StoreError as error:

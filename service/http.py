@@ -8,11 +8,9 @@ sees it. :class:`ProblemHttpProtocol` answers the same requests with an RFC 9457
 
 from __future__ import annotations
 
-import json
-
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from service.problems import PROBLEM_BASE, PROBLEM_JSON
+from service.problems import PROBLEM_JSON, problem
 
 LONG_URL = 8 * 1024
 """A refused request whose URL got this far is taken as refused for its length."""
@@ -28,14 +26,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         else:
             status, slug = 400, "bad-request"
             detail = f"the HTTP request could not be read: {msg}"
-        body = json.dumps(
-            {
-                "type": PROBLEM_BASE + slug,
-                "title": _TITLES[status],
-                "status": status,
-                "detail": detail,
-            }
-        ).encode()
+        body = bytes(problem(status, slug, detail).body)
         content = [STATUS_LINE[status]]
         for name, value in self.server_state.default_headers:
             content.extend([name, b": ", value, b"\r\n"])
@@ -51,9 +42,6 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         )
         self.transport.write(b"".join(content))
         self.transport.close()
-
-
-_TITLES = {400: "Bad Request", 414: "URI Too Long"}
 
 
 SHUTDOWN_SECONDS = 3

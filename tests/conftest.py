@@ -83,6 +83,15 @@ def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 class LiveServer:
     """A uvicorn server running in a thread of the test process."""
 

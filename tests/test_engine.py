@@ -19,7 +19,7 @@ import pytest
 
 import engine
 from engine import Limits
-from tests.conftest import LiveServer, running
+from tests.conftest import LiveServer, alive, running
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 GREEDY = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f LIMIT 1"
@@ -40,14 +40,6 @@ def settled(server: LiveServer) -> LiveServer:
         assert time.monotonic() < deadline, "the query workers did not come back"
         time.sleep(0.05)
     return server
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +63,19 @@ def sparql(server: LiveServer, query: str, **kwargs: object) -> httpx.Response:
         timeout=kwargs.pop("timeout", 30),  # type: ignore[arg-type]
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def in_background(
+    server: LiveServer, query: str, count: int
+) -> tuple[list[threading.Thread], list[httpx.Response]]:
+    """``count`` threads, started, each asking ``query``; the answers gather in the list."""
+    answers: list[httpx.Response] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(sparql(server, query))) for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads, answers
 
 
 # -- what the screen finds ------------------------------------------------------------------
@@ -213,12 +218,7 @@ def test_a_runaway_query_is_stopped_at_the_limit_and_its_worker_replaced(
 
 
 def test_small_queries_keep_answering_while_runaways_run(calm: LiveServer) -> None:
-    results: list[httpx.Response] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(sparql(calm, RUNAWAY))) for _ in range(1)
-    ]
-    for thread in threads:
-        thread.start()
+    threads, results = in_background(calm, RUNAWAY, 1)
     time.sleep(0.3)
     # One worker runs the runaway; the other answers the small queries meanwhile.
     for _ in range(20):
@@ -235,12 +235,7 @@ def test_a_full_queue_is_503_with_retry_after_and_health_says_degraded(
     calm: LiveServer,
 ) -> None:
     # Two workers busy and two queries waiting fill the server: the next is refused at once.
-    answers: list[httpx.Response] = []
-    threads = [
-        threading.Thread(target=lambda: answers.append(sparql(calm, RUNAWAY))) for _ in range(4)
-    ]
-    for thread in threads:
-        thread.start()
+    threads, answers = in_background(calm, RUNAWAY, 4)
     time.sleep(0.5)
     started = time.monotonic()
     refused = sparql(calm, SMALL)

@@ -19,6 +19,7 @@ import pytest
 
 from graph.store import BUILDING_PREFIX, LiveStore, active_version
 from skillgraph.pipeline import load_bundle, sample_path
+from tests.conftest import alive
 
 SKILLGRAPH = str(Path(sys.executable).with_name("skillgraph"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
@@ -41,13 +42,6 @@ def children(pid: int) -> set[int]:
         if int(fields[1]) == pid and fields[0] != "Z":
             found.add(int(stat.parent.name))
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 class Served:
