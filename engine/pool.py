@@ -60,9 +60,11 @@ class Stopped(evaluate.Problem):
     """A query the engine stopped or could not run, as the client is told of it: a
     worker's problem, or the pool's (limits, a busy service), with headers to send."""
 
-    def __init__(self, status: int, slug: str, detail: str, **headers: str) -> None:
+    def __init__(
+        self, status: int, slug: str, detail: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status, slug, detail)
-        self.headers = headers
+        self.headers = headers or {}
 
     @classmethod
     def from_frame(cls, payload: bytes) -> Stopped:
@@ -278,7 +280,7 @@ class ProcessEngine:
                 "busy",
                 f"all {self.limits.workers} query workers are busy and "
                 f"{self.limits.queue} queries are waiting; try again shortly",
-                retry_after="1",
+                {"Retry-After": "1"},
             )
         waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)

@@ -75,11 +75,21 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class ProblemError(Exception):
     """An error raised by the service itself with its status and problem type."""
 
-    def __init__(self, status: int, slug: str, detail: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.slug = slug
         self.detail = detail
+        self.headers = headers or {}
+        """sent with the problem (``Allow``, ``Retry-After``)"""
         self.extra = extra
 
 
@@ -109,7 +119,9 @@ def render(error: Exception, path: str) -> JSONResponse | None:
     fault (500, logged). Shared by FastAPI's exception handlers and the SPARQL endpoint,
     which answers before FastAPI's routing."""
     if isinstance(error, ProblemError):
-        return problem(error.status, error.slug, error.detail, instance=path, **error.extra)
+        response = problem(error.status, error.slug, error.detail, instance=path, **error.extra)
+        response.headers.update(error.headers)
+        return response
     if isinstance(error, NotFoundError):
         return problem(404, "not-found", str(error), instance=path)
     if isinstance(error, InvalidIdentifierError):

@@ -280,15 +280,9 @@ async def respond(scope: Scope, receive: Receive, send: Send) -> None:
 
 async def _problem(error: Exception, scope: Scope, receive: Receive, send: Send) -> None:
     path = scope["path"]
-    headers: dict[str, str] = {}
     if isinstance(error, Stopped):
-        headers = {k.replace("_", "-"): v for k, v in error.headers.items()}
-        error = ProblemError(error.status, error.slug, error.detail)
-    if isinstance(error, ProblemError):
-        headers.update(error.extra.pop("headers", {}))
+        error = ProblemError(error.status, error.slug, error.detail, headers=error.headers)
     response = render(error, path) or fault(error, path)
-    for name, value in headers.items():
-        response.headers[name] = value
     if scope["method"] == "HEAD":
         response.body = b""
     await response(scope, receive, send)
