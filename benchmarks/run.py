@@ -47,7 +47,7 @@ from benchmarks import peers  # noqa: E402
 from benchmarks.scale_bundle import scale  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from graph.store import LiveStore, build_store  # noqa: E402
-from skillgraph.pipeline import LoadResult, load_bundle, load_text, sample_path  # noqa: E402
+from skillgraph.pipeline import INDEX_PHASE, LoadResult, load_bundle, load_text, sample_path  # noqa: E402
 
 ENDPOINTS = {
     "profile": "/occupations/{id}",
@@ -132,6 +132,9 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
     results = [_timed_load(bundle, work / "store") for _ in range(3)]
     result = results[-1]
     times = sorted(r.seconds for r in results)
+    # What rdflib is set beside: the store, without the servers' indexes the load then
+    # writes beside it (graph.prepare), which rdflib has no counterpart of.
+    indexes = statistics.median(r.phases[INDEX_PHASE] for r in results)
     dump = work / "data" / "esco.nt"
     dump.parent.mkdir(exist_ok=True)
     LiveStore(work / "store").get().store.dump(
@@ -148,6 +151,7 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
     engine_s = time.perf_counter() - started
     return {
         "load_s": statistics.median(times),
+        "indexes_s": indexes,
         "load_min_s": times[0],
         "load_max_s": times[-1],
         "triples": result.triples,
@@ -570,22 +574,31 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
 
 
+def _store_s(load: dict[str, float]) -> float:
+    """A load's seconds without the servers' indexes (older figures have none)."""
+    return load["load_s"] - load.get("indexes_s", 0.0)
+
+
 def load_section(load: dict[str, float]) -> list[str]:
-    ratio = load["rdflib_s"] / load["load_s"]
+    store_s = _store_s(load)
+    ratio = load["rdflib_s"] / store_s
     return [
         "## Load",
         "",
         "| what | time | |",
         "| --- | --- | --- |",
-        f"| `skillgraph load`: CSV files to a ready store, {load['triples']:,.0f} triples with derived facts; "
-        f"median of 3 loads ({load.get('load_min_s', load['load_s']):.1f} to {load.get('load_max_s', load['load_s']):.1f} s) | "
+        f"| `skillgraph load`: CSV files to a ready store, {load['triples']:,.0f} triples with derived facts, "
+        f"and the servers' indexes; median of 3 loads ({load.get('load_min_s', load['load_s']):.1f} to {load.get('load_max_s', load['load_s']):.1f} s) | "
         f"{load['load_s']:.1f} s | target under 10 s: {verdict(load['load_s'] < 10)} |",
+        f"| of which the store (CSV files to triples in the engine, compacted) | {store_s:.1f} s | |",
+        f"| of which the servers' indexes, written beside the store (built once per load instead of by every server that switches to it) | "
+        f"{load.get('indexes_s', 0.0):.1f} s | |",
         f"| rdflib parsing the same triples (N-Triples dump, {load['rdflib_triples']:,.0f} triples) | "
-        f"{load['rdflib_s']:.1f} s | rdflib / skillgraph: **{ratio:.1f}x**; target ≥ 5x: {verdict(ratio >= 5)} |",
+        f"{load['rdflib_s']:.1f} s | rdflib / skillgraph's store: **{ratio:.1f}x**; target ≥ 5x: {verdict(ratio >= 5)} |",
         f"| Oxigraph's bulk loader reading the same triples from the N-Triples dump (`Store.bulk_load`, "
         f"one loader, nothing to compute) | {load['engine_s']:.1f} s | rdflib / bulk loader: "
         f"{load['rdflib_s'] / load['engine_s']:.1f}x; skillgraph / bulk loader: "
-        f"{load['load_s'] / load['engine_s']:.2f} |",
+        f"{store_s / load['engine_s']:.2f} |",
         "",
     ]
 
@@ -817,7 +830,7 @@ def bounds_section(figures: Figures) -> list[str]:
     """What stands between a target not met and the figure measured, from this run's numbers."""
     lines: list[str] = []
     load = figures.load
-    if load and load["rdflib_s"] / load["load_s"] < 5:
+    if load and load["rdflib_s"] / _store_s(load) < 5:
         lines += [
             f"- **Load, 5x rdflib.** Oxigraph's bulk loader alone, reading the finished N-Triples, takes "
             f"{load['engine_s']:.1f} s ({load['rdflib_s'] / load['engine_s']:.1f}x rdflib). Our load runs "
@@ -939,10 +952,10 @@ def reload_section(reload: dict[str, float]) -> list[str]:
         "## Loading a new version under traffic",
         "",
         "`skillgraph load` into the directory a server is serving (answer cache off), while one "
-        "client asks for a career path every 20 ms. The server switches once it has built the new "
-        "version's indexes, answering from the previous version until then; the baseline is that "
-        "building, timed in-process: what the first request would wait for if it were built on "
-        "demand.",
+        "client asks for a career path every 20 ms. The server switches once it has read the new "
+        "version's indexes (the load writes them beside the version), answering from the previous "
+        "version until then; the baseline is building them, timed in-process: what the first "
+        "request would wait for if they were built on demand.",
         "",
         "| load | switched, after publishing | requests after publishing | median | p99 | max "
         "| building the indexes (baseline) | max / baseline |",

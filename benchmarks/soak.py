@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -26,9 +27,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
 from benchmarks.peers import rss_mb, start_skillgraph
 from engine import Limits
-from skillgraph.pipeline import load_bundle
 
 REPO = Path(__file__).resolve().parent.parent
+SKILLGRAPH = str(Path(sys.executable).with_name("skillgraph"))
 LIMITS = Limits()
 HOSTILE = [
     "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000,
@@ -146,7 +147,12 @@ def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, objec
         if not reloaded and elapsed > reload_at and args.bundle.is_dir():
             before = httpx.get(base + "/health").json()["store"]
             load_started = time.monotonic()
-            load_bundle(args.bundle, args.store)
+            # As an operator reloads: `skillgraph load` in a process of its own.
+            subprocess.run(
+                [SKILLGRAPH, "load", str(args.bundle), "--store", str(args.store)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             published = time.monotonic()
             while httpx.get(base + "/health").json()["store"] == before:
                 time.sleep(0.1)

@@ -71,16 +71,19 @@ class Catalog:
         self._careers = PerVersion(lambda store: CareerIndex.build(store, self.runner))
         self._summary: tuple[Store, Json] | None = None
 
-    def warm_apart(self, opened: OpenStore) -> None:
-        """:meth:`warm`, with the indexes built in a process of their own (see
-        :mod:`graph.prepare`), so that a server under traffic switches within seconds; in
-        this process if that fails."""
-        try:
-            labels, careers = prepare.build_apart(opened.path)
-        except StoreError as error:
-            log.warning("%s; building them in the server instead", error)
-            self.warm(opened.store)
-            return
+    def prepare(self, opened: OpenStore) -> None:
+        """Take the indexes of a store version: the ones its load wrote beside it, else
+        built in a process of their own (see :mod:`graph.prepare`), else here. A server
+        calls this before it answers from a version, so that no request waits for them."""
+        indexes = prepare.read(opened.path)
+        if indexes is None:
+            try:
+                indexes = prepare.build_apart(opened.path)
+            except StoreError as error:
+                log.warning("%s; building them in the server instead", error)
+                self.warm(opened.store)
+                return
+        labels, careers = indexes
         self._labels.put(opened.store, labels)
         self._careers.put(opened.store, careers)
 

@@ -108,16 +108,22 @@ class BuiltVersion:
     triples: int
     inserted_at: float
     """``time.perf_counter()`` when the engine had every triple in"""
+    written_at: float
+    """``time.perf_counter()`` when the store was compacted and closed (``prepare`` next)"""
 
 
-def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
+def build_store(
+    root: Path, ntriples: Iterable[bytes], *, prepare: Callable[[Path], None] | None = None
+) -> BuiltVersion:
     """Load N-Triples text as a new store version under ``root`` and make it the active one.
 
     ``ntriples`` is the whole text in pieces of a few MB, each ending at a line end. Each
     piece is a document of its own to the engine: it must hold every triple of the blank
     nodes it names. Oxigraph's bulk loaders insert the pieces while the next ones are still
-    being made (see :func:`_bulk_load_stream`). If anything raises, the half-built version
-    is removed and the active one is untouched.
+    being made (see :func:`_bulk_load_stream`). ``prepare`` gets the folder of the written
+    (and closed) version before it is published, to add what servers read beside the store
+    (:func:`graph.prepare.write`). If anything raises, the half-built version is removed
+    and the active one is untouched.
 
     :raises StoreError: if ``root`` holds something that is not ours, a load is running, or
         the engine refuses the text.
@@ -137,6 +143,9 @@ def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
         building = root / (BUILDING_PREFIX + name)
         try:
             triples, inserted_at = _fill(building, ntriples)
+            written_at = time.perf_counter()
+            if prepare is not None:
+                prepare(building)
             version = root / name
             building.rename(version)
         except BaseException:
@@ -144,7 +153,7 @@ def build_store(root: Path, ntriples: Iterable[bytes]) -> BuiltVersion:
             raise
         _publish(root, version)
         _prune(root, keep=KEEP_VERSIONS)
-        return BuiltVersion(version, triples, inserted_at)
+        return BuiltVersion(version, triples, inserted_at, written_at)
 
 
 def _fill(path: Path, ntriples: Iterable[bytes]) -> tuple[int, float]:

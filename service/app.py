@@ -148,11 +148,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
             assert settings.store is not None
-            # A new version is switched to once the catalog's indexes are built for it.
+            # A new version is switched to once the catalog has its indexes (see Catalog.prepare).
             app.state.store_source = LiveStore(
                 settings.store,
                 check_every=settings.reload_check_seconds,
-                prepare=app.state.catalog.warm_apart,
+                prepare=app.state.catalog.prepare,
             )
         elif isinstance(store, Store):
             app.state.store_source = FixedStore(store)
@@ -162,7 +162,10 @@ def create_app(
         # contend: 4 instead of AnyIO's 40 doubles throughput under load (docs/benchmarks.md).
         to_thread.current_default_thread_limiter().total_tokens = settings.store_threads
         try:
-            app.state.catalog.warm(app.state.store_source.get().store)
+            if store is None:
+                app.state.catalog.prepare(app.state.store_source.get())
+            else:
+                app.state.catalog.warm(app.state.store_source.get().store)
         except (SkillgraphError, OSError) as error:
             # Requests will answer 503 with the reason; the server itself stays up.
             log.error("could not read the store at start-up: %s", error)

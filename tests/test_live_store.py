@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
+from graph import prepare
+from graph.catalog import Catalog
 from graph.store import ACTIVE, LiveStore, OpenStore, PerVersion, active_version
 from skillgraph.pipeline import load_bundle
 
@@ -142,3 +144,69 @@ def test_per_version_values_keep_the_two_newest_versions() -> None:
     assert cache.get(second) == 2
     assert cache.get(first) == 4
     assert built == [first, second, third, first]
+
+
+# --- The indexes a load writes beside its version (graph.prepare) ---------------------------
+
+
+def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
+    labels, careers = indexes
+    return (
+        labels.search("", limit=10_000),
+        careers.occupations,
+        careers.skills,
+        careers.essential,
+        careers.required,
+        careers.moves,
+        careers.labels,
+    )
+
+
+def test_a_load_writes_the_indexes_servers_read_and_they_are_the_stores(
+    tiny_root: Path,
+) -> None:
+    version = active_version(tiny_root)
+    assert (version / prepare.INDEX_FILE).is_file()
+    assert not list(version.glob("*.partial"))
+    written = prepare.read(version)
+    assert written is not None
+    assert _content(written) == _content(prepare.build(version))
+    assert written[1].occupations  # not two empty indexes
+
+
+def test_a_server_reads_the_versions_indexes_instead_of_building_them(
+    tiny_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_build(path: Path, **options: object) -> prepare.Indexes:
+        raise AssertionError("built although the load wrote them")
+
+    monkeypatch.setattr(prepare, "build_apart", no_build)
+    live = LiveStore(tiny_root)
+    catalog = Catalog()
+    catalog.prepare(live.get())
+    found = catalog.search_occupations(live.get().store, "", limit=3)
+    assert len(found) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda file: file.unlink(),
+        lambda file: file.write_bytes(b"an older fingerprint\n" + file.read_bytes()[65:]),
+        lambda file: file.write_bytes(file.read_bytes()[:1000]),
+    ],
+    ids=["absent", "made by other code", "cut short"],
+)
+def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
+    tiny_root: Path, damage: Callable[[Path], object]
+) -> None:
+    version = active_version(tiny_root)
+    expected = _content(prepare.build(version))
+    damage(version / prepare.INDEX_FILE)
+    assert prepare.read(version) is None
+    live = LiveStore(tiny_root)
+    catalog = Catalog()
+    catalog.prepare(live.get())  # builds them in a child process
+    store = live.get().store
+    labels, careers = catalog._labels.get(store), catalog._careers.get(store)
+    assert _content((labels, careers)) == expected
