@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -50,6 +49,22 @@ class SkillFacts:
     uri: str
     label: str
     skill_type: Value
+    reuse_level: Value = None
+
+
+MATCHES = ("exact", "prefix", "contains", "every word")
+"""How a label matched a search, best first (see :meth:`CareerIndex.search_skills`)."""
+
+
+@dataclass(frozen=True)
+class SkillHit:
+    """A skill a search found, by its best label."""
+
+    skill: int
+    kind: int
+    """the label that matched: 0 preferred, 1 alternative, 2 hidden"""
+    match: int
+    """an index into :data:`MATCHES`"""
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,8 @@ class CareerIndex:
     skill index)"""
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
+    essential_for: list[list[int]] = field(init=False)
+    optional_for: list[list[int]] = field(init=False)
     _sort_labels: list[str] = field(init=False)
     _essential_sizes: list[int] = field(init=False)
     _exact: dict[str, tuple[int, int]] = field(init=False)
@@ -139,6 +156,11 @@ class CareerIndex:
         ranked = sorted(self.labels, key=lambda e: (e[1], len(e[0]), e[0], e[2]))
         self._ranked_labels = [text for text, _, _ in ranked]
         self._ranked_skills = [skill for _, _, skill in ranked]
+        self._ranked_kinds = [kind for _, kind, _ in ranked]
+        self._by_label = sorted(
+            range(len(self.skills)),
+            key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri),
+        )
         self._ranked_text = "\n".join(self._ranked_labels)
         # Every word of the labels, with the ranks of the labels holding it: a label holds a
         # text without spaces exactly where one of its words does.
@@ -154,6 +176,15 @@ class CareerIndex:
         for text in self._ranked_labels:
             self._ranked_starts.append(offset)
             offset += len(text) + 1
+        # Per skill, the occupations it is essential and optional for, in label order (the
+        # occupations are: occupation_list reads them so).
+        self.essential_for = [[] for _ in self.skills]
+        self.optional_for = [[] for _ in self.skills]
+        for occupation, (essential, required) in enumerate(zip(self.essential, self.required)):
+            for skill in _bits(essential):
+                self.essential_for[skill].append(occupation)
+            for skill in _bits(required & ~essential):
+                self.optional_for[skill].append(occupation)
         self._reverse: list[list[int]] = [[] for _ in self.occupations]
         for source, targets in enumerate(self.moves):
             for target in targets:
@@ -175,9 +206,14 @@ class CareerIndex:
             index = skill_position.get(uri)
             if index is None:
                 index = skill_position[uri] = len(skills)
-                skill_type = row["skill_type"]
+                skill_type, reuse = row["skill_type"], row["reuse_level"]
                 skills.append(
-                    SkillFacts(uri, row["label"].value, skill_type.value if skill_type else None)
+                    SkillFacts(
+                        uri,
+                        row["label"].value,
+                        skill_type.value if skill_type else None,
+                        reuse.value if reuse else None,
+                    )
                 )
             text = " ".join(row["text"].value.lower().split())  # as resolve() reads
             labels.append((text, int(row["kind"].value), index))
@@ -298,9 +334,71 @@ class CareerIndex:
             )
         return CareerPath(steps, sum(len(s.learn) for s in steps))
 
+    def in_isco_group(self, code: str) -> list[int]:
+        """The occupations in the ISCO-08 group ``code`` or below it (ISCO codes extend their
+        parent's), by unit group, then label."""
+        found = [
+            n for n, o in enumerate(self.occupations) if str(o.isco_group or "").startswith(code)
+        ]
+        return sorted(found, key=lambda n: str(self.occupations[n].isco_group))
+
     def sorted_skills(self, skills: Iterable[int]) -> list[int]:
         """Skill indexes in label order."""
         return sorted(skills, key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri))
+
+    # --- Searching skills by label --------------------------------------------------------
+
+    def search_skills(
+        self, text: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[SkillHit], int]:
+        """Skills with a label holding ``text`` (case and spacing aside), best first, and how
+        many there are. Each skill counts by its best label: a preferred label before an
+        alternative one before a hidden one, and within each an exact match, then a label
+        starting with the text, then one containing it, then (for several words) one
+        containing every word; ties by the length of the skill's preferred label, then the
+        label. Every skill in label order when ``text`` is empty."""
+        lowered = " ".join(text.lower().split())
+        if not lowered:
+            chosen = self._by_label[offset : offset + limit]
+            return [SkillHit(s, 0, 0) for s in chosen], len(self._by_label)
+        best: dict[int, tuple[int, int]] = {}  # skill -> (kind, match), the smallest
+        whole, starts, labels = self._ranked_text, self._ranked_starts, self._ranked_labels
+        found = whole.find(lowered)
+        while found >= 0:
+            rank = bisect.bisect_right(starts, found) - 1
+            label = labels[rank]
+            kind = self._ranked_kinds[rank]
+            match = 0 if label == lowered else 1 if found == starts[rank] else 2
+            skill = self._ranked_skills[rank]
+            if (kind, match) < best.get(skill, (9, 9)):
+                best[skill] = (kind, match)
+            following = rank + 1  # on to the next label: one hit per label is enough
+            if following >= len(starts):
+                break
+            found = whole.find(lowered, starts[following])
+        words = set(lowered.split())
+        if len(words) > 1 and all(self._vocabulary.find(w) >= 0 for w in words):
+            holding = sorted((self._ranks_holding(w) for w in words), key=len)
+            ranks = holding[0]
+            for more in holding[1:]:
+                ranks = np.intersect1d(ranks, more, assume_unique=True)
+            for rank in ranks.tolist():
+                skill = self._ranked_skills[rank]
+                entry = (self._ranked_kinds[rank], 3)
+                if entry < best.get(skill, (9, 9)):
+                    best[skill] = entry
+        facts = self.skills
+        ordered = sorted(
+            best.items(),
+            key=lambda item: (
+                item[1][0] * 4 + item[1][1],
+                len(facts[item[0]].label),
+                facts[item[0]].label.lower(),
+                facts[item[0]].uri,
+            ),
+        )
+        hits = [SkillHit(s, kind, match) for s, (kind, match) in ordered[offset : offset + limit]]
+        return hits, len(ordered)
 
     # --- Matching from skills -------------------------------------------------------------
 
@@ -353,8 +451,14 @@ class CareerIndex:
         over the label words that contain it. Kept for the 1,000 words asked last."""
         ranks = self._holding.get(word)
         if ranks is None:
-            words = re.findall(f"[^\n]*{re.escape(word)}[^\n]*", self._vocabulary)
-            parts = [self._postings[w] for w in words]
+            vocabulary, parts = self._vocabulary, []
+            found = vocabulary.find(word)
+            while found >= 0:  # each vocabulary word (a line) holding it, once
+                start = vocabulary.rfind("\n", 0, found) + 1
+                end = vocabulary.find("\n", found)
+                end = len(vocabulary) if end < 0 else end
+                parts.append(self._postings[vocabulary[start:end]])
+                found = vocabulary.find(word, end)
             ranks = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
             if len(self._holding) >= 1000:
                 self._holding = {}

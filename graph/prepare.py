@@ -1,13 +1,13 @@
 """A store version's in-memory indexes: built by the load, kept beside the version.
 
-The label and career indexes (see :mod:`graph.search` and :mod:`graph.careers`) take about
-5 s to read from the full classification. A server switching to a new version used to build
-them while answering from the old one: under steady traffic that took 10-17 s, sharing two
-cores with the requests. So the load builds them once, after the store is written and
-before the version is published, and writes them into the version's folder
-(:data:`INDEX_FILE`). A server switching to the version, or starting on it, reads them
-(0.3 s); only a version without them (a bare Oxigraph store, or one written by an
-older skillgraph) has them built, in a process of its own::
+The label, career and suggestion indexes (:mod:`graph.search`, :mod:`graph.careers`,
+:mod:`graph.suggest`) take about 5 s to read from the full classification. A server
+switching to a new version used to build them while answering from the old one: under
+steady traffic that took 10-17 s, sharing two cores with the requests. So the load builds
+them once, after the store is written and before the version is published, and writes
+them into the version's folder (:data:`INDEX_FILE`). A server switching to the version, or
+starting on it, reads them (0.3 s); only a version without them (a bare Oxigraph store, or
+one written by an older skillgraph) has them built, in a process of its own::
 
     python -m graph.prepare VERSION_DIR    # the pickled indexes on standard output
 
@@ -30,16 +30,17 @@ from pathlib import Path
 
 import numpy as np
 
-from graph import careers, search
+from graph import careers, search, suggest
 from graph.careers import CareerIndex
 from graph.errors import StoreError
 from graph.queries import QueryRunner
 from graph.search import LabelIndex
 from graph.store import open_read_only
+from graph.suggest import Suggester
 
 log = logging.getLogger("skillgraph.prepare")
 
-Indexes = tuple[LabelIndex, CareerIndex]
+Indexes = tuple[LabelIndex, CareerIndex, Suggester]
 
 INDEX_FILE = "skillgraph-indexes.pickle"
 """The indexes of a version, in its folder (RocksDB leaves files it does not know alone)."""
@@ -47,7 +48,7 @@ INDEX_FILE = "skillgraph-indexes.pickle"
 
 def _fingerprint() -> bytes:
     digest = hashlib.sha256()
-    for module in (search, careers):
+    for module in (search, careers, suggest):
         digest.update(Path(module.__file__ or "").read_bytes())
     for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -63,7 +64,8 @@ def build(path: Path) -> Indexes:
     """The indexes of the store version at ``path``, read from it."""
     store = open_read_only(path)
     runner = QueryRunner()
-    return LabelIndex.build(store, runner), CareerIndex.build(store, runner)
+    labels, careers = LabelIndex.build(store, runner), CareerIndex.build(store, runner)
+    return labels, careers, suggest.build(labels, careers)
 
 
 def write(path: Path) -> None:

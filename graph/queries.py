@@ -7,8 +7,15 @@ Each file starts with a header::
     # param: ?occupation IRI  the occupation to compare from
 
 Parameters are bound through pyoxigraph's ``substitutions`` (the value replaces the
-variable inside the engine, never pasted into the text), so a parameter can only be a
-parameter. That only works for variables of the top-level SELECT list; loading checks it.
+variable inside the engine, subqueries included), so a parameter can only be a parameter.
+That only works for variables of the top-level SELECT list; loading checks it.
+
+Oxigraph's planner does not see those bindings when it orders the joins inside a ``UNION``
+or a group with a ``FILTER`` (oxigraph issue #1951): ``skill_occupations`` scanned every
+label of the store, 200 ms instead of 0.2 ms. So the same values also open the top-level
+WHERE clause as a ``VALUES`` block, where the planner starts from them. The block holds the
+terms as pyoxigraph writes them (a validated IRI or an escaped literal), so it adds no way
+to inject SPARQL: a value is still only a value.
 """
 
 from __future__ import annotations
@@ -64,6 +71,17 @@ class NamedQuery:
     summary: str
     params: Mapping[str, Param]
     text: str
+    where_at: int | None = None
+    """Where the top-level WHERE clause's group begins: just after its ``{``."""
+
+    def with_values(self, bound: Mapping[Variable, Substitution]) -> str:
+        """The text with ``bound`` as a ``VALUES`` block opening the top-level WHERE clause."""
+        if not bound or self.where_at is None:
+            return self.text
+        names = " ".join(str(v) for v in bound)
+        row = " ".join(str(term) for term in bound.values())
+        block = f" VALUES ({names}) {{ ({row}) }}"
+        return self.text[: self.where_at] + block + self.text[self.where_at :]
 
 
 def parse_named_query(text: str, *, source: str = "<text>") -> NamedQuery:
@@ -102,7 +120,23 @@ def parse_named_query(text: str, *, source: str = "<text>") -> NamedQuery:
                 f"{source}: parameter ?{param} is not in the top-level SELECT list, "
                 "so it cannot be bound"
             )
-    return NamedQuery(name=name, summary=summary, params=params, text=text)
+    where_at = _where_at(text)
+    if params and where_at is None:
+        raise QueryError(f"{source}: a query with parameters needs a top-level 'WHERE {{'")
+    return NamedQuery(name=name, summary=summary, params=params, text=text, where_at=where_at)
+
+
+def _where_at(text: str) -> int | None:
+    """Just after the ``{`` of the top-level SELECT's WHERE clause, if there is one."""
+    # Comment lines blanked, not dropped, so that offsets stay the text's.
+    masked = "\n".join(
+        " " * len(line) if line.lstrip().startswith("#") else line for line in text.split("\n")
+    )
+    match = _SELECT.search(masked)
+    if match is None:
+        return None
+    brace = re.compile(r"\s*\{").match(masked, match.end())
+    return brace.end() if brace else None
 
 
 def projected_variables(text: str) -> set[str]:
@@ -221,7 +255,8 @@ class QueryRunner:
         :raises ParameterError: on bad parameters.
         """
         query = self.get(name)
-        result = store.query(query.text, substitutions=self.bind(name, params))
+        bound = self.bind(name, params)
+        result = store.query(query.with_values(bound), substitutions=bound)
         assert isinstance(result, QuerySolutions), f"{name} is not a SELECT query"
         return result
 

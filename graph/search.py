@@ -46,6 +46,16 @@ class LabelIndex:
         self._labels = labels
         self._by_label = sorted(occupations.values(), key=lambda o: (o.label.lower(), o.uri))
 
+    @property
+    def occupations(self) -> dict[str, OccupationFacts]:
+        """Every occupation, by URI."""
+        return self._occupations
+
+    @property
+    def labels(self) -> list[tuple[str, int, str]]:
+        """Every label: (lower-cased text, kind 0 preferred / 1 alternative / 2 hidden, URI)."""
+        return self._labels
+
     @classmethod
     def build(cls, store: Store, runner: QueryRunner) -> LabelIndex:
         """Read every occupation label of ``store``."""

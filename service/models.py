@@ -34,6 +34,46 @@ class SkillSummary(_Model):
     )
 
 
+class SkillSearchItem(SkillSummary):
+    """A skill a search found."""
+
+    reuse_level: str | None = Field(
+        description="transversal, cross-sector, sector-specific or occupation-specific."
+    )
+    matched_label: Literal["preferred", "alternative", "hidden"] | None = Field(
+        description="Which of the skill's labels matched best (none when listing without q)."
+    )
+    match: Literal["exact", "prefix", "contains", "every word"] | None = Field(
+        description="How that label matched: equal to the text, starting with it, containing "
+        "it, or containing each of its words."
+    )
+
+
+class SkillList(_Model):
+    """Skills matching a search."""
+
+    total: int = Field(description="How many skills match, over every page.")
+    items: list[SkillSearchItem]
+
+
+class Suggestion(_Model):
+    """An occupation or skill a user may mean."""
+
+    type: Literal["occupation", "skill"]
+    id: str
+    uri: str
+    label: str = Field(description="The preferred label.")
+    matched_label: Literal["preferred", "alternative", "hidden"] = Field(
+        description="Which of its labels has a word starting with the text."
+    )
+
+
+class Suggestions(_Model):
+    """Suggestions for what a user is typing, best first."""
+
+    items: list[Suggestion]
+
+
 class IscoGroupRef(_Model):
     """An ISCO-08 group referred to from elsewhere."""
 

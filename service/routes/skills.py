@@ -1,17 +1,40 @@
-"""GET /skills/{id}."""
+"""GET /skills (search) and /skills/{id}."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from service.deps import CatalogDep, StoreDep
-from service.models import SkillProfile
+from service.models import SkillList, SkillProfile
 from service.problems import responses
 
 router = APIRouter(prefix="/skills", tags=["skills"], responses=responses(404, 422, 503))
+
+
+@router.get("", response_model=SkillList, summary="Search skills")
+def search_skills(
+    store: StoreDep,
+    catalog: CatalogDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="Text to find in preferred, alternative and hidden labels "
+            "(case and spacing aside).",
+            examples=["manage budgets"],
+        ),
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=100, description="How many to return, 1 to 100.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> dict[str, Any]:
+    """Skills and knowledge concepts whose labels hold the text, best match first: the
+    preferred label before alternative and hidden ones, and within each an exact match,
+    then a label starting with the text, one containing it, one containing every word;
+    then the shorter label. Every skill in label order without q."""
+    return catalog.search_skills(store, q, limit=limit, offset=offset)
 
 
 @router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")

@@ -1,0 +1,182 @@
+"""Finding skills by name (GET /skills?q=), autocomplete (GET /suggest), and the in-memory
+answers of /skills/{id} and /isco/{code} held to the named queries they replace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph import suggest
+from graph.catalog import Catalog, by_label, occupation_summary
+from graph.queries import QueryRunner
+from graph.store import LiveStore
+
+RUNNER = QueryRunner()
+BOTH = frozenset({"occupation", "skill"})
+
+
+@pytest.fixture(scope="module")
+def full_catalog(full_root: Path) -> tuple[Catalog, LiveStore]:
+    live = LiveStore(full_root)
+    catalog = Catalog()
+    catalog.prepare(live.get())
+    return catalog, live
+
+
+# --- GET /skills?q= --------------------------------------------------------------------------
+
+
+def test_skill_search_ranks_the_exact_label_first_and_says_how_it_matched(
+    sample_http: httpx.Client,
+) -> None:
+    everything = sample_http.get("/skills", params={"limit": 100}).json()
+    assert everything["total"] > len(everything["items"]) == 100
+    labels = [s["label"] for s in everything["items"]]
+    assert labels == sorted(labels, key=str.lower)  # label order without q
+    label = labels[len(labels) // 2]
+    found = sample_http.get("/skills", params={"q": "  " + label.upper() + " "}).json()
+    first = found["items"][0]
+    assert (first["label"], first["matched_label"], first["match"]) == (label, "preferred", "exact")
+    assert first["skill_type"] in ("skill", "knowledge")
+    assert "reuse_level" in first
+    word = label.split()[0].lower()
+    by_word = sample_http.get("/skills", params={"q": word, "limit": 100}).json()
+    assert by_word["total"] >= 1
+    assert all(
+        word in s["label"].lower() or s["matched_label"] != "preferred" for s in by_word["items"]
+    )
+
+
+def test_skill_search_pages_and_refuses_bad_parameters(sample_http: httpx.Client) -> None:
+    whole = sample_http.get("/skills", params={"limit": 6}).json()["items"]
+    pages = [
+        sample_http.get("/skills", params={"limit": 2, "offset": n}).json()["items"]
+        for n in (0, 2, 4)
+    ]
+    assert [s["id"] for page in pages for s in page] == [s["id"] for s in whole]
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"q": "x" * 201}):
+        answer = sample_http.get("/skills", params=bad)
+        assert answer.status_code == 422
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    nothing = sample_http.get("/skills", params={"q": "no skill is called this"}).json()
+    assert nothing == {"total": 0, "items": []}
+
+
+@pytest.mark.fulldata
+def test_manage_budgets_is_first_for_manage_budgets(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    found = catalog.search_skills(live.get().store, "manage budgets", limit=5)
+    assert found["items"][0]["label"] == "manage budgets"
+    assert found["items"][0]["match"] == "exact"
+    # Every word, in any order, when no label holds the phrase.
+    reordered = catalog.search_skills(live.get().store, "budgets manage", limit=50)["items"]
+    assert "manage budgets" in [s["label"] for s in reordered]
+    assert {s["match"] for s in reordered} == {"every word"}
+
+
+# --- GET /suggest ----------------------------------------------------------------------------
+
+
+def test_suggest_completes_a_word_of_occupations_and_skills(sample_http: httpx.Client) -> None:
+    occupation = sample_http.get("/occupations", params={"limit": 1}).json()["items"][0]
+    prefix = occupation["label"].split()[0][:4]
+    found = sample_http.get("/suggest", params={"q": prefix, "limit": 50}).json()["items"]
+    assert occupation["uri"] in [s["uri"] for s in found]
+    for item in found:
+        assert any(word.lower().startswith(prefix.lower()) for word in item["label"].split()) or (
+            item["matched_label"] != "preferred"
+        )
+    only = sample_http.get("/suggest", params={"q": prefix, "type": "occupation"}).json()
+    assert {s["type"] for s in only["items"]} == {"occupation"}
+    for bad in ({"q": ""}, {"q": "a", "limit": 51}, {"q": "a", "type": "isco"}):
+        assert sample_http.get("/suggest", params=bad).status_code == 422
+
+
+def test_suggest_puts_labels_starting_with_the_text_before_later_words() -> None:
+    concepts = [
+        suggest.Concept("skill", "http://example.org/s/1", "stage production"),
+        suggest.Concept("occupation", "http://example.org/o/1", "producer"),
+        suggest.Concept("skill", "http://example.org/s/2", "produce samples"),
+        suggest.Concept("occupation", "http://example.org/o/2", "film producer"),
+    ]
+    labels = [("stage production", 0, 0), ("producer", 0, 1), ("produce samples", 0, 2)]
+    labels += [("film producer", 0, 3), ("producer", 1, 3)]  # an alternative label too
+    index = suggest.Suggester(concepts, labels)
+    found = index.suggest("PROD", limit=10, types=BOTH)
+    assert [s.concept.label for s in found] == [
+        "producer",
+        "produce samples",
+        "film producer",  # by its alternative label, which starts with the text
+        "stage production",
+    ]
+    assert [s.kind for s in found] == [0, 0, 1, 0]
+    assert [s.at_start for s in found] == [True, True, True, False]
+    assert index.suggest("prod", limit=2, types=frozenset({"skill"}))[1].concept.label == (
+        "stage production"
+    )
+
+
+@pytest.mark.fulldata
+def test_suggest_reads_a_range_or_the_ranked_lists_to_the_same_answers(
+    full_catalog: tuple[Catalog, LiveStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog, live = full_catalog
+    index = catalog._suggester.get(live.get().store)
+    prefixes = ["e", "ma", "man", "prod", "q", "nurse", "manage b", "zz", "data an"]
+    for types in (BOTH, frozenset({"occupation"}), frozenset({"skill"})):
+        for prefix in prefixes:
+            monkeypatch.setattr(suggest, "DIRECT", 10**9)
+            whole = index.suggest(prefix, limit=20, types=types)
+            monkeypatch.setattr(suggest, "DIRECT", 0)
+            ranked = index.suggest(prefix, limit=20, types=types)
+            assert whole == ranked, (prefix, types)
+    assert catalog.suggest(live.get().store, "produc", limit=1, types=BOTH)["items"][0][
+        "label"
+    ] == ("producer")
+
+
+# --- /skills/{id} and /isco/{code} from the career index ------------------------------------
+
+
+def _named(store: object, query: str, params: dict[str, str]) -> list[dict[str, object]]:
+    return RUNNER.select(store, query, params)  # type: ignore[arg-type]
+
+
+def test_a_skills_occupations_are_those_of_the_named_query(sample_root: Path) -> None:
+    live = LiveStore(sample_root)
+    store = live.get().store
+    catalog = Catalog()
+    skills = [r["uri"] for r in RUNNER.select(store, "skill_labels") if r["kind"] == 0]
+    checked = 0
+    for uri in skills:
+        rows = by_label(_named(store, "skill_occupations", {"skill": str(uri)}))
+        profile = catalog.skill(store, str(uri))
+        for relation in ("essential", "optional"):
+            expected = [occupation_summary(r) for r in rows if r["relation"] == relation]
+            assert profile[f"{relation}_for"] == expected, uri
+            checked += len(expected)
+    assert checked > 0
+
+
+def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Path) -> None:
+    live = LiveStore(sample_root)
+    store = live.get().store
+    catalog = Catalog()
+    groups = store.query("SELECT ?g WHERE { ?g a <https://w3id.org/skillgraph/model#IscoGroup> }")
+    checked = 0
+    for row in groups:  # type: ignore[union-attr]
+        uri = row["g"].value
+        code = uri.rsplit("/C", 1)[1]
+        rows = sorted(
+            by_label(_named(store, "isco_occupations", {"group": uri})),
+            key=lambda r: str(r["isco_group"]),
+        )
+        group = catalog.isco_group(store, code, limit=5000)
+        assert group["occupations"] == [occupation_summary(r) for r in rows], code
+        assert group["occupation_count"] == len(rows)
+        checked += len(rows)
+    assert checked > 0
