@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import rdflib
@@ -55,6 +56,15 @@ ENDPOINTS = {
     "prospects": "/occupations/{id}/prospects",
     "skill gap": "/occupations/{id}/skill-gap/{next}",
 }
+MORE_ENDPOINTS = {
+    "search occupations": "/occupations?q={word}",
+    "skill": "/skills/{skill}",
+    "search skills": "/skills?q={skill_word}",
+    "suggest": "/suggest?q={prefix}",
+    "ISCO group": "/isco/{isco}",
+}
+"""The other JSON endpoints, measured for latency only; each sample taken from the measured
+occupations' profiles (see :func:`samples_for`)."""
 PEER_TARGETS = {
     "Oxigraph server": "ours within 1.5x of it on every query",
     "Virtuoso 7 (Debian)": "ours at least as fast at the median: ≥ 1",
@@ -174,8 +184,38 @@ def occupation_ids(base: str, count: int) -> list[str]:
     return ids[:: max(1, len(ids) // count)][:count]
 
 
-def paths_for(ids: list[str], template: str) -> list[str]:
-    return [template.format(id=i, next=ids[(n + 1) % len(ids)]) for n, i in enumerate(ids)]
+def paths_for(
+    ids: list[str], template: str, samples: dict[str, list[str]] | None = None
+) -> list[str]:
+    more = samples or {}
+    return [
+        template.format(
+            id=i, next=ids[(n + 1) % len(ids)], **{k: v[n % len(v)] for k, v in more.items()}
+        )
+        for n, i in enumerate(ids)
+    ]
+
+
+def samples_for(base: str, ids: list[str]) -> dict[str, list[str]]:
+    """What the other endpoints are asked, one of each per occupation: the occupation's first
+    essential skill, its ISCO group cut to levels 1 to 4 in turn (a major group holds up to
+    a thousand occupations), the first word of its label and of the skill's, and the first
+    three letters of its label."""
+    samples: dict[str, list[str]] = {k: [] for k in ("skill", "isco", "word", "skill_word")}
+    samples["prefix"] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for n, id in enumerate(ids):
+            profile = client.get(f"/occupations/{id}").json()
+            skills = profile["essential_skills"] or profile["optional_skills"]
+            if skills:
+                samples["skill"].append(skills[0]["id"])
+                samples["skill_word"].append(quote(skills[0]["label"].split()[0]))
+            if profile["isco_group"]:
+                code = profile["isco_group"]["code"]
+                samples["isco"].append(code[: 1 + n % len(code)])
+            samples["word"].append(quote(profile["label"].split()[0]))
+            samples["prefix"].append(quote(profile["label"][:3]))
+    return samples
 
 
 def timed_pass(
@@ -208,8 +248,9 @@ def measure_latency(base: str, ids: list[str], *, cached: bool) -> dict[str, Lat
     """One client, each endpoint over every occupation twice. The first pass answers from
     the store; with the answer cache on, the second answers from the cache."""
     figures = {}
-    for name, template in ENDPOINTS.items():
-        paths = paths_for(ids, template)
+    samples = samples_for(base, ids)
+    for name, template in {**ENDPOINTS, **MORE_ENDPOINTS}.items():
+        paths = paths_for(ids, template, samples)
         first, second = timed_pass(base, paths), timed_pass(base, paths)
         measured = second if cached else first + second
         figures[name] = Latency(

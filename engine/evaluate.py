@@ -28,7 +28,9 @@ from pyoxigraph import (
 )
 
 from engine import wire
+from engine.screen import screen
 from graph.queries import looks_like_update
+from graph.terms import PREFIXES
 
 RESULT_FORMATS: dict[str, QueryResultsFormat] = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -143,7 +145,7 @@ def run(store: Store, job: Job, emit: Callable[[bytes], None]) -> None:
     ``HEAD`` frame the client is told why; after it the answer has begun, and is cut. An
     error that is not the query's (say, a bug) is raised, after the ``ERROR`` frame.
     """
-    options: dict[str, Any] = {"base_iri": job.base_iri}
+    options: dict[str, Any] = {"base_iri": job.base_iri, "prefixes": PREFIXES}
     try:
         if job.default_graph is not None:
             options["default_graph"] = [NamedNode(g) for g in job.default_graph]
@@ -193,7 +195,24 @@ def _query(store: Store, job: Job, options: dict[str, Any]) -> Any:
                 "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
                 "CREATE, DROP, COPY, MOVE, ADD) are refused",
             ) from None
-        raise Problem(400, "malformed-query", str(error)) from None
+        raise Problem(400, "malformed-query", explain(job.query, str(error))) from None
+
+
+def explain(query: str, message: str) -> str:
+    """The parser's ``message`` about ``query``, said plainly where it can be: Oxigraph's
+    for an undeclared prefix lists every character it expected instead."""
+    if "Prefix not found" not in message:
+        return message
+    missing = screen(query, prefixes=PREFIXES).undeclared
+    where = message.split(":", 1)[0]  # "error at 3:17"
+    known = ", ".join(f"{p}:" for p in PREFIXES)
+    if not missing:
+        return f"{where}: a prefix is used but not declared (predefined here: {known})"
+    name = missing[0]
+    return (
+        f"{where}: the prefix '{name}:' is not declared; declare it at the top of the "
+        f"query with PREFIX {name}: <the namespace IRI> (predefined here: {known})"
+    )
 
 
 def _head(kind: str, media: str, truncated: bool = False) -> dict[str, Any]:

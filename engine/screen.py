@@ -17,6 +17,7 @@ parse: the engine's parser still judges the syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -56,13 +57,19 @@ class Screened:
     nesting: int
     """the deepest nesting of brackets and prefix operators"""
     services: tuple[Service, ...] = field(default=())
+    undeclared: tuple[str, ...] = field(default=())
+    """the prefixes of prefixed names used before (or without) any declaration, in order"""
 
 
-def screen(text: str, *, base_iri: str | None = None) -> Screened:
-    """The nesting depth and the ``SERVICE`` endpoints of a query text."""
+def screen(
+    text: str, *, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
+) -> Screened:
+    """The nesting depth, the ``SERVICE`` endpoints and the undeclared prefixes of a query
+    text; ``prefixes`` are those the engine predefines."""
     depth = deepest = 0
     run = 0  # prefix operators in a row, each one more level of the parser
-    prefixes: dict[str, str] = {}
+    known: dict[str, str] = dict(prefixes or {})
+    undeclared: list[str] = []
     base = base_iri
     services: list[Service] = []
     significant: list[tuple[str, str]] = []  # the last few tokens, for the declarations
@@ -83,12 +90,21 @@ def screen(text: str, *, base_iri: str | None = None) -> Screened:
         significant.append((kind or "other", value))
         if len(significant) > 3:
             del significant[0]
-        _declaration(significant, prefixes)
+        _declaration(significant, known)
+        if (
+            kind == "name"
+            and ":" in value
+            and not (len(significant) >= 2 and _is(significant[-2], "PREFIX"))
+        ):
+            prefix = value.partition(":")[0]
+            # "_:" names a blank node, not a prefix.
+            if prefix not in known and prefix not in undeclared and prefix != "_":
+                undeclared.append(prefix)
         if kind == "iri" and len(significant) >= 2 and _is(significant[-2], "BASE"):
             base = _resolve(value[1:-1], base)
         if len(significant) >= 2 and _service_target(significant):
-            services.append(_service(significant[-1], prefixes, base))
-    return Screened(nesting=deepest, services=tuple(services))
+            services.append(_service(significant[-1], known, base))
+    return Screened(nesting=deepest, services=tuple(services), undeclared=tuple(undeclared))
 
 
 def _is(token: tuple[str, str], keyword: str) -> bool:
@@ -114,7 +130,7 @@ def _service_target(tokens: list[tuple[str, str]]) -> bool:
     return len(tokens) >= 3 and _is(before, "SILENT") and _is(tokens[-3], "SERVICE")
 
 
-def _service(token: tuple[str, str], prefixes: dict[str, str], base: str | None) -> Service:
+def _service(token: tuple[str, str], prefixes: Mapping[str, str], base: str | None) -> Service:
     kind, value = token
     if kind == "var":
         return Service(None, value)

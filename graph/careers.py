@@ -180,7 +180,9 @@ class CareerIndex:
         # occupations are: occupation_list reads them so).
         self.essential_for = [[] for _ in self.skills]
         self.optional_for = [[] for _ in self.skills]
-        for occupation, (essential, required) in enumerate(zip(self.essential, self.required)):
+        for occupation, (essential, required) in enumerate(
+            zip(self.essential, self.required, strict=True)
+        ):
             for skill in _bits(essential):
                 self.essential_for[skill].append(occupation)
             for skill in _bits(required & ~essential):

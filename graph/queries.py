@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any, Final
+from typing import Final
 
 from pyoxigraph import (
     BlankNode,
@@ -39,7 +39,7 @@ from pyoxigraph import (
 )
 
 from graph import terms as t
-from graph.errors import ParameterError, QueryError, UpdateNotAllowedError
+from graph.errors import ParameterError, QueryError
 
 PARAM_KINDS: Final = ("IRI", "string", "integer")
 
@@ -290,23 +290,6 @@ class QueryRunner:
         data = self.solutions(store, name, params).serialize(format=format)
         assert data is not None  # serialize() returns the bytes when given no output
         return data
-
-
-def run_query(store: Store, text: str, **options: Any) -> object:
-    """Run an arbitrary SPARQL query text, as the SPARQL endpoint does.
-
-    :raises UpdateNotAllowedError: if the text is an update.
-    :raises QueryError: with the parser's message if it is not valid SPARQL.
-    """
-    try:
-        return store.query(text, **options)
-    except SyntaxError as error:
-        if looks_like_update(text):
-            raise UpdateNotAllowedError(
-                "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
-                "CREATE, DROP, COPY, MOVE, ADD) are refused"
-            ) from None
-        raise QueryError(str(error)) from None
 
 
 # The prologue (comments, PREFIX and BASE declarations) that may precede the operation.

@@ -26,6 +26,24 @@ XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 # Our namespace, for the few facts ESCO has no term for (declared in ontology/esco.ttl).
 SG: Final = "https://w3id.org/skillgraph/model#"
 
+SKOSXL: Final = "http://www.w3.org/2008/05/skos-xl#"
+
+PREFIXES: Final = {
+    "esco": ESCO,
+    "skos": SKOS,
+    "skosxl": SKOSXL,
+    "dcterms": DCTERMS,
+    "dct": DCTERMS,
+    "iso-thes": ISOTHES,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "sg": SG,
+}
+"""The prefixes every SPARQL query may use without declaring them (as Virtuoso and QLever
+predefine theirs); a query's own ``PREFIX`` declaration of the same name wins."""
+
 OCCUPATION_BASE: Final = ESCO_DATA + "occupation/"
 SKILL_BASE: Final = ESCO_DATA + "skill/"
 ISCO_BASE: Final = ESCO_DATA + "isco/C"

@@ -2,18 +2,23 @@
 
 It tells clients what the endpoint is (its URL, SPARQL 1.1 Query), what it answers in, its
 features and its default dataset, in the W3C vocabulary
-(https://www.w3.org/TR/sparql11-service-description/).
+(https://www.w3.org/TR/sparql11-service-description/), and the prefixes every query may use
+undeclared, as SHACL prefix declarations (``sh:declare``, the form query editors and other
+endpoints publish them in).
 """
 
 from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
+from graph.terms import PREFIXES
 from service.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
+SH = "http://www.w3.org/ns/shacl#"
+XSD_ANY_URI = NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -63,13 +68,22 @@ def describe(endpoint: str, media: str, *, triples: int, settings: Settings) -> 
         Triple(graph, RDF_TYPE, _sd("Graph")),
         Triple(graph, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER)),
     ]
+    for prefix, namespace in PREFIXES.items():
+        declaration = BlankNode(f"prefix-{prefix}")
+        facts += [
+            Triple(service, NamedNode(SH + "declare"), declaration),
+            Triple(declaration, NamedNode(SH + "prefix"), Literal(prefix)),
+            Triple(
+                declaration, NamedNode(SH + "namespace"), Literal(namespace, datatype=XSD_ANY_URI)
+            ),
+        ]
     if settings.allowed_services:
         facts.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
     return (
         serialize(
             facts,
             format=FORMATS[media],
-            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID},
+            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID, "sh": SH},
         )
         or b""
     )

@@ -19,6 +19,7 @@ import pytest
 
 import engine
 from engine import Limits
+from graph.terms import PREFIXES
 from tests.conftest import LiveServer, alive, running
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
@@ -512,3 +513,37 @@ def test_any_sparql_text_is_answered_and_the_service_stays_up(limited: LiveServe
                 wrong.append((text, answer.status_code, answer.text[:200]))
         assert wrong == []
         assert client.post("/sparql", data={"query": SMALL}).status_code == 200
+
+
+# --- Predefined prefixes and the undeclared-prefix message -----------------------------------
+
+
+def test_the_usual_prefixes_are_predefined_and_a_querys_own_declaration_wins(
+    sample_http: httpx.Client,
+) -> None:
+    def ask(query: str) -> httpx.Response:
+        return sample_http.post(
+            "/sparql", data={"query": query}, headers={"accept": "application/sparql-results+json"}
+        )
+
+    found = ask("SELECT (COUNT(*) AS ?n) WHERE { ?o a esco:Occupation ; skos:prefLabel ?l }")
+    assert found.status_code == 200
+    assert int(found.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    own = ask("PREFIX skos: <http://example.org/> ASK { ?o skos:prefLabel ?l }")
+    assert own.json()["boolean"] is False  # skos: is the query's here, which nothing uses
+    description = sample_http.get("/sparql", headers={"accept": "text/turtle"}).text
+    for prefix, iri in PREFIXES.items():
+        assert f'"{prefix}"' in description and iri in description
+
+
+def test_an_undeclared_prefix_is_named_with_how_to_declare_it(sample_http: httpx.Client) -> None:
+    query = "SELECT * WHERE {\n  ?s a esco:Occupation ;\n     foaf:name ?n .\n  ?s ex:p _:b }"
+    answer = sample_http.post("/sparql", data={"query": query})
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert "'foaf:' is not declared" in detail
+    assert "PREFIX foaf:" in detail
+    assert "esco:" in detail  # the predefined ones are listed
+    assert "expected one of" not in detail
+    assert detail.startswith("error at 3:")
+    assert engine.screen(query, prefixes=PREFIXES).undeclared == ("foaf", "ex")

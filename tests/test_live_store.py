@@ -150,9 +150,10 @@ def test_per_version_values_keep_the_two_newest_versions() -> None:
 
 
 def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
-    labels, careers = indexes
+    labels, careers, suggester = indexes
     return (
         labels.search("", limit=10_000),
+        suggester.suggest("a", limit=50, types=frozenset({"occupation", "skill"})),
         careers.occupations,
         careers.skills,
         careers.essential,
@@ -209,4 +210,4 @@ def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     catalog.prepare(live.get())  # builds them in a child process
     store = live.get().store
     labels, careers = catalog._labels.get(store), catalog._careers.get(store)
-    assert _content((labels, careers)) == expected
+    assert _content((labels, careers, catalog._suggester.get(store))) == expected

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
+from graph.terms import PREFIXES
 from service import description
 from service.problems import ProblemError, fault, render, responses
 from service.settings import Settings
@@ -457,7 +458,7 @@ def _base_iri(scope: Scope) -> str | None:
 
 def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> bool:
     """Refuse what must not reach the engine; whether the query calls a SERVICE."""
-    screened = engine.screen(request.query, base_iri=base)
+    screened = engine.screen(request.query, base_iri=base, prefixes=PREFIXES)
     if screened.nesting > engine.MAX_NESTING:
         raise ProblemError(
             400,
