@@ -26,6 +26,7 @@ from graph.errors import (
     StoreError,
     UpdateNotAllowedError,
 )
+from service import examples
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/skillgraph/problems/"
@@ -66,9 +67,26 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "description": meaning[status],
-            "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+            "content": {
+                PROBLEM_JSON: {
+                    "schema": Problem.model_json_schema(),
+                    "example": _example(status),
+                }
+            },
         }
         for status in statuses
+    }
+
+
+def _example(status: int) -> dict[str, Any]:
+    """The example body the docs show for ``status`` (see :mod:`service.examples`)."""
+    slug, instance, detail = examples.PROBLEMS[status]
+    return {
+        "type": PROBLEM_BASE + slug,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
     }
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
 from service.deps import CatalogDep, StoreDep
+from service.examples import PRODUCER
 from service.models import (
     CareerPaths,
     OccupationList,
@@ -26,7 +27,7 @@ OccupationId = Annotated[
     str,
     Path(
         description="The occupation's ESCO UUID or its full URI.",
-        examples=["52b9e8dc-de6c-41dd-b29a-e1291c273f6f"],
+        examples=[PRODUCER],
         # Documented, not enforced here: the catalog's refusal says what an id looks like.
         json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
     ),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from service.deps import CatalogDep, StoreDep
+from service.examples import MANAGE_BUDGETS
 from service.models import SkillList, SkillProfile
 from service.problems import responses
 
@@ -43,7 +44,7 @@ def skill(
         str,
         Path(
             description="The skill's ESCO UUID or its full URI.",
-            examples=["3e7a8fd8-e5c1-4f44-8d9a-2c3c4ff2fa21"],
+            examples=[MANAGE_BUDGETS],
             json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
         ),
     ],
