@@ -6,8 +6,12 @@ Expected failures print one line and exit 1.
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +21,7 @@ from typing import Any, TypeVar
 import click
 from pyoxigraph import QueryResultsFormat
 
+from graph import terms as t
 from graph.errors import SkillgraphError
 from graph.queries import QueryRunner
 from graph.store import ACTIVE, LiveStore
@@ -62,10 +67,20 @@ def _store_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    invoke_without_command=True,
+)
 @click.version_option(package_name="skillgraph")
-def main() -> None:
-    """skillgraph: the ESCO classification as a knowledge graph, over SPARQL and JSON."""
+@click.pass_context
+def main(context: click.Context) -> None:
+    """skillgraph: the ESCO classification as a knowledge graph, over SPARQL and JSON.
+
+    Start with 'skillgraph serve' (the bundled sample until you load ESCO) and open
+    http://127.0.0.1:8000/docs.
+    """
+    if context.invoked_subcommand is None:
+        click.echo(context.get_help())
 
 
 @main.command()
@@ -142,6 +157,36 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
         click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program listens on, in one line (uvicorn would say so only
+    after the server has read its store)."""
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}: {error}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {error.strerror} (another server? pick "
+                "another with --port)"
+            ) from None
+
+
+def _check_store(root: Path) -> None:
+    """Say so when ``root`` is an ESCO download rather than a store."""
+    if not (root / ACTIVE).exists() and root.is_dir() and any(root.glob("occupations_*.csv")):
+        raise click.ClickException(
+            f"{root} is an ESCO download, not a store: load it first with "
+            f"'skillgraph load {root} --store STORE', then serve STORE"
+        )
+
+
 def _resolve_store(store: Path | None) -> Path:
     """The store named, else the one ``skillgraph load`` made by default, else the sample."""
     if store is not None:
@@ -162,7 +207,13 @@ def _resolve_store(store: Path | None) -> Path:
     "made by default, or else the bundled sample."
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port to listen on (0: any free one).",
+)
 @click.option(
     "--workers",
     default=1,
@@ -244,7 +295,9 @@ def serve(
     from skillgraph.asgi import SETTINGS_ENV
 
     with _one_line_errors():
+        _check_port(host, port)  # before any work: a busy port fails at once
         root = _resolve_store(store)
+        _check_store(root)
         LiveStore(root)  # fail here, in one line, rather than inside the server
     click.echo(
         f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True
@@ -275,7 +328,7 @@ def serve(
     )
 
 
-@main.command()
+@main.command(short_help="Run a named query, or list them.")
 @click.argument("name", required=False)
 @click.option(
     "--param",
@@ -283,7 +336,8 @@ def serve(
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A parameter of the query, e.g. occupation=http://data.europa.eu/esco/occupation/<uuid>.",
+    help="A parameter of the query (repeatable): an occupation, skill or ISCO group by its "
+    "ESCO UUID, code or URI, e.g. -p occupation=52b9e8dc-de6c-41dd-b29a-e1291c273f6f.",
 )
 @_store_option(f"Store directory to query (or ${STORE_ENV}); if omitted, as for serve.")
 @click.option(
@@ -312,12 +366,16 @@ def query(
             raise click.ClickException(f"--param {item!r} is not NAME=VALUE")
         bound[key.lstrip("?")] = value
     with _one_line_errors():
-        runner.get(name)
+        named = runner.get(name)
+        for key, value in bound.items():
+            if key in named.params and named.params[key].kind == "IRI":
+                bound[key] = _concept_iri(key, value)
         runner.bind(name, bound)  # check the parameters before opening anything
         open_store = LiveStore(_resolve_store(store)).get()
         if output in ("csv", "tsv"):
             fmt = QueryResultsFormat.CSV if output == "csv" else QueryResultsFormat.TSV
-            click.echo(runner.serialize(open_store.store, name, bound, fmt).decode(), nl=False)
+            text = runner.serialize(open_store.store, name, bound, fmt).decode()
+            click.echo(_first_rows(text, output, limit), nl=False)
             return
         rows = runner.select(open_store.store, name, bound, limit=limit)
     if output == "json":
@@ -326,14 +384,55 @@ def query(
     _print_table(rows)
 
 
+_OCCUPATION_PARAMS = ("occupation", "from", "to", "target")
+
+
+def _concept_iri(param: str, value: str) -> str:
+    """A parameter's value as the API takes it (an ESCO UUID, an ISCO code), as its URI."""
+    if value.startswith(("http://", "https://")):
+        return value
+    if param in _OCCUPATION_PARAMS:
+        return t.occupation_uri(value)
+    if param == "skill":
+        return t.skill_uri(value)
+    if param == "group":
+        return t.isco_uri(t.isco_code(value))
+    raise click.ClickException(
+        f"--param {param}={value}: give the concept's full URI (http://data.europa.eu/esco/...)"
+    )
+
+
+def _first_rows(text: str, output: str, limit: int | None) -> str:
+    """The header and the first ``limit`` rows of a CSV or TSV answer. A TSV row is one line
+    (its terms escape line ends); a CSV cell may hold one, so CSV is read as CSV."""
+    if limit is None:
+        return text
+    if output == "tsv":
+        return "".join(text.splitlines(keepends=True)[: limit + 1])
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), limit + 1))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
 def _print_table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         click.echo("(no results)")
         return
     columns = list(rows[0])
     cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
-    widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    widths = []
+    for i, column in enumerate(columns):
+        width = max(len(column), *(len(row[i]) for row in cells))
+        # A URI is there to be copied: never cut; other text at 60 characters, marked.
+        uris = all(row[i].startswith(("http://", "https://")) or not row[i] for row in cells)
+        widths.append(width if uris else min(60, width))
     click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
-        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        click.echo("  ".join(_cut(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _cut(value: str, width: int) -> str:
+    """``value`` in ``width`` characters, its end replaced by '…' where it is cut."""
+    return value.ljust(width) if len(value) <= width else value[: width - 1] + "…"

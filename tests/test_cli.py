@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_query_lists_and_runs_named_queries(runner: CliRunner, tiny_root: Path) 
     [
         (["query", "nope"], "no named query 'nope'"),
         (["query", "occupation"], "occupation needs ?occupation"),
-        (["query", "occupation", "-p", "occupation=not an iri"], "?occupation must be an IRI"),
+        (["query", "occupation", "-p", "occupation=not an iri"], "is not an occupation id"),
         (["query", "occupation", "-p", "occupation"], "is not NAME=VALUE"),
     ],
 )
@@ -150,3 +151,52 @@ def test_query_without_store_uses_the_bundled_sample(
     assert len(list((tmp_path / "cache").iterdir())) == 1
     runner.invoke(main, ["query", "store_summary"])
     assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_bare_skillgraph_prints_its_help_and_exits_0(runner: CliRunner) -> None:
+    result = runner.invoke(main, [])
+    assert result.exit_code == 0
+    assert "Commands:" in result.output
+    commands = result.output.split("Commands:")[1]
+    assert "..." not in commands  # no description cut short
+    serve_help = runner.invoke(main, ["serve", "--help"]).output
+    assert "TCP port to listen on" in serve_help
+
+
+def test_query_takes_uuids_and_isco_codes_and_limits_every_format(
+    runner: CliRunner, tiny_root: Path
+) -> None:
+    uuid = tiny.PRODUCER.rsplit("/", 1)[1]
+    base = ["query", "occupation_skills", "-p", f"occupation={uuid}", "--store", str(tiny_root)]
+    whole = runner.invoke(main, [*base, "--format", "json"])
+    assert whole.exit_code == 0, whole.output
+    assert len(json.loads(whole.output)) > 2
+    for output, header in (("csv", "occupation,"), ("tsv", "?occupation\t")):
+        cut = runner.invoke(main, [*base, "--format", output, "--limit", "2"])
+        assert cut.exit_code == 0, cut.output
+        lines = cut.output.splitlines()
+        assert lines[0].startswith(header) and len(lines) == 3
+    table = runner.invoke(main, [*base, "--limit", "1"]).output
+    assert tiny.PRODUCER in table  # a URI is never cut
+    group = runner.invoke(
+        main, ["query", "isco_group", "-p", "group=2654", "--store", str(tiny_root)]
+    )
+    assert group.exit_code == 0 and "C2654" in group.output
+    refused = runner.invoke(main, ["query", "concept_hierarchy", "-p", f"concept={uuid}"])
+    assert refused.exit_code == 1 and "full URI" in refused.output
+
+
+def test_serve_refuses_a_busy_port_and_a_download_folder_at_once(
+    runner: CliRunner, tiny_root: Path, tiny_bundle: Path
+) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        busy = runner.invoke(main, ["serve", "--store", str(tiny_root), "--port", str(port)])
+    assert busy.exit_code == 1
+    assert f"127.0.0.1:{port}" in busy.output and "--port" in busy.output
+    download = runner.invoke(main, ["serve", "--store", str(tiny_bundle), "--port", "0"])
+    assert download.exit_code == 1
+    assert "is an ESCO download, not a store" in download.output
+    assert f"skillgraph load {tiny_bundle}" in download.output
