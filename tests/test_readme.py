@@ -1,0 +1,163 @@
+"""The README's commands and snippets, run as written against a real server on the bundled
+sample (only its port differs from the README's 8000). Every fenced block is either run here
+or named in :data:`NOT_RUN` with the reason, so a new block cannot go untried."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+import pytest
+
+from tests.conftest import FULL_BUNDLE, LiveServer
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text()
+BLOCKS = re.findall(r"^```(\w+)\n(.*?)^```", README, re.MULTILINE | re.DOTALL)
+BIN = Path(sys.executable).parent
+
+NOT_RUN = {
+    "python3 -m venv .venv && .venv/bin/pip install -e . &&": "the setup this suite runs in",
+    'python3 -m venv .venv && .venv/bin/pip install -e ".[test]"': "this very test command",
+    "benchmarks/install.sh": "the benchmark's own setup and a 15-minute run (needs root)",
+    ".venv/bin/skillgraph load ../shared/esco-v1.2.0 --store /tmp/soak-store": (
+        "the soak, a 2.5-minute run of its own"
+    ),
+    "graph/      store versions": "the layout of the repository, not a command",
+}
+
+
+def _block(start: str) -> str:
+    found = [body for _, body in BLOCKS if body.startswith(start)]
+    assert len(found) == 1, f"no single README block starts with {start!r}"
+    return found[0]
+
+
+def _ported(text: str, server: LiveServer) -> str:
+    host = server.url.removeprefix("http://")
+    return text.replace("127.0.0.1:8000", host).replace("localhost:8000", host)
+
+
+def _shell(command: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command.replace(".venv/bin/", f"{BIN}/")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return done.stdout
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path) -> dict[str, str]:
+    """An environment where nothing is loaded yet, as on a newcomer's machine."""
+    return {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "SKILLGRAPH_CACHE": str(tmp_path / "cache"),
+    }
+
+
+def test_every_block_is_run_or_says_why_not() -> None:
+    run = (
+        "$ curl -s localhost:8000/occupations/",
+        "curl -s http://127.0.0.1:8000/sparql",
+        "from SPARQLWrapper import",
+        "# name: similar_occupations",
+        ".venv/bin/skillgraph query ",
+        '.venv/bin/skillgraph load "ESCO dataset',
+        "PREFIX rdfs:",
+    )
+    for language, body in BLOCKS:
+        known = [s for s in (*run, *NOT_RUN) if body.startswith(s)]
+        assert known, f"a README {language} block no test runs: {body[:80]!r}"
+
+
+def test_what_you_see_is_what_the_sample_answers(sample_server: LiveServer) -> None:
+    block = _block("$ curl -s localhost:8000/occupations/")
+    command, shown = block.split("\n", 1)
+    answer = json.loads(_shell(_ported(command.removeprefix("$ "), sample_server)))
+    assert answer["occupation"]["label"] == "producer"
+    labels = [item["label"] for item in answer["items"]]
+    assert labels == re.findall(r'"label": "([^"]+)"', shown)[1:]
+    scores = [str(item["score"]) for item in answer["items"]]
+    assert scores == re.findall(r'"score": ([0-9.]+)', shown)
+
+
+def test_the_sparql_curl_answers_csv(sample_server: LiveServer) -> None:
+    out = _shell(_ported(_block("curl -s http://127.0.0.1:8000/sparql"), sample_server))
+    lines = out.strip().splitlines()
+    assert lines[0].strip() == "skill,label"
+    assert len(lines) > 5
+
+
+def test_the_python_snippet_prints_the_occupations_per_level(sample_server: LiveServer) -> None:
+    snippet = _ported(_block("from SPARQLWrapper import"), sample_server)
+    done = subprocess.run(
+        [sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split() == ["level", "occupations"]
+    assert [line.split()[1] for line in lines[1:]] == ["2", "3", "4"]  # the sample's levels
+
+
+def test_the_named_query_header_is_the_files() -> None:
+    header = _block("# name: similar_occupations")
+    query = (REPO / "queries" / "similar_occupations.rq").read_text()
+    assert query.startswith(header)
+
+
+def test_the_named_query_commands_run(fresh_home: dict[str, str]) -> None:
+    block = _block(".venv/bin/skillgraph query ")
+    commands = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+    outputs = [_shell(command, fresh_home) for command in commands]
+    assert "similar_occupations occupation=<IRI>" in outputs[0]
+    assert "music producer" in outputs[1]
+    assert json.loads(outputs[2])[0]["code"] == "2654"
+    assert outputs[3].splitlines()[0].startswith("occupations,skills")
+
+
+def test_the_ontology_query_lists_the_terms(sample_http: httpx.Client) -> None:
+    query = _block("PREFIX rdfs:")
+    answer = sample_http.post("/sparql", data={"query": query}).json()
+    terms = {row["term"]["value"] for row in answer["results"]["bindings"]}
+    assert "http://data.europa.eu/esco/model#Occupation" in terms
+
+
+def test_every_example_of_the_endpoint_table_answers(sample_http: httpx.Client) -> None:
+    table = README.split("| Method and path |", 1)[1].split("\n\n", 1)[0]
+    tried = 0
+    for row in table.splitlines()[2:]:
+        example = row.rsplit("|", 2)[1]
+        for path in re.findall(r"`(/[^`]+)`", example):
+            answer = sample_http.get(unquote(path) if "%20" in path else path)
+            assert answer.status_code == 200, f"{path}: {answer.text[:200]}"
+            tried += 1
+        for command in re.findall(r"`(curl [^`]+)`", example):
+            base = str(sample_http.base_url).rstrip("/")
+            answer_text = _shell(command.replace("localhost:8000", base.removeprefix("http://")))
+            assert json.loads(answer_text)["items"], command
+            tried += 1
+    assert tried >= 14
+
+
+@pytest.mark.fulldata
+def test_loading_a_full_release_as_the_readme_says(fresh_home: dict[str, str]) -> None:
+    block = _block('.venv/bin/skillgraph load "ESCO dataset')
+    load = block.splitlines()[0].replace(
+        '"ESCO dataset - v1.2.0 - classification - en - csv.zip"', str(FULL_BUNDLE)
+    )
+    out = _shell(load, fresh_home)
+    assert "928,329  triples in the store" in out
+    summary = _shell(".venv/bin/skillgraph query store_summary --format json", fresh_home)
+    assert json.loads(summary)[0]["occupations"] == 3039
