@@ -1,6 +1,7 @@
-"""Career paths between occupations and matching occupations to a person's skills.
+"""Career paths between occupations, matching occupations to a person's skills, and
+finding skills by label (``GET /skills?q=``; each skill's occupations for ``/skills/{id}``).
 
-Both work on one :class:`CareerIndex` per store version, read from the store with named
+All work on one :class:`CareerIndex` per store version, read from the store with named
 queries: ``occupation_list`` (the occupations), ``occupation_skill_sets`` (their essential
 and optional skills), ``career_moves`` (each occupation's stored similar occupations and
 long-term prospects) and ``skill_labels`` (to resolve skills given as text). Skill sets are

@@ -347,17 +347,11 @@ class Catalog:
         # The occupations from the career index: reading a few hundred of them with
         # skill_occupations costs 25 us each (8 ms for "manage budgets"); a test holds the two
         # to the same answers.
+        # The index holds every skill with a preferred label, as the query above finds them.
         index = self._careers.get(store)
-        skill = index.skill_index.get(uri)
-        if skill is None:  # a skill without a preferred label is not in the index
-            rows = self.runner.select(store, "skill_occupations", {"skill": uri})
-            essential = [r for r in by_label(rows) if r["relation"] == "essential"]
-            optional = [r for r in by_label(rows) if r["relation"] == "optional"]
-            essential_for = [occupation_summary(r) for r in essential]
-            optional_for = [occupation_summary(r) for r in optional]
-        else:
-            essential_for = [_occupation_item(index, o) for o in index.essential_for[skill]]
-            optional_for = [_occupation_item(index, o) for o in index.optional_for[skill]]
+        skill = index.skill_index[uri]
+        essential_for = [_occupation_item(index, o) for o in index.essential_for[skill]]
+        optional_for = [_occupation_item(index, o) for o in index.optional_for[skill]]
         hierarchy = by_label(self.runner.select(store, "concept_hierarchy", {"concept": uri}))
         return {
             "id": t.concept_id(uri),
