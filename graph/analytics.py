@@ -46,6 +46,8 @@ class ClassificationFacts:
     """ISCO group URI -> code"""
     relations: list[tuple[str, str, bool]] = field(default_factory=list)
     """(occupation URI, skill URI, essential?) as the files list them"""
+    broader: dict[str, set[str]] = field(default_factory=dict)
+    """concept URI -> the URIs of its direct broader concepts (both hierarchies)"""
 
     def add_occupation(self, uri: str, label: str, isco_code: str) -> None:
         self.occupations[uri] = (label, isco_code)
@@ -55,6 +57,44 @@ class ClassificationFacts:
 
     def add_relation(self, occupation: str, skill: str, *, essential: bool) -> None:
         self.relations.append((occupation, skill, essential))
+
+    def add_broader(self, narrower: str, broader: str) -> None:
+        self.broader.setdefault(narrower, set()).add(broader)
+
+
+def ancestors(broader: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Every concept's broader concepts at any distance (``skos:broaderTransitive``, which the
+    official ESCO RDF materialises). A cycle in the files ends where it closes."""
+    found: dict[str, set[str]] = {}
+
+    def visit(concept: str, path: frozenset[str]) -> set[str]:
+        known = found.get(concept)
+        if known is not None:
+            return known
+        above: set[str] = set()
+        for parent in broader.get(concept, ()):
+            if parent in path or parent == concept:
+                continue
+            above.add(parent)
+            above |= visit(parent, path | {parent})
+        found[concept] = above
+        return above
+
+    for concept in broader:
+        visit(concept, frozenset({concept}))
+    return found
+
+
+def broader_transitive_ntriples(facts: ClassificationFacts) -> Iterator[str]:
+    """``skos:broaderTransitive`` from every concept to each of its ancestors."""
+    predicate = t.nt(t.BROADER_TRANSITIVE)
+    lines: list[str] = []
+    for concept, above in ancestors(facts.broader).items():
+        lines.extend(f"<{concept}> {predicate} <{a}> .\n" for a in sorted(above))
+        if len(lines) > 10_000:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 @dataclass(frozen=True)

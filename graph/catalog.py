@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pyoxigraph import Store
+from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
 from graph import prepare, suggest
 from graph import terms as t
@@ -408,6 +408,28 @@ class Catalog:
             "occupation_count": len(occupations),
             "occupations": [_occupation_item(index, o) for o in occupations[:limit]],
         }
+
+    def describe(self, store: Store, uri: str) -> tuple[list[Triple], str]:
+        """A concept as linked data, and the path of its JSON page: its own triples, the
+        preferred labels of the concepts it points to, and the triples of the nodes without
+        an IRI it points to (its stored similar occupations and prospects).
+
+        :raises InvalidIdentifierError: if ``uri`` is not an occupation, skill or ISCO group URI.
+        :raises NotFoundError: if the store says nothing of it.
+        """
+        page = t.page_of(uri)
+        node = NamedNode(uri)
+        found: list[Triple] = []
+        for quad in store.quads_for_pattern(node, None, None):
+            found.append(quad.triple)
+            target = quad.object
+            if isinstance(target, NamedNode):
+                found.extend(q.triple for q in store.quads_for_pattern(target, t.PREF_LABEL, None))
+            elif isinstance(target, BlankNode):
+                found.extend(q.triple for q in store.quads_for_pattern(target, None, None))
+        if not found:
+            raise NotFoundError("concept", uri)
+        return found, page
 
     def counted(self, store: Store) -> Json | None:
         """:meth:`summary`, if it has been counted for ``store`` already."""

@@ -71,9 +71,8 @@ SKOS_CONCEPT_SCHEME = _n(SKOS + "ConceptScheme")
 SG_ISCO_GROUP = _n(SG + "IscoGroup")
 SG_SKILL_GROUP = _n(SG + "SkillGroup")
 
-# ESCO model properties
-HAS_ESSENTIAL_SKILL = _n(ESCO + "hasEssentialSkill")
-HAS_OPTIONAL_SKILL = _n(ESCO + "hasOptionalSkill")
+# ESCO model properties (an occupation's or a skill's essential and optional skills, and the
+# inverses from the skill, as the official ESCO RDF writes them)
 IS_ESSENTIAL_SKILL_FOR = _n(ESCO + "isEssentialSkillFor")
 IS_OPTIONAL_SKILL_FOR = _n(ESCO + "isOptionalSkillFor")
 RELATED_ESSENTIAL_SKILL = _n(ESCO + "relatedEssentialSkill")
@@ -89,9 +88,11 @@ ALT_LABEL = _n(SKOS + "altLabel")
 HIDDEN_LABEL = _n(SKOS + "hiddenLabel")
 NOTATION = _n(SKOS + "notation")
 BROADER = _n(SKOS + "broader")
+BROADER_TRANSITIVE = _n(SKOS + "broaderTransitive")
 NARROWER = _n(SKOS + "narrower")
 IN_SCHEME = _n(SKOS + "inScheme")
 HAS_TOP_CONCEPT = _n(SKOS + "hasTopConcept")
+TOP_CONCEPT_OF = _n(SKOS + "topConceptOf")
 SCOPE_NOTE = _n(SKOS + "scopeNote")
 DEFINITION = _n(SKOS + "definition")
 DESCRIPTION = _n(DCTERMS + "description")
@@ -110,6 +111,8 @@ MATCHED_OCCUPATION = _n(SG + "matchedOccupation")
 SHARED_SKILLS = _n(SG + "sharedSkills")
 SHARED_ESSENTIAL = _n(SG + "sharedEssential")
 
+ISCO08_NOTATION = _n(ESCO_DATA + "Notation/ISCO08")
+"""The datatype of the ISCO-08 codes the official ESCO RDF writes beside the plain ones."""
 XSD_INTEGER = _n(XSD + "integer")
 XSD_DOUBLE = _n(XSD + "double")
 XSD_DATETIME = _n(XSD + "dateTime")
@@ -152,6 +155,22 @@ def _resolve(identifier: str, base: str, kind: str) -> str:
     raise InvalidIdentifierError(
         f"{identifier!r} is not {kind} id: give the ESCO UUID (like "
         f"'52b9e8dc-de6c-41dd-b29a-e1291c273f6f') or the full URI (like '{base}<uuid>')"
+    )
+
+
+def page_of(uri: str) -> str:
+    """The path of the JSON page of an occupation, skill or ISCO group URI.
+
+    :raises InvalidIdentifierError: for any other URI.
+    """
+    for base, path in ((OCCUPATION_BASE, "/occupations/"), (SKILL_BASE, "/skills/")):
+        if uri.startswith(base) and _UUID.match(uri[len(base) :]):
+            return path + uri[len(base) :].lower()
+    if uri.startswith(ISCO_BASE) and _ISCO_CODE.match(uri[len(ISCO_BASE) :]):
+        return "/isco/" + uri[len(ISCO_BASE) :]
+    raise InvalidIdentifierError(
+        f"{uri!r} is not the URI of an ESCO occupation, skill or ISCO-08 group "
+        f"(like '{OCCUPATION_BASE}<uuid>', '{SKILL_BASE}<uuid>' or '{ISCO_BASE}2654')"
     )
 
 
@@ -199,6 +218,12 @@ ISCO_CODE_PATTERN: Final = (
     f"^(?:[0-9]{{1,4}}|[Cc][0-9]{{1,4}}|{re.escape(ISCO_BASE)}C?[0-9]{{1,4}})$"
 )
 """The ISCO-08 group identifiers the API takes, as a regular expression."""
+
+CONCEPT_URI_PATTERN: Final = (
+    f"^(?:(?:{re.escape(OCCUPATION_BASE)}|{re.escape(SKILL_BASE)}){UUID_PATTERN}"
+    f"|{re.escape(ISCO_BASE)}[0-9]{{1,4}})$"
+)
+"""The concept URIs ``GET /resource`` describes (see :func:`page_of`), as a regular expression."""
 
 
 def isco_uri(code: str) -> str:

@@ -70,6 +70,8 @@ NARROWER = t.nt(t.NARROWER)
 TITLE = t.nt(t.TITLE)
 DESCRIPTION = t.nt(t.DESCRIPTION)
 HAS_TOP_CONCEPT = t.nt(t.HAS_TOP_CONCEPT)
+TOP_CONCEPT_OF = t.nt(t.TOP_CONCEPT_OF)
+ISCO08 = f"^^{t.nt(t.ISCO08_NOTATION)}"
 MEMBER_OF_ISCO_GROUP = t.nt(t.MEMBER_OF_ISCO_GROUP)
 REGULATED_PROFESSION_NOTE = t.nt(t.REGULATED_PROFESSION_NOTE)
 SKILL_TYPE = t.nt(t.SKILL_TYPE)
@@ -312,7 +314,8 @@ def _isco_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     lines = _typed(subject, ISCO_GROUP_CLASSES)
     code = c.isco_code(row["code"], "code")
-    lines.append(f'{subject} {NOTATION} "{code}" .\n')
+    # Plain and typed, as the official ESCO RDF writes ISCO codes.
+    lines.append(f'{subject} {NOTATION} "{code}" .\n{subject} {NOTATION} "{code}"{ISCO08} .\n')
     _concept_common(c, subject, row, lines)
     c.report.facts.add_isco_group(subject[1:-1], code)
     return "".join(lines)
@@ -353,22 +356,28 @@ def _skill_group(c: _Converter, row: Row) -> str:
 def _broader(c: _Converter, row: Row) -> str:
     narrower = c.iri(row["conceptUri"], "conceptUri")
     broader = c.iri(row["broaderUri"], "broaderUri")
+    c.report.facts.add_broader(narrower[1:-1], broader[1:-1])
     return f"{narrower} {BROADER} {broader} .\n{broader} {NARROWER} {narrower} .\n"
 
 
 def _skills_hierarchy(c: _Converter, row: Row) -> str:
     levels = [row.get(f"Level {n} URI", "").strip() for n in range(4)]
     chain = [c.iri(uri, f"Level {n} URI") for n, uri in enumerate(levels) if uri]
+    pairs = list(zip(chain[1:], chain[:-1], strict=False))
+    for narrower, broader in pairs:
+        c.report.facts.add_broader(narrower[1:-1], broader[1:-1])
     return "".join(
         f"{narrower} {BROADER} {broader} .\n{broader} {NARROWER} {narrower} .\n"
-        for narrower, broader in zip(chain[1:], chain[:-1], strict=False)
+        for narrower, broader in pairs
     )
 
 
 _RELATIONS = {
-    "essential": (t.nt(t.HAS_ESSENTIAL_SKILL), t.nt(t.IS_ESSENTIAL_SKILL_FOR)),
-    "optional": (t.nt(t.HAS_OPTIONAL_SKILL), t.nt(t.IS_OPTIONAL_SKILL_FOR)),
+    "essential": (t.nt(t.RELATED_ESSENTIAL_SKILL), t.nt(t.IS_ESSENTIAL_SKILL_FOR)),
+    "optional": (t.nt(t.RELATED_OPTIONAL_SKILL), t.nt(t.IS_OPTIONAL_SKILL_FOR)),
 }
+"""The official ESCO model's terms for a concept's essential and optional skills, and their
+inverses from the skill: the same for occupations and for skills (skillSkillRelations)."""
 
 
 def _occupation_skill(c: _Converter, row: Row) -> str:
@@ -388,20 +397,15 @@ def _occupation_skill(c: _Converter, row: Row) -> str:
     return f"{occupation} {forward} {skill} .\n{skill} {backward} {occupation} .\n"
 
 
-_SKILL_RELATIONS = {
-    "essential": t.nt(t.RELATED_ESSENTIAL_SKILL),
-    "optional": t.nt(t.RELATED_OPTIONAL_SKILL),
-}
-
-
 def _skill_skill(c: _Converter, row: Row) -> str:
     relation = row["relationType"].strip()
-    predicate = _SKILL_RELATIONS.get(relation)
-    if predicate is None:
+    predicates = _RELATIONS.get(relation)
+    if predicates is None:
         raise c.fail(f"relationType {relation!r} is not 'essential' or 'optional'")
     original = c.iri(row["originalSkillUri"], "originalSkillUri")
     related = c.iri(row["relatedSkillUri"], "relatedSkillUri")
-    return f"{original} {predicate} {related} .\n"
+    forward, backward = predicates
+    return f"{original} {forward} {related} .\n{related} {backward} {original} .\n"
 
 
 def _concept_scheme(c: _Converter, row: Row) -> str:
@@ -417,7 +421,7 @@ def _concept_scheme(c: _Converter, row: Row) -> str:
     if row.get("status", "").strip():
         lines.append(f"{subject} {STATUS} {_plain(row['status'])} .\n")
     for top in c.iris(row.get("hasTopConcept", ""), "hasTopConcept"):
-        lines.append(f"{subject} {HAS_TOP_CONCEPT} {top} .\n")
+        lines.append(f"{subject} {HAS_TOP_CONCEPT} {top} .\n{top} {TOP_CONCEPT_OF} {subject} .\n")
     return "".join(lines)
 
 

@@ -21,7 +21,16 @@ from graph.store import FixedStore, LiveStore
 from service import docs, problems
 from service.cache import ResponseCache
 from service.deps import StoreSource
-from service.routes import health, isco, match, occupations, skills, sparql, suggest
+from service.routes import (
+    health,
+    isco,
+    match,
+    occupations,
+    resource,
+    skills,
+    sparql,
+    suggest,
+)
 from service.settings import Settings
 
 log = logging.getLogger("skillgraph.service")
@@ -212,6 +221,6 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(SecurityHeaders)
-    for module in (health, occupations, skills, suggest, isco, match, sparql):
+    for module in (health, occupations, skills, suggest, isco, match, resource, sparql):
         app.include_router(module.router)
     return app

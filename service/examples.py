@@ -27,6 +27,7 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/skills/{id}"): {"id": MANAGE_BUDGETS},
     ("get", "/suggest"): {"q": "prod"},
     ("get", "/isco/{code}"): {"code": "2654"},
+    ("get", "/resource"): {"uri": "http://data.europa.eu/esco/occupation/" + PRODUCER},
     ("get", "/sparql"): {
         "query": "PREFIX esco: <http://data.europa.eu/esco/model#>\n"
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"

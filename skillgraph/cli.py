@@ -143,7 +143,8 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
     for kind, count in sorted(collections.items()):
         click.echo(f"  {count:>9,}  {kind} members")
     click.echo(
-        f"  {result.derived:>9,}  derived facts (skill levels, similar occupations, prospects)"
+        f"  {result.derived:>9,}  derived facts (skill levels, similar and prospect "
+        "occupations, skos:broaderTransitive)"
     )
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     click.echo(

@@ -7,6 +7,7 @@ nothing of each other beyond the N-Triples text that passes between them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from graph import prepare
-from graph.analytics import derived_ntriples, ontology_quads
+from graph.analytics import broader_transitive_ntriples, derived_ntriples, ontology_quads
 from graph.store import ACTIVE, active_version, build_store
 from loaders import Bundle, LoadReport, bundle_ntriples, open_bundle
 
@@ -120,7 +121,8 @@ class _LoadText:
         self.ends["files"] = time.perf_counter()
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice).
-        for text in derived_ntriples(self.report.facts):
+        facts = self.report.facts
+        for text in itertools.chain(derived_ntriples(facts), broader_transitive_ntriples(facts)):
             self.derived += text.count("\n")
             yield text.encode()
         self.ends["derive"] = time.perf_counter()

@@ -47,7 +47,7 @@ PRODUCER_SKILLS = f"""
 PREFIX esco: <http://data.europa.eu/esco/model#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?skill ?label WHERE {{
-  <{PRODUCER}> esco:hasEssentialSkill ?skill .
+  <{PRODUCER}> esco:relatedEssentialSkill ?skill .
   ?skill skos:prefLabel ?label .
 }} ORDER BY ?label
 """

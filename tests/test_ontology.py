@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import rdflib
+import rdflib.collection
 from pyoxigraph import NamedNode
 
 from graph import terms
+from graph.store import LiveStore
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "esco.ttl"
+OFFICIAL = Path(__file__).resolve().parent / "esco-model" / "esco-model.rdf"
+"""The official ESCO ontology, model 2.0.0 (see tests/esco-model/README.md)."""
 
 
 def used_terms() -> set[str]:
@@ -29,7 +33,7 @@ def test_every_term_used_is_declared_with_a_label() -> None:
     graph = rdflib.Graph().parse(ONTOLOGY, format="turtle")
     used = used_terms()
     assert {
-        terms.HAS_ESSENTIAL_SKILL.value,
+        terms.RELATED_ESSENTIAL_SKILL.value,
         terms.MEMBER_OF_ISCO_GROUP.value,
         terms.ISCO_SKILL_LEVEL.value,
     } <= used
@@ -51,9 +55,35 @@ def test_esco_terms_keep_the_official_namespace_and_ours_are_in_one_namespace() 
             assert defined_by == ours and str(subject).startswith(terms.SG)
 
 
-def test_relations_have_domains_and_ranges() -> None:
-    graph = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+def test_relations_have_the_official_domains_ranges_and_inverses() -> None:
+    ours = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+    official = rdflib.Graph().parse(OFFICIAL, format="xml")
     esco = rdflib.Namespace(terms.ESCO)
-    assert graph.value(esco.hasEssentialSkill, rdflib.RDFS.domain) == esco.Occupation
-    assert graph.value(esco.hasEssentialSkill, rdflib.RDFS.range) == esco.Skill
-    assert graph.value(esco.isOptionalSkillFor, rdflib.RDFS.range) == esco.Occupation
+    assert ours.value(esco.relatedEssentialSkill, rdflib.RDFS.domain) == esco.MemberConcept
+    for prop in ("relatedEssentialSkill", "relatedOptionalSkill", "isEssentialSkillFor"):
+        for axiom in (rdflib.RDFS.domain, rdflib.RDFS.subPropertyOf, rdflib.OWL.inverseOf):
+            assert ours.value(esco[prop], axiom) == official.value(esco[prop], axiom), (prop, axiom)
+    for prop in ("isEssentialSkillFor", "isOptionalSkillFor"):
+        union = ours.value(ours.value(esco[prop], rdflib.RDFS.range), rdflib.OWL.unionOf)
+        assert set(rdflib.collection.Collection(ours, union)) == {esco.Occupation, esco.Skill}
+
+
+def test_every_esco_term_the_store_uses_is_one_the_official_model_declares(
+    sample_root: Path,
+) -> None:
+    official = rdflib.Graph().parse(OFFICIAL, format="xml")
+    declared = {str(s) for s in official.subjects(rdflib.RDF.type, None)}
+    deprecated = {str(s) for s in official.subjects(rdflib.OWL.deprecated, None)}
+    store = LiveStore(sample_root).get().store
+    used = set()
+    for row in store.query(
+        "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } "
+        "FILTER(STRSTARTS(STR(?term), 'http://data.europa.eu/esco/model#')) }"
+    ):
+        used.add(row["term"].value)  # type: ignore[index]
+    assert terms.RELATED_ESSENTIAL_SKILL.value in used
+    assert used - declared == set()
+    # memberOfISCOGroup is deprecated in model 2.0.0; the store writes it beside skos:broader
+    # for queries that still use it (README, The graph).
+    assert used & deprecated == {terms.MEMBER_OF_ISCO_GROUP.value}
+    assert terms.ESCO + "hasEssentialSkill" not in used

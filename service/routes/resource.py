@@ -1,0 +1,91 @@
+"""GET /resource?uri=: concept URIs dereferenced, as linked data expects.
+
+The ESCO concept URIs (``http://data.europa.eu/esco/...``) are the European Commission's,
+so they resolve there; this is the same description from this store, asked for with the
+ESCO Web Service API's parameter. By ``Accept``: Turtle (also for ``*/*``), N-Triples,
+RDF/XML or JSON-LD (compacted with a ``@context`` of the usual prefixes); a browser
+(``text/html``) or a JSON client (``application/json``) is sent on (303) to the concept's
+JSON page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import rdflib
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from pyoxigraph import RdfFormat, serialize
+
+from graph import terms as t
+from graph.terms import PREFIXES
+from service.deps import CatalogDep, StoreDep
+from service.examples import PRODUCER
+from service.problems import ProblemError, responses
+from service.routes.sparql import negotiate
+
+router = APIRouter(tags=["linked data"], responses=responses(404, 406, 422, 503))
+
+RDF_FORMATS = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+    "application/ld+json": RdfFormat.JSON_LD,
+}
+PAGES = ("text/html", "application/json")
+CONTEXT = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "dct"}
+
+
+@router.get(
+    "/resource",
+    summary="A concept as linked data",
+    response_class=Response,
+    responses={
+        200: {"content": {media: {} for media in RDF_FORMATS}, "description": "The concept."},
+        303: {"description": "To the concept's JSON page (for text/html and application/json)."},
+    },
+)
+def resource(
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    uri: Annotated[
+        str,
+        Query(
+            description="The URI of an ESCO occupation, skill or ISCO-08 group.",
+            examples=[f"http://data.europa.eu/esco/occupation/{PRODUCER}"],
+            # Documented, not enforced here: the catalog's refusal says what a URI looks like.
+            json_schema_extra={"pattern": t.CONCEPT_URI_PATTERN},
+        ),
+    ],
+) -> Response:
+    """The concept's own triples, the labels of the concepts it points to, and its stored
+    similar occupations and prospects, in the RDF format the client accepts."""
+    formats: dict[str, object] = {**RDF_FORMATS, **dict.fromkeys(PAGES)}
+    media = negotiate(request.headers.get("accept", ""), formats, "text/turtle")
+    if media is None:
+        raise ProblemError(
+            406, "not-acceptable", "this resource is offered as " + ", ".join(formats)
+        )
+    triples, page = catalog.describe(store, uri)
+    version = f'W/"{request.app.state.store_source.get().path.name}"'
+    headers = {"Vary": "Accept", "ETag": version}
+    if media in PAGES:
+        return RedirectResponse(page, status_code=303, headers=headers)
+    if request.headers.get("if-none-match") in (version, "*"):
+        return Response(status_code=304, headers=headers)
+    if media == "application/ld+json":
+        body = _compacted(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+    else:
+        body = serialize(triples, format=RDF_FORMATS[media], prefixes=PREFIXES) or b""
+    return Response(body, media_type=media, headers=headers)
+
+
+def _compacted(ntriples: bytes) -> bytes:
+    """JSON-LD with a ``@context`` of the usual prefixes (rdflib's serializer compacts;
+    Oxigraph's writes expanded JSON-LD)."""
+    graph = rdflib.Graph()
+    graph.parse(data=ntriples, format="nt")
+    text = graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True)
+    return json.dumps(json.loads(text), ensure_ascii=False).encode()

@@ -1,0 +1,92 @@
+"""GET /resource?uri=: concept URIs dereferenced in every RDF format, each answer parsed by
+an independent parser (rdflib); browsers and JSON clients sent on to the JSON page."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import rdflib
+
+from service.examples import CAMERA_OPERATOR, MANAGE_BUDGETS, PRODUCER
+
+OCCUPATION = f"http://data.europa.eu/esco/occupation/{PRODUCER}"
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+ESCO = rdflib.Namespace("http://data.europa.eu/esco/model#")
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("*/*", "turtle"),
+        ("", "turtle"),
+    ],
+)
+def test_a_concept_dereferences_in_every_rdf_format(
+    sample_http: httpx.Client, accept: str, rdflib_format: str
+) -> None:
+    answer = sample_http.get("/resource", params={"uri": OCCUPATION}, headers={"accept": accept})
+    assert answer.status_code == 200, answer.text
+    assert "Accept" in answer.headers["vary"]
+    graph = rdflib.Graph().parse(data=answer.content, format=rdflib_format)
+    producer = rdflib.URIRef(OCCUPATION)
+    assert (producer, SKOS.prefLabel, rdflib.Literal("producer", lang="en")) in graph
+    skills = set(graph.objects(producer, ESCO.relatedEssentialSkill))
+    assert len(skills) > 5
+    for skill in skills:  # the concepts it points to come with their labels
+        assert graph.value(skill, SKOS.prefLabel) is not None
+    if rdflib_format == "json-ld":
+        assert "@context" in answer.json()
+
+
+def test_browsers_and_json_clients_are_sent_to_the_json_page(sample_http: httpx.Client) -> None:
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"):
+        answer = sample_http.get(
+            "/resource", params={"uri": OCCUPATION}, headers={"accept": accept}
+        )
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/occupations/{PRODUCER}"
+    skill = f"http://data.europa.eu/esco/skill/{MANAGE_BUDGETS}"
+    followed = sample_http.get(
+        "/resource",
+        params={"uri": skill},
+        headers={"accept": "application/json"},
+        follow_redirects=True,
+    )
+    assert followed.json()["label"] == "manage budgets"
+    isco = sample_http.get(
+        "/resource",
+        params={"uri": "http://data.europa.eu/esco/isco/C2654"},
+        headers={"accept": "text/html"},
+    )
+    assert isco.headers["location"] == "/isco/2654"
+
+
+def test_unknown_and_foreign_uris_and_formats_are_clear_problems(
+    sample_http: httpx.Client,
+) -> None:
+    unknown = f"http://data.europa.eu/esco/occupation/{CAMERA_OPERATOR[:-1]}0"
+    cases = [
+        ({"uri": unknown}, {}, 404),
+        ({"uri": "http://example.org/x"}, {}, 422),
+        ({"uri": "javascript:alert(1)"}, {}, 422),
+        ({}, {}, 422),
+        ({"uri": OCCUPATION}, {"accept": "image/png"}, 406),
+    ]
+    for params, headers, status in cases:
+        answer = sample_http.get("/resource", params=params, headers=headers)
+        assert answer.status_code == status, (params, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_answer_names_the_store_version_for_caches(sample_http: httpx.Client) -> None:
+    answer = sample_http.get("/resource", params={"uri": OCCUPATION})
+    etag = answer.headers["etag"]
+    again = sample_http.get(
+        "/resource", params={"uri": OCCUPATION}, headers={"if-none-match": etag}
+    )
+    assert again.status_code == 304
+    assert sample_http.get("/health").json()["store"] in etag
