@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, serialize
 
-from graph import prepare
+from graph import analytics, prepare
 from graph.analytics import broader_transitive_ntriples, derived_ntriples, ontology_quads
 from graph.store import ACTIVE, active_version, build_store
-from loaders import Bundle, LoadReport, bundle_ntriples, open_bundle
+from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, open_bundle
+from loaders import bundle as bundle_module
 
 INDEX_PHASE = "indexes and publish"
 """The last phase of a load: writing the servers' indexes and publishing the version."""
@@ -149,8 +151,9 @@ def sample_path() -> Path:
 def sample_store(cache_dir: Path | None = None) -> Path:
     """A store of the bundled sample, built on first use and cached.
 
-    The cache key covers the sample files, the ontology and the named queries, so a new
-    release of any of them builds a fresh store.
+    The cache key covers the sample files, the ontology, the named queries and the code
+    that writes the triples (the loaders, the derived facts, this pipeline), so a change to
+    any of them builds a fresh store.
     """
     root = cache_dir or Path(
         os.environ.get("SKILLGRAPH_CACHE") or Path.home() / ".cache" / "skillgraph"
@@ -161,6 +164,8 @@ def sample_store(cache_dir: Path | None = None) -> Path:
             if entry.name.endswith(suffix):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
+    for module in (esco_csv, bundle_module, analytics, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
     store_root = root / f"sample-{digest.hexdigest()[:12]}"
     if (store_root / ACTIVE).exists():
         active_version(store_root)  # raises if damaged
