@@ -106,7 +106,7 @@ def test_query_errors_are_one_line(
 
 
 def test_serve_refuses_a_missing_store_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["serve", "--store", str(tmp_path / "none")])
+    result = runner.invoke(main, ["serve", "--store", str(tmp_path / "none"), "--port", "0"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: no store at {tmp_path / 'none'}: "
