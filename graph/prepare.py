@@ -91,7 +91,14 @@ def read(path: Path) -> Indexes | None:
             indexes: Indexes = pickle.load(data)  # written by write() above, see the module
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as error:
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        ValueError,
+    ) as error:
         log.warning("the indexes in %s cannot be read (%s); building them", path.name, error)
         return None
     return indexes

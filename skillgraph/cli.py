@@ -126,10 +126,23 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
         if bar is not None:
             bar.update(count)
 
+    def on_indexes() -> None:
+        nonlocal bar
+        if bar is not None:  # the files are read: the bar is done
+            bar.__exit__(None, None, None)
+            bar = None
+        if interactive:
+            click.echo("Writing the indexes servers read (a few seconds) ...", err=True)
+
     with _one_line_errors():
         try:
             result = load_bundle(
-                bundle, store, language=language, on_start=on_start, on_bytes=on_bytes
+                bundle,
+                store,
+                language=language,
+                on_start=on_start,
+                on_bytes=on_bytes,
+                on_indexes=on_indexes,
             )
         finally:
             if bar is not None:

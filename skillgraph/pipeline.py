@@ -52,12 +52,14 @@ def load_bundle(
     language: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    on_indexes: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Load the ESCO download at ``source`` as a new version of the store at ``store_root``.
 
     All or nothing: the new version becomes active only once complete; on any error the
     previously active version stays as it was. ``on_start`` gets the number of bytes to
-    read and ``on_bytes`` each chunk read, for a progress bar.
+    read and ``on_bytes`` each chunk read, for a progress bar; ``on_indexes`` is called when
+    the store is written and the servers' indexes are next.
 
     :raises BundleError: if the bundle cannot be loaded (with file, line and reason).
     :raises StoreError: if the store directory cannot take a new version.
@@ -71,7 +73,12 @@ def load_bundle(
     text = _LoadText(bundle, report, schema, on_bytes=on_bytes)
     # The version's indexes are written before it is published, so that a server
     # switches to it within a second or two instead of building them under traffic.
-    built = build_store(store_root, text.pieces(), prepare=prepare.write)
+    def write_indexes(version: Path) -> None:
+        if on_indexes is not None:
+            on_indexes()
+        prepare.write(version)
+
+    built = build_store(store_root, text.pieces(), prepare=write_indexes)
     seconds = time.perf_counter() - started
     phases = {name: at - started for name, at in text.ends.items()}
     phases["derive"] -= phases["files"]
