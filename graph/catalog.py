@@ -91,6 +91,13 @@ class Catalog:
         self._careers.put(opened.store, careers)
         self._suggester.put(opened.store, suggester)
 
+    def retire(self, store: Store) -> None:
+        """Drop the indexes of a store version no request answers from any more."""
+        for per_version in (self._labels, self._careers, self._suggester):
+            per_version.forget(store)
+        if self._summary is not None and self._summary[0] is store:
+            self._summary = None
+
     def warm(self, store: Store) -> None:
         """Build what the first request would otherwise wait for (the label, career and
         suggestion indexes)."""

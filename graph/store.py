@@ -300,7 +300,9 @@ class LiveStore:
 
     With ``prepare`` (a server's index building), a new version is opened and prepared in
     a background thread, and requests keep answering from the current version until it is
-    ready: no request waits for the indexes of a version it did not ask for. A version
+    ready: no request waits for the indexes of a version it did not ask for. ``retire`` gets
+    the previous version's store ``grace`` seconds after the switch, to drop what was kept
+    for it. A version
     that cannot be opened is logged and skipped; the current one stays. Without
     ``prepare``, the request that notices a new version opens it.
     """
@@ -311,10 +313,14 @@ class LiveStore:
         *,
         check_every: float = 1.0,
         prepare: Callable[[OpenStore], None] | None = None,
+        retire: Callable[[Store], None] | None = None,
+        grace: float = 30.0,
     ) -> None:
         self.root = root
         self._check_every = check_every
         self._prepare = prepare
+        self._retire = retire
+        self._grace = grace
         self._lock = threading.Lock()
         self._current = self._open(active_version(root))
         self._checked_at = time.monotonic()
@@ -365,7 +371,14 @@ class LiveStore:
         except Exception:  # the requests that need what failed will say so
             log.exception("preparing %s failed; answering from it anyway", path.name)
         with self._lock:
+            previous = self._current
             self._current, self._preparing = opened, None
+        if self._retire is not None:
+            # The requests already on the previous version finish within the grace period;
+            # then what was kept for them goes (its indexes are a third of a server's memory).
+            retiring = threading.Timer(self._grace, self._retire, args=(previous.store,))
+            retiring.daemon = True
+            retiring.start()
         log.info(
             "now serving %s (%s triples), %.1f s after it was noticed",
             path.name,
@@ -400,6 +413,11 @@ class PerVersion(Generic[T]):
         self._build = build
         self._lock = threading.Lock()
         self._built: tuple[tuple[Store, T], ...] = ()  # the newest last; replaced, not changed
+
+    def forget(self, store: Store) -> None:
+        """Drop the value for ``store`` (a version no request answers from any more)."""
+        with self._lock:
+            self._built = tuple((s, v) for s, v in self._built if s is not store)
 
     def put(self, store: Store, value: T) -> None:
         """Take ``value`` as the one for ``store`` (built elsewhere)."""

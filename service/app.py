@@ -162,6 +162,7 @@ def create_app(
                 settings.store,
                 check_every=settings.reload_check_seconds,
                 prepare=app.state.catalog.prepare,
+                retire=app.state.catalog.retire,
             )
         elif isinstance(store, Store):
             app.state.store_source = FixedStore(store)

@@ -211,3 +211,34 @@ def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     store = live.get().store
     labels, careers = catalog._labels.get(store), catalog._careers.get(store)
     assert _content((labels, careers, catalog._suggester.get(store))) == expected
+
+
+def test_the_previous_version_is_retired_after_the_grace_period(
+    tiny_root: Path, tiny_bundle: Path
+) -> None:
+    retired: list[Store] = []
+    live = LiveStore(
+        tiny_root, check_every=0, prepare=lambda opened: None, retire=retired.append, grace=0.2
+    )
+    old = live.get()
+    load_bundle(tiny_bundle, tiny_root)
+    live.get()
+    eventually(lambda: live.get() is not old, "the server did not switch")
+    assert retired == []  # requests on the old version may still be running
+    eventually(lambda: retired == [old.store], "the old version was not retired")
+
+
+def test_a_forgotten_version_is_built_again_if_asked_and_the_others_are_kept() -> None:
+    built: list[Store] = []
+
+    def build(store: Store) -> int:
+        built.append(store)
+        return len(built)
+
+    cache = PerVersion(build)
+    old, new = Store(), Store()
+    assert (cache.get(old), cache.get(new)) == (1, 2)
+    cache.forget(old)
+    assert cache.get(new) == 2  # kept
+    assert cache.get(old) == 3  # dropped: built again
+    assert built == [old, new, old]
