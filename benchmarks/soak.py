@@ -223,7 +223,8 @@ def write(out: Path, figures: dict[str, object], args: argparse.Namespace) -> No
         "memory limit); while a runaway holds one worker, the ordinary SPARQL queries share "
         "the other, which is what their latency's tail shows. The workers' memory peaks while "
         "a runaway grows toward its 1 GB limit; the server keeps the indexes of the previous "
-        "version beside the new one's after the reload (for requests still on it).",
+        "version beside the new one's for 30 s after the switch (for requests still on it), "
+        "which the time after the reload measured here mostly falls within.",
     ]
     if failures:
         lines += ["", "Failures (first 20):", ""] + [f"- `{f}`" for f in failures[:20]]
