@@ -72,7 +72,8 @@ def resource(
     version = f'W/"{request.app.state.store_source.get().path.name}"'
     headers = {"Vary": "Accept", "ETag": version}
     if media in PAGES:
-        return RedirectResponse(page, status_code=303, headers=headers)
+        root = request.scope.get("root_path", "").rstrip("/")  # behind a proxy's prefix
+        return RedirectResponse(root + page, status_code=303, headers=headers)
     if request.headers.get("if-none-match") in (version, "*"):
         return Response(status_code=304, headers=headers)
     if media == "application/ld+json":
