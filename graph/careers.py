@@ -26,7 +26,6 @@ no path is extended that could not end there.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 from collections.abc import Iterable
@@ -38,7 +37,7 @@ from pyoxigraph import Store
 
 from graph import terms as t
 from graph.queries import QueryRunner, Value
-from graph.search import OccupationFacts
+from graph.search import JoinedLabels, OccupationFacts
 
 MAX_EXPANSIONS = 3_000
 """Partial paths a search may extend before it answers with what it has found (a bound on
@@ -162,21 +161,17 @@ class CareerIndex:
             range(len(self.skills)),
             key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri),
         )
-        self._ranked_text = "\n".join(self._ranked_labels)
+        self._ranked = JoinedLabels(self._ranked_labels)
         # Every word of the labels, with the ranks of the labels holding it: a label holds a
         # text without spaces exactly where one of its words does.
         postings: dict[str, list[int]] = {}
         for rank, text in enumerate(self._ranked_labels):
             for word in set(text.split()):
                 postings.setdefault(word, []).append(rank)
-        self._vocabulary = "\n".join(postings)
+        self._words = list(postings)
+        self._vocabulary = JoinedLabels(self._words)
         self._postings = {w: np.array(r, dtype=np.int32) for w, r in postings.items()}
         self._holding: dict[str, np.ndarray] = {}  # a query word -> the ranks holding it
-        self._ranked_starts: list[int] = []
-        offset = 0
-        for text in self._ranked_labels:
-            self._ranked_starts.append(offset)
-            offset += len(text) + 1
         # Per skill, the occupations it is essential and optional for, in label order (the
         # occupations are: occupation_list reads them so).
         self.essential_for = [[] for _ in self.skills]
@@ -365,22 +360,14 @@ class CareerIndex:
             chosen = self._by_label[offset : offset + limit]
             return [SkillHit(s, 0, 0) for s in chosen], len(self._by_label)
         best: dict[int, tuple[int, int]] = {}  # skill -> (kind, match), the smallest
-        whole, starts, labels = self._ranked_text, self._ranked_starts, self._ranked_labels
-        found = whole.find(lowered)
-        while found >= 0:
-            rank = bisect.bisect_right(starts, found) - 1
-            label = labels[rank]
+        for rank, at_start in self._ranked.holding(lowered):
             kind = self._ranked_kinds[rank]
-            match = 0 if label == lowered else 1 if found == starts[rank] else 2
+            match = 0 if self._ranked_labels[rank] == lowered else 1 if at_start else 2
             skill = self._ranked_skills[rank]
             if (kind, match) < best.get(skill, (9, 9)):
                 best[skill] = (kind, match)
-            following = rank + 1  # on to the next label: one hit per label is enough
-            if following >= len(starts):
-                break
-            found = whole.find(lowered, starts[following])
         words = set(lowered.split())
-        if len(words) > 1 and all(self._vocabulary.find(w) >= 0 for w in words):
+        if len(words) > 1 and all(w in self._vocabulary.text for w in words):
             holding = sorted((self._ranks_holding(w) for w in words), key=len)
             ranks = holding[0]
             for more in holding[1:]:
@@ -430,16 +417,14 @@ class CareerIndex:
 
     def _first_containing(self, text: str) -> int | None:
         """The skill of the best label containing ``text``, without a loop in Python."""
-        found = self._ranked_text.find(text)
-        if found < 0:
-            return None
-        return self._ranked_skills[bisect.bisect_right(self._ranked_starts, found) - 1]
+        first = next(self._ranked.holding(text), None)
+        return None if first is None else self._ranked_skills[first[0]]
 
     def _first_with_words(self, words: list[str]) -> int | None:
         """The skill of the best label containing every one of ``words``: the ranks of the
         labels holding each word, intersected, smallest first."""
         distinct = set(words)
-        if any(self._vocabulary.find(w) < 0 for w in distinct):
+        if any(w not in self._vocabulary.text for w in distinct):
             return None  # a word no label holds (the common case of an unknown label)
         holding = sorted((self._ranks_holding(w) for w in distinct), key=len)
         found = holding[0]
@@ -454,14 +439,7 @@ class CareerIndex:
         over the label words that contain it. Kept for the 1,000 words asked last."""
         ranks = self._holding.get(word)
         if ranks is None:
-            vocabulary, parts = self._vocabulary, []
-            found = vocabulary.find(word)
-            while found >= 0:  # each vocabulary word (a line) holding it, once
-                start = vocabulary.rfind("\n", 0, found) + 1
-                end = vocabulary.find("\n", found)
-                end = len(vocabulary) if end < 0 else end
-                parts.append(self._postings[vocabulary[start:end]])
-                found = vocabulary.find(word, end)
+            parts = [self._postings[self._words[i]] for i, _ in self._vocabulary.holding(word)]
             ranks = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
             if len(self._holding) >= 1000:
                 self._holding = {}

@@ -13,11 +13,37 @@ spells out in SPARQL, and a test holds the two to the same answers:
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Store
 
 from graph.queries import QueryRunner, Value
+
+
+class JoinedLabels:
+    """Labels as one text, a label a line, that ``str.find`` searches at C speed: which
+    labels hold a text is then a handful of calls, not a Python loop over every label."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.text = "\n".join(labels)
+        self.starts: list[int] = []
+        offset = 0
+        for label in labels:
+            self.starts.append(offset)
+            offset += len(label) + 1
+
+    def holding(self, text: str) -> Iterator[tuple[int, bool]]:
+        """Each label holding ``text`` (which has no line end), in order, once: its index
+        and whether it starts with ``text``."""
+        starts, whole = self.starts, self.text
+        found = whole.find(text)
+        while found >= 0:
+            index = bisect.bisect_right(starts, found) - 1
+            yield index, found == starts[index]
+            if index + 1 == len(starts):
+                return
+            found = whole.find(text, starts[index + 1])  # on to the next label
 
 
 @dataclass(frozen=True)
@@ -46,14 +72,8 @@ class LabelIndex:
         self._occupations = occupations
         self._labels = labels
         self._by_label = sorted(occupations.values(), key=lambda o: (o.label.lower(), o.uri))
-        # Every label in one text that str.find searches at C speed (a label never holds a
-        # line end: the loader refuses them in cells), with where each label starts.
-        self._text = "\n".join(label for label, _, _ in labels)
-        self._starts: list[int] = []
-        offset = 0
-        for label, _, _ in labels:
-            self._starts.append(offset)
-            offset += len(label) + 1
+        # A label never holds a line end: the loader refuses them in cells.
+        self._joined = JoinedLabels([label for label, _, _ in labels])
 
     @property
     def occupations(self) -> dict[str, OccupationFacts]:
@@ -102,22 +122,19 @@ class LabelIndex:
         rank. A text in few labels is found with ``str.find`` over them all at once (C
         speed, a hit at a time); one in many (``e``) faster label by label."""
         best: dict[str, int] = {}
-        labels, starts, whole = self._labels, self._starts, self._text
-        if whole.count(text) > len(labels) // 16:
-            for label, kind, uri in labels:
-                if text in label:
-                    rank = 3 * kind + (0 if label == text else 1 if label.startswith(text) else 2)
-                    if rank < best.get(uri, 9):
-                        best[uri] = rank
-            return best
-        found = whole.find(text)
-        while found >= 0:
-            index = bisect.bisect_right(starts, found) - 1
+        labels = self._labels
+        held: Iterator[tuple[int, bool]]
+        if self._joined.text.count(text) > len(labels) // 16:
+            held = (
+                (i, label.startswith(text))
+                for i, (label, _, _) in enumerate(labels)
+                if text in label
+            )
+        else:
+            held = self._joined.holding(text)
+        for index, at_start in held:
             label, kind, uri = labels[index]
-            rank = 3 * kind + (0 if label == text else 1 if found == starts[index] else 2)
+            rank = 3 * kind + (0 if label == text else 1 if at_start else 2)
             if rank < best.get(uri, 9):
                 best[uri] = rank
-            if index + 1 == len(starts):
-                break
-            found = whole.find(text, starts[index + 1])  # on to the next label
         return best

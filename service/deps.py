@@ -1,10 +1,11 @@
-"""What handlers receive: the store to answer from and the catalog of named queries."""
+"""What handlers receive: the store to answer from, the catalog of named queries, and the
+paging parameters the list endpoints share."""
 
 from __future__ import annotations
 
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from pyoxigraph import Store
 
 from graph.catalog import Catalog
@@ -40,3 +41,7 @@ async def get_catalog(request: Request) -> Catalog:
 OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]
 StoreDep = Annotated[Store, Depends(get_store)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="How many items to skip.")]

@@ -71,6 +71,7 @@ def load_bundle(
     report = LoadReport()
     schema = ontology_quads()
     text = _LoadText(bundle, report, schema, on_bytes=on_bytes)
+
     # The version's indexes are written before it is published, so that a server
     # switches to it within a second or two instead of building them under traffic.
     def write_indexes(version: Path) -> None:

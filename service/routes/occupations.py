@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
-from service.deps import CatalogDep, StoreDep
+from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import PRODUCER
 from service.models import (
     CareerPaths,
@@ -39,7 +39,6 @@ TargetId = Annotated[
         json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
     ),
 ]
-Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return, 1 to 100.")]
 MatchLimit = Annotated[
     int,
     Query(
@@ -64,7 +63,7 @@ def search_occupations(
         ),
     ] = "",
     limit: Limit = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Occupations whose labels contain the text, best match first (all occupations without q)."""
     return {"items": catalog.search_occupations(store, q, limit=limit, offset=offset)}

@@ -34,6 +34,7 @@ RDF_FORMATS = {
     "application/ld+json": RdfFormat.JSON_LD,
 }
 PAGES = ("text/html", "application/json")
+OFFERED: dict[str, object] = {**RDF_FORMATS, **dict.fromkeys(PAGES)}
 CONTEXT = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "dct"}
 
 
@@ -62,11 +63,10 @@ def resource(
 ) -> Response:
     """The concept's own triples, the labels of the concepts it points to, and its stored
     similar occupations and prospects, in the RDF format the client accepts."""
-    formats: dict[str, object] = {**RDF_FORMATS, **dict.fromkeys(PAGES)}
-    media = negotiate(request.headers.get("accept", ""), formats, "text/turtle")
+    media = negotiate(request.headers.get("accept", ""), OFFERED, "text/turtle")
     if media is None:
         raise ProblemError(
-            406, "not-acceptable", "this resource is offered as " + ", ".join(formats)
+            406, "not-acceptable", "this resource is offered as " + ", ".join(OFFERED)
         )
     triples, page = catalog.describe(store, uri)
     version = f'W/"{request.app.state.store_source.get().path.name}"'

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
-from service.deps import CatalogDep, StoreDep
+from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import MANAGE_BUDGETS
 from service.models import SkillList, SkillProfile
 from service.problems import responses
@@ -28,8 +28,8 @@ def search_skills(
             examples=["manage budgets"],
         ),
     ] = "",
-    limit: Annotated[int, Query(ge=1, le=100, description="How many to return, 1 to 100.")] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Skills and knowledge concepts whose labels hold the text, best match first: the
     preferred label before alternative and hidden ones, and within each an exact match,
