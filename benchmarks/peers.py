@@ -1,6 +1,8 @@
 """The servers the benchmark starts: ours, Oxigraph's own, Virtuoso and rdflib-endpoint.
 
-Each peer gets the same triples (the N-Triples dump of our store) and is driven over HTTP
+Each peer gets the same triples (the dump of our store: as N-Quads in the same named graphs
+for Oxigraph's server, which then answers over their union as ours does; as N-Triples in one
+graph for the others) and is driven over HTTP
 with the same client. Processes are started on free loopback ports and always stopped.
 """
 
@@ -133,18 +135,30 @@ def start_skillgraph(store: Path, work: Path, *, workers: int = 1, cache_mb: int
 
 
 def start_oxigraph(dump: Path, work: Path) -> Server:
+    """Oxigraph's server on the same named graphs as ours (the N-Quads dump beside ``dump``),
+    answering over their union as ours does."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     location = work / "oxigraph-store"
+    quads = dump.with_suffix(".nq")
     if not location.exists():
         subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(dump)],
+            [binary, "load", "--location", str(location), "--file", str(quads)],
             check=True,
             capture_output=True,
         )
     port = free_port()
     log = work / "oxigraph.log"
     process = _spawn(
-        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"], log
+        [
+            binary,
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        log,
     )
     server = Server("Oxigraph server", f"http://127.0.0.1:{port}/query", process, log=log)
     server.wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")

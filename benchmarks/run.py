@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 import httpx
 import rdflib
-from pyoxigraph import DefaultGraph, RdfFormat, Store
+from pyoxigraph import RdfFormat, Store
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -147,18 +147,31 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
     indexes = statistics.median(r.phases[INDEX_PHASE] for r in results)
     dump = work / "data" / "esco.nt"
     dump.parent.mkdir(exist_ok=True)
-    LiveStore(work / "store").get().store.dump(
-        output=str(dump), format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()
-    )
+    ours = LiveStore(work / "store").get().store
+    # The triples of every named graph as one N-Triples file (for rdflib, the engine's
+    # bulk loader, Virtuoso and rdflib-endpoint), and the graphs as they are as N-Quads (for
+    # Oxigraph's server, which serves their union as we do).
+    with dump.open("wb") as output:
+        for graph in ours.named_graphs():
+            ours.dump(output=output, format=RdfFormat.N_TRIPLES, from_graph=graph)
+    ours.dump(output=str(work / "data" / "esco.nq"), format=RdfFormat.N_QUADS)
     started = time.perf_counter()
     graph = rdflib.Graph()
     graph.parse(str(dump), format="nt")
     rdflib_s = time.perf_counter() - started
     rdflib_triples = len(graph)
     del graph
+    # The engine alone, on the same quads in the same named graphs (what our load makes),
+    # and on the same triples in its default graph (half the indexes: a default-graph triple
+    # goes into three, a named graph's into six).
     started = time.perf_counter()
-    Store(str(work / "engine-only")).bulk_load(path=str(dump), format=RdfFormat.N_TRIPLES)
+    Store(str(work / "engine-only")).bulk_load(
+        path=str(work / "data" / "esco.nq"), format=RdfFormat.N_QUADS
+    )
     engine_s = time.perf_counter() - started
+    started = time.perf_counter()
+    Store(str(work / "engine-only-default")).bulk_load(path=str(dump), format=RdfFormat.N_TRIPLES)
+    engine_default_s = time.perf_counter() - started
     return {
         "load_s": statistics.median(times),
         "indexes_s": indexes,
@@ -168,6 +181,7 @@ def measure_load(bundle: Path, work: Path) -> dict[str, float]:
         "rdflib_s": rdflib_s,
         "rdflib_triples": rdflib_triples,
         "engine_s": engine_s,
+        "engine_default_s": engine_default_s,
     }
 
 
@@ -636,10 +650,18 @@ def load_section(load: dict[str, float]) -> list[str]:
         f"{load.get('indexes_s', 0.0):.1f} s | |",
         f"| rdflib parsing the same triples (N-Triples dump, {load['rdflib_triples']:,.0f} triples) | "
         f"{load['rdflib_s']:.1f} s | rdflib / skillgraph's store: **{ratio:.1f}x**; target ≥ 5x: {verdict(ratio >= 5)} |",
-        f"| Oxigraph's bulk loader reading the same triples from the N-Triples dump (`Store.bulk_load`, "
-        f"one loader, nothing to compute) | {load['engine_s']:.1f} s | rdflib / bulk loader: "
+        f"| Oxigraph's bulk loader reading the same quads, in the same named graphs, from the N-Quads dump "
+        f"(`Store.bulk_load`, one loader, nothing to compute) | {load['engine_s']:.1f} s | rdflib / bulk loader: "
         f"{load['rdflib_s'] / load['engine_s']:.1f}x; skillgraph / bulk loader: "
         f"{store_s / load['engine_s']:.2f} |",
+        *(
+            [
+                f"| Oxigraph's bulk loader reading the same triples into its default graph (N-Triples dump; "
+                f"three indexes a triple where a named graph's quad has six) | {load['engine_default_s']:.1f} s | |"
+            ]
+            if "engine_default_s" in load
+            else []
+        ),
         "",
     ]
 

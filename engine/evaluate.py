@@ -78,6 +78,9 @@ class Job:
     """rows (or triples) after which the answer is cut, or None"""
     calls_services: bool = False
     """whether the query has SERVICE clauses (their failures are the remote's, 502)"""
+    own_dataset: bool = False
+    """whether the query names its dataset (FROM, FROM NAMED), which then replaces the
+    union of the store's graphs as its default graph"""
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))  # shallow: dataclasses.asdict's deep copy cost 15 µs a query
@@ -149,6 +152,11 @@ def run(store: Store, job: Job, emit: Callable[[bytes], None]) -> None:
     try:
         if job.default_graph is not None:
             options["default_graph"] = [NamedNode(g) for g in job.default_graph]
+        elif not job.own_dataset:
+            # Each dataset is a named graph of its own, and a query's default graph is
+            # their union; a query's FROM chooses its own (Oxigraph's union option would
+            # override it).
+            options["use_default_graph_as_union"] = True
         if job.named_graphs is not None:
             options["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
     except ValueError as error:

@@ -59,13 +59,15 @@ class Screened:
     services: tuple[Service, ...] = field(default=())
     undeclared: tuple[str, ...] = field(default=())
     """the prefixes of prefixed names used before (or without) any declaration, in order"""
+    dataset: bool = False
+    """whether the query chooses its own dataset (``FROM`` or ``FROM NAMED``)"""
 
 
 def screen(
     text: str, *, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
 ) -> Screened:
-    """The nesting depth, the ``SERVICE`` endpoints and the undeclared prefixes of a query
-    text; ``prefixes`` are those the engine predefines."""
+    """The nesting depth, the ``SERVICE`` endpoints, the undeclared prefixes of a query text
+    and whether it names its dataset; ``prefixes`` are those the engine predefines."""
     depth = deepest = 0
     run = 0  # prefix operators in a row, each one more level of the parser
     known: dict[str, str] = dict(prefixes or {})
@@ -73,6 +75,7 @@ def screen(
     base = base_iri
     services: list[Service] = []
     significant: list[tuple[str, str]] = []  # the last few tokens, for the declarations
+    dataset = False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         value = match.group()
@@ -91,6 +94,8 @@ def screen(
         if len(significant) > 3:
             del significant[0]
         _declaration(significant, known)
+        if _is(significant[-1], "FROM"):
+            dataset = True
         if (
             kind == "name"
             and ":" in value
@@ -104,7 +109,9 @@ def screen(
             base = _resolve(value[1:-1], base)
         if len(significant) >= 2 and _service_target(significant):
             services.append(_service(significant[-1], known, base))
-    return Screened(nesting=deepest, services=tuple(services), undeclared=tuple(undeclared))
+    return Screened(
+        nesting=deepest, services=tuple(services), undeclared=tuple(undeclared), dataset=dataset
+    )
 
 
 def _is(token: tuple[str, str], keyword: str) -> bool:

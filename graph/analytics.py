@@ -1,5 +1,8 @@
 """Facts derived from the classification once, at load time, and stored as triples.
 
+- ``sg:iscoGroup``: the ISCO-08 unit group of every occupation (the 4-digit group above it,
+  which the official RDF reaches by ``skos:broader``/``skos:broaderTransitive``; the deprecated
+  ``esco:memberOfISCOGroup`` once said it), so that queries need no walk up the hierarchy.
 - ``sg:iscoSkillLevel``: the ISCO skill level (1-4) of every occupation and ISCO group,
   from its ISCO-08 code (see :func:`graph.terms.isco_skill_level`).
 - ``sg:skillCount`` and ``sg:skillNorm``: how many distinct skills an occupation needs, and
@@ -258,8 +261,10 @@ def derived_ntriples(
     lines: list[str] = []
     add = lines.append
     count, norm, level = map(t.nt, (t.SKILL_COUNT, t.SKILL_NORM, t.ISCO_SKILL_LEVEL))
+    group = t.nt(t.ISCO_GROUP)
     integer, double = f"^^{t.nt(t.XSD_INTEGER)}", f"^^{t.nt(t.XSD_DOUBLE)}"
     for i, uri in enumerate(m.uris):
+        add(f"<{uri}> {group} <{t.isco_uri(facts.occupations[uri][1])}> .\n")
         add(f'<{uri}> {count} "{int(m.counts[i])}"{integer} .\n')
         add(f'<{uri}> {norm} "{math.sqrt(int(m.counts[i]))!r}"{double} .\n')
         if m.levels[i]:

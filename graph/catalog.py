@@ -418,25 +418,36 @@ class Catalog:
 
     def describe(self, store: Store, uri: str) -> tuple[list[Triple], str]:
         """A concept as linked data, and the path of its JSON page: its own triples, the
-        preferred labels of the concepts it points to, and the triples of the nodes without
-        an IRI it points to (its stored similar occupations and prospects).
+        preferred labels of the concepts it points to, and the triples of the nodes that are
+        part of it: its SKOS-XL labels, node literals and association objects (those it
+        points to, and those it is the esco:isAssociationFor of), and its stored similar
+        occupations and prospects.
 
         :raises InvalidIdentifierError: if ``uri`` is not an occupation, skill or ISCO group URI.
         :raises NotFoundError: if the store says nothing of it.
         """
         page = t.page_of(uri)
         node = NamedNode(uri)
-        found: list[Triple] = []
+        found: dict[Triple, None] = {}
+        parts: dict[NamedNode | BlankNode, None] = {}
         for quad in store.quads_for_pattern(node, None, None):
-            found.append(quad.triple)
+            found[quad.triple] = None
             target = quad.object
-            if isinstance(target, NamedNode):
-                found.extend(q.triple for q in store.quads_for_pattern(target, t.PREF_LABEL, None))
-            elif isinstance(target, BlankNode):
-                found.extend(q.triple for q in store.quads_for_pattern(target, None, None))
+            if isinstance(target, BlankNode) or (
+                isinstance(target, NamedNode) and target.value.startswith(t.ID_BASE)
+            ):
+                parts[target] = None
+            elif isinstance(target, NamedNode):
+                for label in store.quads_for_pattern(target, t.PREF_LABEL, None):
+                    found[label.triple] = None
         if not found:
             raise NotFoundError("concept", uri)
-        return found, page
+        for quad in store.quads_for_pattern(None, t.IS_ASSOCIATION_FOR, node):
+            parts[quad.subject] = None  # type: ignore[index]
+        for part in parts:
+            for quad in store.quads_for_pattern(part, None, None):
+                found[quad.triple] = None
+        return list(found), page
 
     def counted(self, store: Store) -> Json | None:
         """:meth:`summary`, if it has been counted for ``store`` already."""

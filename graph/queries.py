@@ -256,7 +256,9 @@ class QueryRunner:
         """
         query = self.get(name)
         bound = self.bind(name, params)
-        result = store.query(query.with_values(bound), substitutions=bound)
+        result = store.query(
+            query.with_values(bound), substitutions=bound, use_default_graph_as_union=True
+        )
         assert isinstance(result, QuerySolutions), f"{name} is not a SELECT query"
         return result
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from queue import Queue
 from typing import Generic, TypeVar
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from graph.errors import StoreError
 
@@ -112,14 +112,19 @@ class BuiltVersion:
     """``time.perf_counter()`` when the store was compacted and closed (``prepare`` next)"""
 
 
+Piece = tuple[NamedNode, bytes]
+"""N-Triples text of a few MB, ending at a line end, and the named graph it goes into."""
+
+
 def build_store(
-    root: Path, ntriples: Iterable[bytes], *, prepare: Callable[[Path], None] | None = None
+    root: Path, ntriples: Iterable[Piece], *, prepare: Callable[[Path], None] | None = None
 ) -> BuiltVersion:
     """Load N-Triples text as a new store version under ``root`` and make it the active one.
 
-    ``ntriples`` is the whole text in pieces of a few MB, each ending at a line end. Each
-    piece is a document of its own to the engine: it must hold every triple of the blank
-    nodes it names. Oxigraph's bulk loaders insert the pieces while the next ones are still
+    ``ntriples`` is the whole text in pieces of a few MB, each ending at a line end, with
+    the named graph each goes into. Each piece is a document of its own to the engine: it
+    must hold every triple of the blank nodes it names. Oxigraph's bulk loaders insert the
+    pieces while the next ones are still
     being made (see :func:`_bulk_load_stream`). ``prepare`` gets the folder of the written
     (and closed) version before it is published, to add what servers read beside the store
     (:func:`graph.prepare.write`). If anything raises, the half-built version is removed
@@ -156,7 +161,7 @@ def build_store(
         return BuiltVersion(version, triples, inserted_at, written_at)
 
 
-def _fill(path: Path, ntriples: Iterable[bytes]) -> tuple[int, float]:
+def _fill(path: Path, ntriples: Iterable[Piece]) -> tuple[int, float]:
     """Load the text into a new database at ``path`` and compact it: (triples, when the
     engine had every triple in). The database is closed when this returns or raises."""
     store = Store(str(path))
@@ -186,7 +191,7 @@ AHEAD = 16
 """Pieces of text the producer may be ahead of the engine (a few MB each)."""
 
 
-def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
+def _bulk_load_stream(store: Store, pieces: Iterable[Piece]) -> None:
     """Bulk-load N-Triples ``pieces`` into ``store`` while the caller is still making them.
 
     Each of :data:`LANES` threads takes pieces from one bounded queue and bulk-loads each as
@@ -204,7 +209,7 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
     """
     refused: list[BaseException] = []
     stop = threading.Event()
-    queue: Queue[bytes | None] = Queue(maxsize=AHEAD)
+    queue: Queue[Piece | None] = Queue(maxsize=AHEAD)
     threads = [
         threading.Thread(
             target=_load_pieces, args=(store, queue, stop, refused), name=f"skillgraph-load-{lane}"
@@ -217,7 +222,7 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
         for piece in pieces:
             if stop.is_set():
                 break  # the engine refused a piece; its error is raised below
-            if piece:
+            if piece[1]:
                 queue.put(piece)
     except BaseException:
         stop.set()  # the producer failed: drop what is queued
@@ -234,16 +239,17 @@ def _bulk_load_stream(store: Store, pieces: Iterable[bytes]) -> None:
 
 
 def _load_pieces(
-    store: Store, queue: Queue[bytes | None], stop: threading.Event, refused: list[BaseException]
+    store: Store, queue: Queue[Piece | None], stop: threading.Event, refused: list[BaseException]
 ) -> None:
     """A loader thread: bulk-load each queued piece until a ``None``."""
     while (piece := queue.get()) is not None:
         if stop.is_set():
             continue  # take pieces until the end, so the producer never blocks
         try:
+            graph, text = piece
             # Lenient: the callers' IRIs were validated by pyoxigraph as they were written
             # and their literals escaped, so checking every IRI again only costs time (4%).
-            store.bulk_load(piece, format=RdfFormat.N_TRIPLES, lenient=True)
+            store.bulk_load(text, format=RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         except BaseException as error:  # raised in the caller's thread
             refused.append(error)
             stop.set()

@@ -68,8 +68,11 @@ ESCO_SKILL = _n(ESCO + "Skill")
 ESCO_MEMBER_CONCEPT = _n(ESCO + "MemberConcept")
 SKOS_CONCEPT = _n(SKOS + "Concept")
 SKOS_CONCEPT_SCHEME = _n(SKOS + "ConceptScheme")
-SG_ISCO_GROUP = _n(SG + "IscoGroup")
-SG_SKILL_GROUP = _n(SG + "SkillGroup")
+ESCO_NODE_LITERAL = _n(ESCO + "NodeLiteral")
+ESCO_ASSOCIATION_OBJECT = _n(ESCO + "AssociationObject")
+ESCO_LABEL_ROLE = _n(ESCO + "LabelRole")
+ESCO_SKILL_COMPETENCE_TYPE = _n(ESCO + "SkillCompetenceType")
+SKOSXL_LABEL = _n(SKOSXL + "Label")
 
 # ESCO model properties (an occupation's or a skill's essential and optional skills, and the
 # inverses from the skill, as the official ESCO RDF writes them)
@@ -79,8 +82,22 @@ RELATED_ESSENTIAL_SKILL = _n(ESCO + "relatedEssentialSkill")
 RELATED_OPTIONAL_SKILL = _n(ESCO + "relatedOptionalSkill")
 SKILL_TYPE = _n(ESCO + "skillType")
 SKILL_REUSE_LEVEL = _n(ESCO + "skillReuseLevel")
-MEMBER_OF_ISCO_GROUP = _n(ESCO + "memberOfISCOGroup")
 REGULATED_PROFESSION_NOTE = _n(ESCO + "regulatedProfessionNote")
+# A description, definition or scope note is an esco:NodeLiteral node with the text and its
+# language; each occupation-skill or skill-skill relation is also an esco:AssociationObject,
+# which the target skill points to with esco:hasAssociation.
+NODE_LITERAL = _n(ESCO + "nodeLiteral")
+LANGUAGE = _n(ESCO + "language")
+HAS_ASSOCIATION = _n(ESCO + "hasAssociation")
+IS_ASSOCIATION_FOR = _n(ESCO + "isAssociationFor")
+TARGET = _n(ESCO + "target")
+TARGET_FRAMEWORK = _n(ESCO + "targetFramework")
+
+# SKOS-XL: every label is also a skosxl:Label node with its literal form
+XL_PREF_LABEL = _n(SKOSXL + "prefLabel")
+XL_ALT_LABEL = _n(SKOSXL + "altLabel")
+XL_HIDDEN_LABEL = _n(SKOSXL + "hiddenLabel")
+LITERAL_FORM = _n(SKOSXL + "literalForm")
 
 # SKOS, Dublin Core, ISO 25964
 PREF_LABEL = _n(SKOS + "prefLabel")
@@ -98,9 +115,11 @@ DEFINITION = _n(SKOS + "definition")
 DESCRIPTION = _n(DCTERMS + "description")
 TITLE = _n(DCTERMS + "title")
 MODIFIED = _n(DCTERMS + "modified")
+DCT_TYPE = _n(DCTERMS + "type")
 STATUS = _n(ISOTHES + "status")
 
 # Our derived facts
+ISCO_GROUP = _n(SG + "iscoGroup")
 ISCO_SKILL_LEVEL = _n(SG + "iscoSkillLevel")
 SKILL_COUNT = _n(SG + "skillCount")
 SKILL_NORM = _n(SG + "skillNorm")
@@ -116,6 +135,27 @@ ISCO08_NOTATION = _n(ESCO_DATA + "Notation/ISCO08")
 XSD_INTEGER = _n(XSD + "integer")
 XSD_DOUBLE = _n(XSD + "double")
 XSD_DATETIME = _n(XSD + "dateTime")
+XSD_LANGUAGE = _n(XSD + "language")
+
+GRAPH_BASE: Final = "https://w3id.org/skillgraph/graph/"
+ESCO_GRAPH = _n(GRAPH_BASE + "esco")
+"""The named graph of the ESCO classification as loaded: what the files state, in the
+official model's shapes (with the inverses and skos:broaderTransitive it materialises)."""
+MODEL_GRAPH = _n(GRAPH_BASE + "model")
+"""The named graph of ``ontology/esco.ttl``: the ESCO model terms the store uses, and ours."""
+DERIVED_GRAPH = _n(GRAPH_BASE + "derived")
+"""The named graph of skillgraph's own derived facts (the sg: terms)."""
+GRAPHS: Final = (ESCO_GRAPH, MODEL_GRAPH, DERIVED_GRAPH)
+"""The named graphs of every store; the default graph of a query is their union."""
+
+ID_BASE: Final = "https://w3id.org/skillgraph/id/"
+"""Where the nodes the ESCO CSV download has no URI for are named: ``label/``, ``node-literal/``
+and ``relation/`` followed by a name-based UUID (version 5) of what the node stands for, so
+the same concept, label or relation gets the same URI at every load."""
+
+ISCO_SCHEME: Final = ESCO_DATA + "concept-scheme/isco"
+SKILLS_HIERARCHY_SCHEME: Final = ESCO_DATA + "concept-scheme/skills-hierarchy"
+RELATIONSHIP_TYPE_BASE: Final = ESCO_DATA + "relationship-type/"
 
 SKILL_TYPES: Final = {"skill/competence": "skill", "knowledge": "knowledge"}
 """ESCO CSV skill type -> the last segment of its concept IRI under skill-type/."""

@@ -1,9 +1,17 @@
 """ESCO CSV rows to RDF triples in the official ESCO model (``graph.terms`` names them).
 
 Each kind of file has one function that turns a row into its triples, as N-Triples lines
-in the default graph. Everything keeps the official URIs; literals carry the bundle's
-language tag. A cell that cannot be what its column says (an IRI with a space, an unknown
-relation type, a non-numeric ISCO code) stops the load with the file, line and reason.
+(the pipeline puts them in the named graph ``terms.ESCO_GRAPH``). Everything keeps the
+official URIs; literals carry the bundle's language tag. A cell that cannot be what its
+column says (an IRI with a space, an unknown relation type, a non-numeric ISCO code) stops
+the load with the file, line and reason.
+
+The shapes are the official ESCO RDF's (docs/official-esco-rdf.md): every label is a SKOS
+literal and a SKOS-XL label node; descriptions, definitions and scope notes are
+``esco:NodeLiteral`` nodes; every relation is stated directly, with its inverse, and as an
+``esco:AssociationObject``. The CSV download has no URIs for those nodes, so they are minted
+under ``terms.ID_BASE`` from what they stand for (:meth:`_Converter.mint`), the same at every
+load.
 
 Rows become text, not pyoxigraph objects: Oxigraph parses the text in its own threads,
 while building half a million objects in Python only to serialize them again cost the
@@ -14,6 +22,7 @@ checks every IRI (once per distinct IRI) and :func:`escape` escapes every litera
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,7 +64,25 @@ def escape(value: str) -> str:
 # The terms as written in N-Triples.
 TYPE = t.nt(t.TYPE)
 PREF_LABEL = t.nt(t.PREF_LABEL)
-LABEL_COLUMNS = (("altLabels", t.nt(t.ALT_LABEL)), ("hiddenLabels", t.nt(t.HIDDEN_LABEL)))
+XL_PREF_LABEL = t.nt(t.XL_PREF_LABEL)
+LABEL_COLUMNS = (
+    ("altLabels", t.nt(t.ALT_LABEL), t.nt(t.XL_ALT_LABEL)),
+    ("hiddenLabels", t.nt(t.HIDDEN_LABEL), t.nt(t.XL_HIDDEN_LABEL)),
+)
+LABEL_NODE = f" {TYPE} {t.nt(t.SKOSXL_LABEL)} .\n"
+LITERAL_FORM = t.nt(t.LITERAL_FORM)
+NODE_LITERAL_NODE = f" {TYPE} {t.nt(t.ESCO_NODE_LITERAL)} .\n"
+NODE_LITERAL = t.nt(t.NODE_LITERAL)
+LANGUAGE = t.nt(t.LANGUAGE)
+XSD_LANGUAGE = f"^^{t.nt(t.XSD_LANGUAGE)}"
+ASSOCIATION_NODE = f" {TYPE} {t.nt(t.ESCO_ASSOCIATION_OBJECT)} .\n"
+IS_ASSOCIATION_FOR = t.nt(t.IS_ASSOCIATION_FOR)
+TARGET = t.nt(t.TARGET)
+TARGET_FRAMEWORK = t.nt(t.TARGET_FRAMEWORK)
+HAS_ASSOCIATION = t.nt(t.HAS_ASSOCIATION)
+DCT_TYPE = t.nt(t.DCT_TYPE)
+ISCO_SCHEME = f"<{t.ISCO_SCHEME}>"
+SKILLS_HIERARCHY_SCHEME = f"<{t.SKILLS_HIERARCHY_SCHEME}>"
 NOTE_COLUMNS = (
     ("description", t.nt(t.DESCRIPTION)),
     ("scopeNote", t.nt(t.SCOPE_NOTE)),
@@ -72,7 +99,6 @@ DESCRIPTION = t.nt(t.DESCRIPTION)
 HAS_TOP_CONCEPT = t.nt(t.HAS_TOP_CONCEPT)
 TOP_CONCEPT_OF = t.nt(t.TOP_CONCEPT_OF)
 ISCO08 = f"^^{t.nt(t.ISCO08_NOTATION)}"
-MEMBER_OF_ISCO_GROUP = t.nt(t.MEMBER_OF_ISCO_GROUP)
 REGULATED_PROFESSION_NOTE = t.nt(t.REGULATED_PROFESSION_NOTE)
 SKILL_TYPE = t.nt(t.SKILL_TYPE)
 SKILL_REUSE_LEVEL = t.nt(t.SKILL_REUSE_LEVEL)
@@ -86,9 +112,65 @@ def _class_lines(*classes: NamedNode) -> tuple[str, ...]:
 
 OCCUPATION_CLASSES = _class_lines(t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
 SKILL_CLASSES = _class_lines(t.ESCO_SKILL, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT)
-ISCO_GROUP_CLASSES = _class_lines(t.SG_ISCO_GROUP, t.SKOS_CONCEPT)
-SKILL_GROUP_CLASSES = _class_lines(t.SG_SKILL_GROUP, t.SKOS_CONCEPT)
+# ISCO groups and skill groups are plain SKOS concepts in the official RDF; the scheme
+# (concept-scheme/isco, concept-scheme/skills-hierarchy) tells them apart.
+GROUP_CLASSES = _class_lines(t.SKOS_CONCEPT)
 SCHEME_CLASSES = _class_lines(t.SKOS_CONCEPT_SCHEME)
+
+_TAGGING_SCHEMES = {
+    "skill-type/": "skill-competence-type",
+    "skill-reuse-level/": "skill-reuse-level",
+    "relationship-type/": "relationship-types",
+    "label-role/": "label-role",
+    "regulated-professions/": "regulated-professions",
+}
+TAGGING_CONCEPTS: tuple[tuple[str, tuple[NamedNode, ...], str | None], ...] = (
+    ("skill-type/skill", (t.ESCO_SKILL_COMPETENCE_TYPE,), "skill"),
+    ("skill-type/knowledge", (t.ESCO_SKILL_COMPETENCE_TYPE,), "knowledge"),
+    ("skill-reuse-level/transversal", (), "transversal skills and competences"),
+    ("skill-reuse-level/cross-sector", (), "cross-sector skills and competences"),
+    ("skill-reuse-level/sector-specific", (), "sector specific skills and competences"),
+    ("skill-reuse-level/occupation-specific", (), "occupation specific skills and competences"),
+    ("relationship-type/essential-skill", (), None),
+    ("relationship-type/optional-skill", (), None),
+    ("label-role/neutral", (t.ESCO_LABEL_ROLE,), None),
+    ("label-role/female", (t.ESCO_LABEL_ROLE,), None),
+    ("label-role/male", (t.ESCO_LABEL_ROLE,), None),
+    ("regulated-professions/regulated", (), None),
+    ("regulated-professions/unregulated", (), None),
+)
+"""The ESCO tagging concepts the classification points to (skill types, reuse levels,
+relationship types, label roles, regulated professions): their URI under the ESCO data
+namespace, their classes beside skos:Concept (the ranges of esco:skillType and
+esco:hasLabelRole), and their English preferred label where the official RDF's is known
+(as the ESCO RDF and Web Service API give them; the CSV download names none). Their schemes
+are the tagging schemes of ``conceptSchemes_en.csv``, which also gives the top concepts."""
+
+
+REUSE_LEVEL_ORDER = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
+"""The reuse levels from the broadest down. conceptSchemes_en.csv makes transversal the only
+top concept of its scheme, and the ESCO model (the comment of esco:SkillReuseLevel) says the
+levels stand in a broader-transitive order; this is that order, written as skos:broader."""
+
+
+def tagging_ntriples() -> str:
+    """The tagging concepts' descriptions: classes, scheme, known English label, and the
+    reuse levels' hierarchy."""
+    lines = []
+    broader_transitive = t.nt(t.BROADER_TRANSITIVE)
+    levels = [f"<{t.REUSE_LEVEL_BASE}{level}>" for level in REUSE_LEVEL_ORDER]
+    for depth, level in enumerate(levels[1:], start=1):
+        lines.append(f"{level} {BROADER} {levels[depth - 1]} .\n")
+        lines.append(f"{levels[depth - 1]} {NARROWER} {level} .\n")
+        lines.extend(f"{level} {broader_transitive} {above} .\n" for above in levels[:depth])
+    for path, classes, label in TAGGING_CONCEPTS:
+        subject = f"<{t.ESCO_DATA}{path}>"
+        lines.extend(_typed(subject, _class_lines(t.SKOS_CONCEPT, *classes)))
+        scheme = next(v for k, v in _TAGGING_SCHEMES.items() if path.startswith(k))
+        lines.append(f"{subject} {IN_SCHEME} <{t.ESCO_DATA}concept-scheme/{scheme}> .\n")
+        if label is not None:
+            lines.append(f'{subject} {PREF_LABEL} "{escape(label)}"@en .\n')
+    return "".join(lines)
 
 
 @dataclass
@@ -108,8 +190,13 @@ class _Converter:
     def __init__(self, language: str, report: LoadReport) -> None:
         self.tag = "@" + language.lower()  # Oxigraph keeps language tags in lower case
         self.report = report
+        self.language = f'"{language.lower()}"{XSD_LANGUAGE}'
         self.occupations: set[str] = set()
         self.skills: set[str] = set()
+        self.top_of: dict[str, list[str]] = {}
+        """concept ``<iri>`` -> the schemes it is a top concept of (conceptSchemes)"""
+        self.frameworks: dict[str, tuple[str, ...]] = {}
+        """skill ``<iri>`` -> its esco:targetFramework lines, less the subject: its schemes"""
         self._refs: dict[str, str] = {}
         self.file = ""
         self.line = 0
@@ -142,6 +229,12 @@ class _Converter:
     def text(self, value: str) -> str:
         """A literal in the bundle's language."""
         return f'"{escape(value.strip())}"{self.tag}'
+
+    @staticmethod
+    def mint(kind: str, key: str) -> str:
+        """``<iri>`` of a node the CSV has no URI for: ``kind`` (label, node-literal,
+        relation) and a name-based UUID of ``key``, what the node stands for."""
+        return f"<{t.ID_BASE}{kind}/{uuid.uuid5(uuid.NAMESPACE_URL, key)}>"
 
     def date_time(self, value: str, column: str) -> str:
         value = value.strip()
@@ -187,6 +280,9 @@ def bundle_ntriples(
     """
     convert = _Converter(bundle.language, report)
     report.ignored_files.extend(bundle.ignored)
+    tagging = tagging_ntriples()
+    report.triples += tagging.count("\n")
+    yield tagging
     handled = set()
     for kind, handler, required in _HANDLERS:
         file = bundle.files.get(kind)
@@ -225,6 +321,7 @@ def _check_references(report: LoadReport, bundle: Bundle) -> None:
 
 Handler = Callable[[_Converter, Row], str]
 """One row's triples, as N-Triples lines."""
+AddLine = Callable[[str], None]
 
 
 def _read(
@@ -263,29 +360,54 @@ def _piece(lines: list[str], report: LoadReport, kind: str, rows: int) -> str:
     return text
 
 
-def _concept_common(c: _Converter, subject: str, row: Row, lines: list[str]) -> None:
-    """Labels, notes, status, date and schemes: the columns every concept file shares."""
+def _label(c: _Converter, subject: str, value: str, plain: str, xl: str, add: AddLine) -> None:
+    """A label as the official RDF writes it: a SKOS literal, and a SKOS-XL label node
+    named after the concept and the text (so an alternative label that becomes the
+    preferred one keeps its node)."""
+    literal = c.text(value)
+    node = c.mint("label", f"{subject} {literal}")
+    add(
+        f"{subject} {plain} {literal} .\n{subject} {xl} {node} .\n"
+        f"{node}{LABEL_NODE}{node} {LITERAL_FORM} {literal} .\n"
+    )
+
+
+def _concept_common(
+    c: _Converter, subject: str, row: Row, lines: list[str], *, extra_scheme: str = ""
+) -> list[str]:
+    """Labels, notes, status, date and schemes: the columns every concept file shares. The
+    concept's schemes are returned, with ``extra_scheme`` (its file's) if the row lacks it."""
     add = lines.append
     label = row.get("preferredLabel", "").strip()
     if not label:
         raise c.fail("preferredLabel is empty")
-    add(f"{subject} {PREF_LABEL} {c.text(label)} .\n")
-    for column, predicate in LABEL_COLUMNS:
+    _label(c, subject, label, PREF_LABEL, XL_PREF_LABEL, add)
+    for column, plain, xl in LABEL_COLUMNS:
         for value in row.get(column, "").split("\n"):
             if value.strip():
-                add(f"{subject} {predicate} {c.text(value)} .\n")
+                _label(c, subject, value, plain, xl, add)
     for column, predicate in NOTE_COLUMNS:
         value = row.get(column, "")
         if value.strip():
-            add(f"{subject} {predicate} {c.text(value)} .\n")
+            # An esco:NodeLiteral per concept, property and language; the text is an
+            # xsd:string and the language a separate xsd:language, as the official RDF has it.
+            node = c.mint("node-literal", f"{subject} {predicate} {c.tag}")
+            add(
+                f"{subject} {predicate} {node} .\n{node}{NODE_LITERAL_NODE}"
+                f"{node} {NODE_LITERAL} {_plain(value)} .\n{node} {LANGUAGE} {c.language} .\n"
+            )
     status = row.get("status", "").strip()
     if status:
         add(f"{subject} {STATUS} {_plain(status)} .\n")
     modified = row.get("modifiedDate", "").strip()
     if modified:
         add(f"{subject} {MODIFIED} {c.date_time(modified, 'modifiedDate')} .\n")
-    for scheme in c.iris(row.get("inScheme", ""), "inScheme"):
+    schemes = c.iris(row.get("inScheme", ""), "inScheme")
+    if extra_scheme and extra_scheme not in schemes:
+        schemes.append(extra_scheme)
+    for scheme in schemes:
         add(f"{subject} {IN_SCHEME} {scheme} .\n")
+    return schemes
 
 
 def _occupation(c: _Converter, row: Row) -> str:
@@ -294,8 +416,10 @@ def _occupation(c: _Converter, row: Row) -> str:
     c.occupations.add(uri)
     lines = _typed(subject, OCCUPATION_CLASSES)
     _concept_common(c, subject, row, lines)
+    # The unit group is the occupation's skos:broader (or an ancestor's) in the pillar files;
+    # the analytics keep the code (sg:iscoGroup).
     code = c.isco_code(row["iscoGroup"], "iscoGroup")
-    lines.append(f"{subject} {MEMBER_OF_ISCO_GROUP} {c.iri(t.isco_uri(code), 'iscoGroup')} .\n")
+    c.iri(t.isco_uri(code), "iscoGroup")
     c.report.facts.add_occupation(uri, row["preferredLabel"].strip(), code)
     if row.get("code", "").strip():
         lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")
@@ -312,11 +436,11 @@ def _occupation(c: _Converter, row: Row) -> str:
 
 def _isco_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    lines = _typed(subject, ISCO_GROUP_CLASSES)
+    lines = _typed(subject, GROUP_CLASSES)
     code = c.isco_code(row["code"], "code")
     # Plain and typed, as the official ESCO RDF writes ISCO codes.
     lines.append(f'{subject} {NOTATION} "{code}" .\n{subject} {NOTATION} "{code}"{ISCO08} .\n')
-    _concept_common(c, subject, row, lines)
+    _concept_common(c, subject, row, lines, extra_scheme=ISCO_SCHEME)
     c.report.facts.add_isco_group(subject[1:-1], code)
     return "".join(lines)
 
@@ -325,7 +449,11 @@ def _skill(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     c.skills.add(subject[1:-1])
     lines = _typed(subject, SKILL_CLASSES)
-    _concept_common(c, subject, row, lines)
+    schemes = _concept_common(c, subject, row, lines)
+    # An association's esco:targetFramework is every scheme of its target skill, as the
+    # official RDF writes it (with member-skills, of which every skill is a top concept).
+    frameworks = dict.fromkeys(schemes + c.top_of.get(subject, []))
+    c.frameworks[subject] = tuple(f" {TARGET_FRAMEWORK} {f} .\n" for f in frameworks)
     skill_type = row.get("skillType", "").strip()
     if skill_type:
         segment = t.SKILL_TYPES.get(skill_type)
@@ -346,8 +474,8 @@ def _skill(c: _Converter, row: Row) -> str:
 
 def _skill_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
-    lines = _typed(subject, SKILL_GROUP_CLASSES)
-    _concept_common(c, subject, row, lines)
+    lines = _typed(subject, GROUP_CLASSES)
+    _concept_common(c, subject, row, lines, extra_scheme=SKILLS_HIERARCHY_SCHEME)
     if row.get("code", "").strip():
         lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")
     return "".join(lines)
@@ -373,17 +501,39 @@ def _skills_hierarchy(c: _Converter, row: Row) -> str:
 
 
 _RELATIONS = {
-    "essential": (t.nt(t.RELATED_ESSENTIAL_SKILL), t.nt(t.IS_ESSENTIAL_SKILL_FOR)),
-    "optional": (t.nt(t.RELATED_OPTIONAL_SKILL), t.nt(t.IS_OPTIONAL_SKILL_FOR)),
+    "essential": (
+        t.nt(t.RELATED_ESSENTIAL_SKILL),
+        t.nt(t.IS_ESSENTIAL_SKILL_FOR),
+        f"<{t.RELATIONSHIP_TYPE_BASE}essential-skill>",
+    ),
+    "optional": (
+        t.nt(t.RELATED_OPTIONAL_SKILL),
+        t.nt(t.IS_OPTIONAL_SKILL_FOR),
+        f"<{t.RELATIONSHIP_TYPE_BASE}optional-skill>",
+    ),
 }
-"""The official ESCO model's terms for a concept's essential and optional skills, and their
-inverses from the skill: the same for occupations and for skills (skillSkillRelations)."""
+"""The official ESCO model's terms for a concept's essential and optional skills, their
+inverses from the skill, and the relationship type of the association object: the same for
+occupations and for skills (skillSkillRelations)."""
+
+
+def _relation(c: _Converter, source: str, kind: str, target: str) -> str:
+    """A relation as the official RDF writes it: both directions, and an
+    esco:AssociationObject that the target skill points to (esco:hasAssociation)."""
+    forward, backward, relationship = _RELATIONS[kind]
+    node = c.mint("relation", f"{source} {relationship} {target}")
+    frameworks = "".join(node + line for line in c.frameworks.get(target, ()))
+    return (
+        f"{source} {forward} {target} .\n{target} {backward} {source} .\n"
+        f"{node}{ASSOCIATION_NODE}{node} {IS_ASSOCIATION_FOR} {source} .\n"
+        f"{node} {TARGET} {target} .\n{frameworks}"
+        f"{node} {DCT_TYPE} {relationship} .\n{target} {HAS_ASSOCIATION} {node} .\n"
+    )
 
 
 def _occupation_skill(c: _Converter, row: Row) -> str:
     relation = row["relationType"].strip()
-    predicates = _RELATIONS.get(relation)
-    if predicates is None:
+    if relation not in _RELATIONS:
         raise c.fail(f"relationType {relation!r} is not 'essential' or 'optional'")
     occupation = c.iri(row["occupationUri"], "occupationUri")
     skill = c.iri(row["skillUri"], "skillUri")
@@ -392,20 +542,17 @@ def _occupation_skill(c: _Converter, row: Row) -> str:
         c.report.dangling["occupationUri"] += 1
     if skill_uri not in c.skills:
         c.report.dangling["skillUri"] += 1
-    forward, backward = predicates
     c.report.facts.add_relation(occupation_uri, skill_uri, essential=relation == "essential")
-    return f"{occupation} {forward} {skill} .\n{skill} {backward} {occupation} .\n"
+    return _relation(c, occupation, relation, skill)
 
 
 def _skill_skill(c: _Converter, row: Row) -> str:
     relation = row["relationType"].strip()
-    predicates = _RELATIONS.get(relation)
-    if predicates is None:
+    if relation not in _RELATIONS:
         raise c.fail(f"relationType {relation!r} is not 'essential' or 'optional'")
     original = c.iri(row["originalSkillUri"], "originalSkillUri")
     related = c.iri(row["relatedSkillUri"], "relatedSkillUri")
-    forward, backward = predicates
-    return f"{original} {forward} {related} .\n{related} {backward} {original} .\n"
+    return _relation(c, original, relation, related)
 
 
 def _concept_scheme(c: _Converter, row: Row) -> str:
@@ -421,7 +568,13 @@ def _concept_scheme(c: _Converter, row: Row) -> str:
     if row.get("status", "").strip():
         lines.append(f"{subject} {STATUS} {_plain(row['status'])} .\n")
     for top in c.iris(row.get("hasTopConcept", ""), "hasTopConcept"):
-        lines.append(f"{subject} {HAS_TOP_CONCEPT} {top} .\n{top} {TOP_CONCEPT_OF} {subject} .\n")
+        # A top concept of a scheme is in it (skos:topConceptOf is a sub-property of
+        # skos:inScheme): the skills file names only concept-scheme/skills.
+        lines.append(
+            f"{subject} {HAS_TOP_CONCEPT} {top} .\n{top} {TOP_CONCEPT_OF} {subject} .\n"
+            f"{top} {IN_SCHEME} {subject} .\n"
+        )
+        c.top_of.setdefault(top, []).append(subject)
     return "".join(lines)
 
 

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description that ``GET /sparql`` answers when it has no query.
 
 It tells clients what the endpoint is (its URL, SPARQL 1.1 Query), what it answers in, its
-features and its default dataset, in the W3C vocabulary
+features and its default dataset (the union of the named graphs, and each of them), in the
+W3C vocabulary
 (https://www.w3.org/TR/sparql11-service-description/), and the prefixes every query may use
 undeclared, as SHACL prefix declarations (``sh:declare``, the form query editors and other
 endpoints publish them in).
@@ -9,15 +10,16 @@ endpoints publish them in).
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
-from graph.terms import PREFIXES
+from graph.terms import DERIVED_GRAPH, ESCO_GRAPH, MODEL_GRAPH, PREFIXES, TITLE
 from service.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 SH = "http://www.w3.org/ns/shacl#"
+DCTERMS = "http://purl.org/dc/terms/"
 XSD_ANY_URI = NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -49,15 +51,35 @@ def _sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
 
-def describe(endpoint: str, media: str, *, triples: int, settings: Settings) -> bytes:
-    """The description of the endpoint at ``endpoint``, serialized as ``media``."""
+GRAPH_TITLES = {
+    ESCO_GRAPH.value: "The ESCO classification, as loaded from its CSV download, in the "
+    "official ESCO model's shapes",
+    MODEL_GRAPH.value: "The ESCO model terms the store uses, and skillgraph's own (sg:)",
+    DERIVED_GRAPH.value: "Facts skillgraph derives from the classification at load time (sg:)",
+}
+
+
+def graph_sizes(store: Store) -> dict[str, int]:
+    """The store's named graphs and the triples in each (a scan of the store: cache it)."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
+
+
+def describe(
+    endpoint: str, media: str, *, triples: int, graphs: dict[str, int], settings: Settings
+) -> bytes:
+    """The description of the endpoint at ``endpoint``, serialized as ``media``: its default
+    dataset has the union of the named graphs as its default graph, and each named graph
+    with its size."""
     service = BlankNode("service")
     dataset = BlankNode("dataset")
     graph = BlankNode("defaultGraph")
+    triples_count = NamedNode(VOID + "triples")
     facts = [
         Triple(service, RDF_TYPE, _sd("Service")),
         Triple(service, _sd("endpoint"), NamedNode(endpoint)),
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         *(
             Triple(service, _sd("resultFormat"), NamedNode(FORMATS_NS + name))
             for name in RESULT_FORMATS
@@ -66,8 +88,20 @@ def describe(endpoint: str, media: str, *, triples: int, settings: Settings) -> 
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), graph),
         Triple(graph, RDF_TYPE, _sd("Graph")),
-        Triple(graph, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER)),
+        Triple(graph, triples_count, Literal(str(triples), datatype=XSD_INTEGER)),
     ]
+    for number, (name, size) in enumerate(sorted(graphs.items())):
+        named, described = BlankNode(f"named-{number}"), BlankNode(f"graph-{number}")
+        facts += [
+            Triple(dataset, _sd("namedGraph"), named),
+            Triple(named, RDF_TYPE, _sd("NamedGraph")),
+            Triple(named, _sd("name"), NamedNode(name)),
+            Triple(named, _sd("graph"), described),
+            Triple(described, RDF_TYPE, _sd("Graph")),
+            Triple(described, triples_count, Literal(str(size), datatype=XSD_INTEGER)),
+        ]
+        if name in GRAPH_TITLES:
+            facts.append(Triple(described, TITLE, Literal(GRAPH_TITLES[name], language="en")))
     for prefix, namespace in PREFIXES.items():
         declaration = BlankNode(f"prefix-{prefix}")
         facts += [
@@ -83,7 +117,7 @@ def describe(endpoint: str, media: str, *, triples: int, settings: Settings) -> 
         serialize(
             facts,
             format=FORMATS[media],
-            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID, "sh": SH},
+            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID, "sh": SH, "dct": DCTERMS},
         )
         or b""
     )

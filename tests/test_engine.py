@@ -16,9 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import rdflib
 
 import engine
 from engine import Limits
+from graph.store import LiveStore
 from graph.terms import PREFIXES
 from tests.conftest import LiveServer, alive, running
 
@@ -547,3 +549,60 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it(sample_http: httpx
     assert "expected one of" not in detail
     assert detail.startswith("error at 3:")
     assert engine.screen(query, prefixes=PREFIXES).undeclared == ("foaf", "ex")
+
+
+# --- Named graphs: the default graph is their union; FROM and default-graph-uri choose ---------
+
+ESCO_GRAPH = "https://w3id.org/skillgraph/graph/esco"
+DERIVED_GRAPH = "https://w3id.org/skillgraph/graph/derived"
+
+
+def _count(client: httpx.Client, query: str, **params: str) -> int:
+    answer = client.post("/sparql", data={"query": query, **params})
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_default_graph_is_the_union_and_a_dataset_clause_chooses(
+    sample_http: httpx.Client,
+) -> None:
+    counts = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s sg:skillCount ?c }}"
+    union = _count(sample_http, counts.format(**{"from": ""}))
+    assert union > 0
+    assert _count(sample_http, counts.format(**{"from": f"FROM <{ESCO_GRAPH}>"})) == 0
+    assert _count(sample_http, counts.format(**{"from": f"FROM <{DERIVED_GRAPH}>"})) == union
+    # FROM NAMED alone leaves the default graph empty, as SPARQL 1.1 says.
+    assert _count(sample_http, counts.format(**{"from": f"FROM NAMED <{DERIVED_GRAPH}>"})) == 0
+    graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s sg:skillCount ?c }} }}"
+    assert _count(sample_http, graph) == union
+    plain = counts.format(**{"from": ""})
+    assert _count(sample_http, plain, **{"default-graph-uri": ESCO_GRAPH}) == 0
+    assert _count(sample_http, plain, **{"default-graph-uri": DERIVED_GRAPH}) == union
+    # A variable or a prefixed name called "from" is no dataset clause.
+    assert (
+        _count(sample_http, "SELECT (COUNT(?from) AS ?n) WHERE { ?from sg:skillCount ?c }") == union
+    )
+
+
+def test_the_service_description_lists_the_named_graphs_and_their_sizes(
+    sample_http: httpx.Client, sample_root: Path
+) -> None:
+    text = sample_http.get("/sparql", headers={"accept": "text/turtle"}).text
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    sizes = {
+        str(graph.value(named, sd.name)): int(
+            graph.value(graph.value(named, sd.graph), void.triples)
+        )
+        for named in graph.objects(None, sd.namedGraph)
+    }
+    store = LiveStore(sample_root).get().store
+    assert sizes == {
+        g.value: len(list(store.quads_for_pattern(None, None, None, g)))
+        for g in store.named_graphs()
+    }
+    assert set(sizes) == {ESCO_GRAPH, DERIVED_GRAPH, "https://w3id.org/skillgraph/graph/model"}
+    assert (None, sd.feature, sd.UnionDefaultGraph) in graph
+    default = graph.value(next(graph.objects(None, sd.defaultDataset)), sd.defaultGraph)
+    assert int(graph.value(default, void.triples)) == sum(sizes.values())

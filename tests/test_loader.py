@@ -60,8 +60,10 @@ def test_load_text_replays_the_same_load(tiny_bundle: Path, tmp_path: Path) -> N
 def test_occupations_use_the_official_esco_model(tiny_root: Path) -> None:
     types = {q.object for q in triples(tiny_root, tiny.PRODUCER, t.TYPE)}
     assert types == {t.ESCO_OCCUPATION, t.ESCO_MEMBER_CONCEPT, t.SKOS_CONCEPT}
-    (group,) = triples(tiny_root, tiny.PRODUCER, t.MEMBER_OF_ISCO_GROUP)
+    (group,) = triples(tiny_root, tiny.PRODUCER, t.ISCO_GROUP)
     assert group.object == NamedNode("http://data.europa.eu/esco/isco/C2654")
+    assert group.graph_name == t.DERIVED_GRAPH
+    assert not triples(tiny_root, tiny.PRODUCER, NamedNode(t.ESCO + "memberOfISCOGroup"))
     labels = {q.object for q in triples(tiny_root, tiny.PRODUCER, t.ALT_LABEL)}
     assert labels == {
         Literal("film producer", language="en"),
@@ -71,7 +73,9 @@ def test_occupations_use_the_official_esco_model(tiny_root: Path) -> None:
         "prodcuer", language="en"
     )
     (description,) = triples(tiny_root, tiny.PRODUCER, t.DESCRIPTION)
-    assert description.object.language == "en"  # type: ignore[union-attr]
+    (language,) = triples(tiny_root, description.object.value, t.LANGUAGE)  # type: ignore[union-attr]
+    assert language.object == Literal("en", datatype=t.XSD_LANGUAGE)
+    assert description.graph_name == t.ESCO_GRAPH
     schemes = {q.object.value for q in triples(tiny_root, tiny.PRODUCER, t.IN_SCHEME)}  # type: ignore[union-attr]
     assert schemes == {
         "http://data.europa.eu/esco/concept-scheme/occupations",
@@ -107,13 +111,16 @@ def test_isco_groups_keep_leading_zeros_and_hierarchy(tiny_root: Path) -> None:
     assert notations == {Literal("0110"), Literal("0110", datatype=t.ISCO08_NOTATION)}
     assert triples(tiny_root, group, t.BROADER, NamedNode("http://data.europa.eu/esco/isco/C011"))
     assert triples(tiny_root, "http://data.europa.eu/esco/isco/C011", t.NARROWER, NamedNode(group))
-    assert triples(tiny_root, group, t.TYPE, t.SG_ISCO_GROUP)
+    # A plain SKOS concept, as in the official RDF; its scheme says it is an ISCO group.
+    assert {q.object for q in triples(tiny_root, group, t.TYPE)} == {t.SKOS_CONCEPT}
+    assert triples(tiny_root, group, t.IN_SCHEME, NamedNode(t.ISCO_SCHEME))
 
 
 def test_hierarchies_collections_and_skill_relations_are_loaded(tiny_root: Path) -> None:
     assert triples(tiny_root, tiny.SOUND_DESIGNER, t.BROADER, NamedNode(tiny.PRODUCER))
     assert triples(tiny_root, tiny.MUSIC, t.BROADER, NamedNode(tiny.ARTS_GROUP))
-    assert triples(tiny_root, tiny.ARTS_GROUP, t.TYPE, t.SG_SKILL_GROUP)
+    assert {q.object for q in triples(tiny_root, tiny.ARTS_GROUP, t.TYPE)} == {t.SKOS_CONCEPT}
+    assert triples(tiny_root, tiny.ARTS_GROUP, t.IN_SCHEME, NamedNode(t.SKILLS_HIERARCHY_SCHEME))
     assert triples(tiny_root, tiny.MIXING, t.RELATED_OPTIONAL_SKILL, NamedNode(tiny.MUSIC))
     green = NamedNode("http://data.europa.eu/esco/concept-scheme/green")
     assert triples(tiny_root, tiny.WOODWORK, t.IN_SCHEME, green)
@@ -165,7 +172,10 @@ def test_cells_keep_every_character_however_n_triples_must_escape_it(
         Literal("back\\slash", language="en"),
     }
     (description,) = triples(root, uri, t.DESCRIPTION)
-    assert description.object == Literal(awkward.strip(), language="en")
+    (text,) = triples(root, description.object.value, t.NODE_LITERAL)  # type: ignore[union-attr]
+    assert text.object == Literal(awkward.strip())
+    forms = {q.object for q in triples(root, None, t.LITERAL_FORM)}
+    assert Literal('one "alt"', language="en") in forms and Literal(label, language="en") in forms
     (notation,) = triples(root, uri, t.NOTATION)
     assert notation.object == Literal('x"1')
 
@@ -369,7 +379,10 @@ AHEAD_PLUS = 20
 """More pieces than the queue between the producer and the loaders holds."""
 
 
-def _pieces(count: int, per_piece: int) -> list[bytes]:
+GRAPH = NamedNode(EX + "graph")
+
+
+def _pieces(count: int, per_piece: int) -> list[tuple[NamedNode, bytes]]:
     """Pieces of N-Triples, each naming blank nodes of its own (as the derived matches do)."""
     pieces = []
     for piece in range(count):
@@ -379,7 +392,7 @@ def _pieces(count: int, per_piece: int) -> list[bytes]:
             lines.append(f"<{EX}s{piece}> <{EX}match> {node} .\n")
             lines.append(f'{node} <{EX}rank> "{n}" .\n')
             lines.append(f'{node} <{EX}piece> "{piece}" .\n')
-        pieces.append("".join(lines).encode())
+        pieces.append((GRAPH, "".join(lines).encode()))
     return pieces
 
 
@@ -395,7 +408,8 @@ def test_every_piece_lands_whole_however_the_lanes_share_them(tmp_path: Path) ->
         store.query(
             f"SELECT ?s (COUNT(?m) AS ?n) (SUM(IF(STR(?p) = STRAFTER(STR(?s), 'org/s'), 1, 0))"
             f" AS ?own) WHERE {{ ?s <{EX}match> ?m . ?m <{EX}rank> ?r ; <{EX}piece> ?p }}"
-            " GROUP BY ?s"
+            " GROUP BY ?s",
+            use_default_graph_as_union=True,
         )  # type: ignore[union-attr]
     )
     assert len(rows) == count
@@ -413,12 +427,15 @@ def test_each_piece_is_a_document_of_its_own(tmp_path: Path) -> None:
     built = build_store(tmp_path / "store", iter([same] * count))
     assert built.triples == count * 20 * 3
     store = LiveStore(tmp_path / "store").get().store
-    (row,) = store.query(f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?s <{EX}match> ?m }}")  # type: ignore[misc]
+    (row,) = store.query(  # type: ignore[misc]
+        f"SELECT (COUNT(DISTINCT ?m) AS ?n) "
+        f"WHERE {{ GRAPH <{GRAPH.value}> {{ ?s <{EX}match> ?m }} }}"
+    )
     assert int(row["n"].value) == count * 20
 
 
 def test_empty_pieces_are_skipped(tmp_path: Path) -> None:
-    built = build_store(tmp_path / "store", iter([b"", *_pieces(2, 5), b""]))
+    built = build_store(tmp_path / "store", iter([(GRAPH, b""), *_pieces(2, 5), (GRAPH, b"")]))
     assert built.triples == 2 * 5 * 3
 
 
@@ -426,7 +443,7 @@ def test_text_the_engine_refuses_fails_the_load_and_keeps_the_old_version(
     tiny_root: Path,
 ) -> None:
     before = active_version(tiny_root)
-    pieces = [*_pieces(AHEAD_PLUS, 10), b"<http://example.org/s> not a triple\n"]
+    pieces = [*_pieces(AHEAD_PLUS, 10), (GRAPH, b"<http://example.org/s> not a triple\n")]
     pieces += _pieces(AHEAD_PLUS, 10)
     with pytest.raises(StoreError, match="refused"):
         build_store(tiny_root, iter(pieces))
@@ -440,7 +457,7 @@ def test_a_producer_that_fails_midway_fails_the_load_and_keeps_the_old_version(
     before = active_version(tiny_root)
     triples_before = LiveStore(tiny_root).get().triples
 
-    def pieces() -> Iterator[bytes]:
+    def pieces() -> Iterator[tuple[NamedNode, bytes]]:
         yield from _pieces(AHEAD_PLUS, 10)
         raise BundleError("bad row", file="x.csv", line=7)
 

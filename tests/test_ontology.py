@@ -34,7 +34,9 @@ def test_every_term_used_is_declared_with_a_label() -> None:
     used = used_terms()
     assert {
         terms.RELATED_ESSENTIAL_SKILL.value,
-        terms.MEMBER_OF_ISCO_GROUP.value,
+        terms.ISCO_GROUP.value,
+        terms.NODE_LITERAL.value,
+        terms.HAS_ASSOCIATION.value,
         terms.ISCO_SKILL_LEVEL.value,
     } <= used
     for iri in used:
@@ -78,12 +80,15 @@ def test_every_esco_term_the_store_uses_is_one_the_official_model_declares(
     used = set()
     for row in store.query(
         "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } "
-        "FILTER(STRSTARTS(STR(?term), 'http://data.europa.eu/esco/model#')) }"
+        "FILTER(STRSTARTS(STR(?term), 'http://data.europa.eu/esco/model#')) }",
+        use_default_graph_as_union=True,
     ):
         used.add(row["term"].value)  # type: ignore[index]
     assert terms.RELATED_ESSENTIAL_SKILL.value in used
     assert used - declared == set()
-    # memberOfISCOGroup is deprecated in model 2.0.0; the store writes it beside skos:broader
-    # for queries that still use it (README, The graph).
-    assert used & deprecated == {terms.MEMBER_OF_ISCO_GROUP.value}
+    # Nothing deprecated by model 2.0.0 (memberOfISCOGroup was, and is no longer written).
+    assert used & deprecated == set()
+    assert terms.ESCO + "memberOfISCOGroup" not in used
+    for term in ("NodeLiteral", "AssociationObject", "hasAssociation", "targetFramework"):
+        assert terms.ESCO + term in used
     assert terms.ESCO + "hasEssentialSkill" not in used

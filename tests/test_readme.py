@@ -70,7 +70,8 @@ def fresh_home(tmp_path: Path) -> dict[str, str]:
 def test_every_block_is_run_or_says_why_not() -> None:
     run = (
         "$ curl -s localhost:8000/occupations/",
-        "curl -s http://127.0.0.1:8000/sparql",
+        "curl -s http://127.0.0.1:8000/sparql -H 'Accept: text/csv'",
+        "curl -s http://127.0.0.1:8000/sparql --data-urlencode",
         "from SPARQLWrapper import",
         "# name: similar_occupations",
         ".venv/bin/skillgraph query ",
@@ -94,10 +95,27 @@ def test_what_you_see_is_what_the_sample_answers(sample_server: LiveServer) -> N
 
 
 def test_the_sparql_curl_answers_csv(sample_server: LiveServer) -> None:
-    out = _shell(_ported(_block("curl -s http://127.0.0.1:8000/sparql"), sample_server))
-    lines = out.strip().splitlines()
+    block = _block("curl -s http://127.0.0.1:8000/sparql -H 'Accept: text/csv'")
+    lines = _shell(_ported(block, sample_server)).strip().splitlines()
     assert lines[0].strip() == "skill,label"
     assert len(lines) > 5
+
+
+def test_the_named_graph_curl_answers_none_of_ours_in_the_esco_graph(
+    sample_server: LiveServer,
+) -> None:
+    block = _block("curl -s http://127.0.0.1:8000/sparql --data-urlencode")
+    answer = json.loads(_shell(_ported(block, sample_server)))
+    assert answer["results"]["bindings"][0]["n"]["value"] == "0"
+    # Without FROM the same query counts every occupation's skill count: it is in the union.
+    query = (
+        block.split("query=", 1)[1]
+        .strip()
+        .rstrip("'")
+        .replace("FROM <https://w3id.org/skillgraph/graph/esco> ", "")
+    )
+    everything = httpx.post(sample_server.url + "/sparql", data={"query": query}).json()
+    assert int(everything["results"]["bindings"][0]["n"]["value"]) > 0
 
 
 def test_the_python_snippet_prints_the_occupations_per_level(sample_server: LiveServer) -> None:
@@ -161,6 +179,6 @@ def test_loading_a_full_release_as_the_readme_says(fresh_home: dict[str, str]) -
         '"ESCO dataset - v1.2.0 - classification - en - csv.zip"', str(FULL_BUNDLE)
     )
     out = _shell(load, fresh_home)
-    assert "1,046,977  triples in the store" in out
+    assert "2,209,002  triples in the store" in out
     summary = _shell(".venv/bin/skillgraph query store_summary --format json", fresh_home)
     assert json.loads(summary)[0]["occupations"] == 3039

@@ -12,6 +12,8 @@ from service.examples import CAMERA_OPERATOR, MANAGE_BUDGETS, PRODUCER
 OCCUPATION = f"http://data.europa.eu/esco/occupation/{PRODUCER}"
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 ESCO = rdflib.Namespace("http://data.europa.eu/esco/model#")
+SKOSXL = rdflib.Namespace("http://www.w3.org/2008/05/skos-xl#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,15 @@ def test_a_concept_dereferences_in_every_rdf_format(
     assert len(skills) > 5
     for skill in skills:  # the concepts it points to come with their labels
         assert graph.value(skill, SKOS.prefLabel) is not None
+    # The nodes that are part of it: its label nodes, its description, its associations.
+    label = graph.value(producer, SKOSXL.prefLabel)
+    assert graph.value(label, SKOSXL.literalForm) == rdflib.Literal("producer", lang="en")
+    text = graph.value(graph.value(producer, DCT.description), ESCO.nodeLiteral)
+    assert text is not None and text.startswith("Producers")
+    associations = set(graph.subjects(ESCO.isAssociationFor, producer))
+    related = skills | set(graph.objects(producer, ESCO.relatedOptionalSkill))
+    assert {graph.value(a, ESCO.target) for a in associations} == related
+    assert all(graph.value(a, DCT.type) is not None for a in associations)
     if rdflib_format == "json-ld":
         assert "@context" in answer.json()
 

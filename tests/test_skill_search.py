@@ -166,7 +166,11 @@ def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Pa
     live = LiveStore(sample_root)
     store = live.get().store
     catalog = Catalog()
-    groups = store.query("SELECT ?g WHERE { ?g a <https://w3id.org/skillgraph/model#IscoGroup> }")
+    groups = store.query(
+        "SELECT ?g WHERE { ?g <http://www.w3.org/2004/02/skos/core#inScheme> "
+        "<http://data.europa.eu/esco/concept-scheme/isco> }",
+        use_default_graph_as_union=True,
+    )
     checked = 0
     for row in groups:  # type: ignore[union-attr]
         uri = row["g"].value

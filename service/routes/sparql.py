@@ -456,8 +456,9 @@ def _base_iri(scope: Scope) -> str | None:
     return url
 
 
-def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> bool:
-    """Refuse what must not reach the engine; whether the query calls a SERVICE."""
+def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> tuple[bool, bool]:
+    """Refuse what must not reach the engine; whether the query calls a SERVICE, and
+    whether it names its own dataset."""
     screened = engine.screen(request.query, base_iri=base, prefixes=PREFIXES)
     if screened.nesting > engine.MAX_NESTING:
         raise ProblemError(
@@ -483,7 +484,7 @@ def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> boo
                 f"SERVICE <{service.endpoint}> is not allowed ({hint}; the operator adds "
                 "endpoints with --allow-service)",
             )
-    return bool(screened.services)
+    return bool(screened.services), screened.dataset
 
 
 async def _answer(
@@ -491,7 +492,7 @@ async def _answer(
 ) -> None:
     state = scope["app"].state
     base = _base_iri(scope)
-    calls_services = _screen(request, base, _settings(state).allowed_services)
+    calls_services, own_dataset = _screen(request, base, _settings(state).allowed_services)
     result_media = negotiate(request.accept, RESULT_FORMATS, RESULT_DEFAULT)
     graph_media = negotiate(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
     if result_media is None and graph_media is None:
@@ -505,6 +506,7 @@ async def _answer(
         result_media=result_media,
         graph_media=graph_media,
         calls_services=calls_services,
+        own_dataset=own_dataset,
     )
     query_engine = engine_of(state)
     # The query runs in this task; a watcher cancels it if the client leaves, and the
@@ -614,10 +616,17 @@ async def _describe(scope: Scope, send: Send) -> None:
         raise ProblemError(
             406, "not-acceptable", f"the Service Description is offered as: {offered}"
         )
+    opened = state.store_source.get()
+    sizes = getattr(state, "graph_sizes", None)
+    if sizes is None or sizes[0] != opened.path:
+        # Counted once per store version, off the event loop (a scan of the store).
+        sizes = (opened.path, await asyncio.to_thread(description.graph_sizes, opened.store))
+        state.graph_sizes = sizes
     body = description.describe(
         endpoint_url(scope),
         media,
-        triples=state.store_source.get().triples,
+        triples=opened.triples,
+        graphs=sizes[1],
         settings=_settings(state),
     )
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
