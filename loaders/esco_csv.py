@@ -169,7 +169,7 @@ def tagging_ntriples() -> str:
         scheme = next(v for k, v in _TAGGING_SCHEMES.items() if path.startswith(k))
         lines.append(f"{subject} {IN_SCHEME} <{t.ESCO_DATA}concept-scheme/{scheme}> .\n")
         if label is not None:
-            lines.append(f'{subject} {PREF_LABEL} "{escape(label)}"@en .\n')
+            lines.append(_label_lines(subject, f'"{escape(label)}"@en', PREF_LABEL, XL_PREF_LABEL))
     return "".join(lines)
 
 
@@ -273,8 +273,8 @@ def bundle_ntriples(
     """Every triple of the bundle as N-Triples text, in pieces of whole lines, file by
     file, counting into ``report`` as it goes.
 
-    Occupations and skills are read before the relations that refer to them, so references
-    to concepts the bundle does not describe can be counted.
+    Occupations and skills, then the collections, are read before the relations that refer
+    to them, so references to concepts the bundle does not describe can be counted.
 
     :raises BundleError: at the first cell that cannot be loaded.
     """
@@ -283,22 +283,24 @@ def bundle_ntriples(
     tagging = tagging_ntriples()
     report.triples += tagging.count("\n")
     yield tagging
-    handled = set()
-    for kind, handler, required in _HANDLERS:
-        file = bundle.files.get(kind)
-        if file is None:
-            continue
-        handled.add(kind)
-        yield from _read(file, convert, handler, required, on_bytes)
-    _check_references(report, bundle)
+    known = {kind for kind, _, _ in (*_CONCEPT_HANDLERS, *_RELATION_HANDLERS)}
+    for kind, handler, required in _CONCEPT_HANDLERS:
+        if kind in bundle.files:
+            yield from _read(bundle.files[kind], convert, handler, required, on_bytes)
+    # The collections before the relations: an association's esco:targetFramework is every
+    # scheme of its skill, collections included.
     for kind, file in sorted(bundle.files.items()):
-        if kind in handled:
+        if kind in known:
             continue
         scheme = COLLECTION_SCHEMES.get(kind)
         if scheme is None:
             report.ignored_files.append(file.name)
             continue
         yield from _read(file, convert, _collection(f"<{scheme}>"), ("conceptUri",), on_bytes)
+    for kind, handler, required in _RELATION_HANDLERS:
+        if kind in bundle.files:
+            yield from _read(bundle.files[kind], convert, handler, required, on_bytes)
+    _check_references(report, bundle)
 
 
 DANGLING_ALLOWED = 0.01
@@ -321,7 +323,6 @@ def _check_references(report: LoadReport, bundle: Bundle) -> None:
 
 Handler = Callable[[_Converter, Row], str]
 """One row's triples, as N-Triples lines."""
-AddLine = Callable[[str], None]
 
 
 def _read(
@@ -360,13 +361,12 @@ def _piece(lines: list[str], report: LoadReport, kind: str, rows: int) -> str:
     return text
 
 
-def _label(c: _Converter, subject: str, value: str, plain: str, xl: str, add: AddLine) -> None:
+def _label_lines(subject: str, literal: str, plain: str, xl: str) -> str:
     """A label as the official RDF writes it: a SKOS literal, and a SKOS-XL label node
     named after the concept and the text (so an alternative label that becomes the
     preferred one keeps its node)."""
-    literal = c.text(value)
-    node = c.mint("label", f"{subject} {literal}")
-    add(
+    node = _Converter.mint("label", f"{subject} {literal}")
+    return (
         f"{subject} {plain} {literal} .\n{subject} {xl} {node} .\n"
         f"{node}{LABEL_NODE}{node} {LITERAL_FORM} {literal} .\n"
     )
@@ -381,11 +381,11 @@ def _concept_common(
     label = row.get("preferredLabel", "").strip()
     if not label:
         raise c.fail("preferredLabel is empty")
-    _label(c, subject, label, PREF_LABEL, XL_PREF_LABEL, add)
+    add(_label_lines(subject, c.text(label), PREF_LABEL, XL_PREF_LABEL))
     for column, plain, xl in LABEL_COLUMNS:
         for value in row.get(column, "").split("\n"):
             if value.strip():
-                _label(c, subject, value, plain, xl, add)
+                add(_label_lines(subject, c.text(value), plain, xl))
     for column, predicate in NOTE_COLUMNS:
         value = row.get(column, "")
         if value.strip():
@@ -579,13 +579,19 @@ def _concept_scheme(c: _Converter, row: Row) -> str:
 
 
 def _collection(scheme: str) -> Handler:
+    framework = f" {TARGET_FRAMEWORK} {scheme} .\n"
+
     def handler(c: _Converter, row: Row) -> str:
-        return f"{c.iri(row['conceptUri'], 'conceptUri')} {IN_SCHEME} {scheme} .\n"
+        concept = c.iri(row["conceptUri"], "conceptUri")
+        frameworks = c.frameworks.get(concept)
+        if frameworks is not None and framework not in frameworks:
+            c.frameworks[concept] = (*frameworks, framework)
+        return f"{concept} {IN_SCHEME} {scheme} .\n"
 
     return handler
 
 
-_HANDLERS: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
+_CONCEPT_HANDLERS: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     ("conceptSchemes", _concept_scheme, ("conceptSchemeUri",)),
     ("ISCOGroups", _isco_group, ("conceptUri", "code", "preferredLabel")),
     ("occupations", _occupation, ("conceptUri", "iscoGroup", "preferredLabel")),
@@ -594,6 +600,9 @@ _HANDLERS: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     ("broaderRelationsOccPillar", _broader, ("conceptUri", "broaderUri")),
     ("broaderRelationsSkillPillar", _broader, ("conceptUri", "broaderUri")),
     ("skillsHierarchy", _skills_hierarchy, ("Level 0 URI",)),
+)
+"""The concept files and the hierarchies, read first (and the thematic collections next)."""
+_RELATION_HANDLERS: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     (
         "occupationSkillRelations",
         _occupation_skill,
