@@ -92,3 +92,24 @@ def test_every_esco_term_the_store_uses_is_one_the_official_model_declares(
     for term in ("NodeLiteral", "AssociationObject", "hasAssociation", "targetFramework"):
         assert terms.ESCO + term in used
     assert terms.ESCO + "hasEssentialSkill" not in used
+
+
+def test_every_esco_term_has_exactly_the_official_axioms() -> None:
+    ours = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+    official = rdflib.Graph().parse(OFFICIAL, format="xml")
+    axioms = (
+        rdflib.RDF.type,
+        rdflib.RDFS.domain,
+        rdflib.RDFS.range,
+        rdflib.RDFS.subPropertyOf,
+        rdflib.RDFS.subClassOf,
+        rdflib.OWL.inverseOf,
+    )
+    declared = set(ours.subjects(rdflib.RDFS.isDefinedBy, rdflib.URIRef(terms.ESCO[:-1])))
+    assert len(declared) >= 15
+    for term in declared:
+        for axiom in axioms:
+            # Named values only: a union class or a restriction is a blank node in each file.
+            mine = {v for v in ours.objects(term, axiom) if isinstance(v, rdflib.URIRef)}
+            theirs = {v for v in official.objects(term, axiom) if isinstance(v, rdflib.URIRef)}
+            assert mine == theirs, (str(term), str(axiom))
