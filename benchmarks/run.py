@@ -1107,7 +1107,7 @@ def main() -> None:
     parser.add_argument(
         "--peers", default="oxigraph,virtuoso,rdflib", help="comma-separated, or none"
     )
-    parser.add_argument("--growth", default="1,2,5,10", help="scale factors, or none")
+    parser.add_argument("--growth", default="1,2,4", help="scale factors, or none")
     parser.add_argument(
         "--work", type=Path, help="working folder, kept (default: a new one, removed at the end)"
     )
