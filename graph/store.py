@@ -37,7 +37,7 @@ from typing import Generic, TypeVar
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from graph.errors import StoreError
+from graph.errors import BundleError, StoreError
 
 log = logging.getLogger("skillgraph.store")
 
@@ -112,8 +112,17 @@ class BuiltVersion:
     """``time.perf_counter()`` when the store was compacted and closed (``prepare`` next)"""
 
 
-Piece = tuple[NamedNode, bytes]
-"""N-Triples text of a few MB, ending at a line end, and the named graph it goes into."""
+@dataclass(frozen=True)
+class RdfFile:
+    """An RDF file the engine reads itself, streaming it (a dataset loaded beside ESCO)."""
+
+    path: Path
+    format: RdfFormat
+
+
+Piece = tuple[NamedNode, bytes | RdfFile]
+"""N-Triples text of a few MB, ending at a line end, or an RDF file, and the named graph it
+goes into (an RDF file's quads that name a graph keep theirs)."""
 
 
 def build_store(
@@ -222,7 +231,7 @@ def _bulk_load_stream(store: Store, pieces: Iterable[Piece]) -> None:
         for piece in pieces:
             if stop.is_set():
                 break  # the engine refused a piece; its error is raised below
-            if piece[1]:
+            if isinstance(piece[1], RdfFile) or piece[1]:
                 queue.put(piece)
     except BaseException:
         stop.set()  # the producer failed: drop what is queued
@@ -235,6 +244,8 @@ def _bulk_load_stream(store: Store, pieces: Iterable[Piece]) -> None:
     if refused:
         # Without the loader's frame, which holds the store: see _fill.
         error = refused[0].with_traceback(None)
+        if isinstance(error, BundleError):
+            raise error
         raise StoreError(f"the store refused the data: {error}") from error
 
 
@@ -245,11 +256,24 @@ def _load_pieces(
     while (piece := queue.get()) is not None:
         if stop.is_set():
             continue  # take pieces until the end, so the producer never blocks
+        source: bytes | RdfFile | None = None
         try:
-            graph, text = piece
-            # Lenient: the callers' IRIs were validated by pyoxigraph as they were written
-            # and their literals escaped, so checking every IRI again only costs time (4%).
-            store.bulk_load(text, format=RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+            graph, source = piece
+            if isinstance(source, RdfFile):
+                store.bulk_load(path=str(source.path), format=source.format, to_graph=graph)
+            else:
+                # Lenient: the callers' IRIs were validated by pyoxigraph as they were
+                # written and their literals escaped, so checking every IRI again only
+                # costs time (4%).
+                store.bulk_load(source, format=RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        except (SyntaxError, ValueError) as error:
+            if isinstance(source, RdfFile):  # the user's file: say which, and where
+                refused.append(
+                    BundleError(f"not valid {source.format.name}: {error}", file=source.path.name)
+                )
+            else:
+                refused.append(error)
+            stop.set()
         except BaseException as error:  # raised in the caller's thread
             refused.append(error)
             stop.set()
@@ -287,6 +311,12 @@ def _prune(root: Path, *, keep: int) -> None:
             previous += 1  # kept for servers that have not switched over yet
             continue
         shutil.rmtree(version, ignore_errors=True)
+
+
+def graph_sizes(store: Store) -> dict[str, int]:
+    """The store's named graphs and the triples in each (a scan of the store: cache it)."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ endpoints publish them in).
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from graph.terms import DERIVED_GRAPH, ESCO_GRAPH, MODEL_GRAPH, PREFIXES, TITLE
 from service.settings import Settings
@@ -57,12 +57,6 @@ GRAPH_TITLES = {
     MODEL_GRAPH.value: "The ESCO model terms the store uses, and skillgraph's own (sg:)",
     DERIVED_GRAPH.value: "Facts skillgraph derives from the classification at load time (sg:)",
 }
-
-
-def graph_sizes(store: Store) -> dict[str, int]:
-    """The store's named graphs and the triples in each (a scan of the store: cache it)."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
 
 
 def describe(

@@ -85,6 +85,7 @@ def main(context: click.Context) -> None:
 
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
+@click.argument("datasets", nargs=-1)
 @click.option(
     "--store",
     "store",
@@ -96,16 +97,24 @@ def main(context: click.Context) -> None:
 @click.option(
     "--language", help="Language of the files to load, when the download holds several (e.g. en)."
 )
-def load(bundle: Path, store: Path | None, language: str | None) -> None:
-    """Load an ESCO CSV download (a folder or the .zip) into a store.
+def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: str | None) -> None:
+    """Load an ESCO CSV download (a folder or the .zip) into a store, with DATASETS beside it.
+
+    Each dataset is an RDF file (.ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld) or a
+    mapping table (.csv with the columns esco_uri, external_uri, match), loaded into a named
+    graph of its own: https://w3id.org/skillgraph/graph/<file name>, or the IRI given as
+    IRI=PATH.
 
     The new data is built beside the old and replaces it only when complete: if any file
     is malformed, the load stops with the file, line and reason, and the store keeps
     serving what it had.
     """
+    from loaders import datasets as datasets_module
     from skillgraph.pipeline import default_store, load_bundle
 
     store = store or default_store()
+    with _one_line_errors():
+        linked = [datasets_module.parse(argument) for argument in datasets]
 
     bar: Any = None
     interactive = sys.stderr.isatty()
@@ -139,6 +148,7 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
             result = load_bundle(
                 bundle,
                 store,
+                datasets=linked,
                 language=language,
                 on_start=on_start,
                 on_bytes=on_bytes,
@@ -159,6 +169,8 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
         f"  {result.derived:>9,}  derived facts (skill levels, similar and prospect "
         "occupations, skos:broaderTransitive)"
     )
+    for dataset in linked:
+        click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     click.echo(
         "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"
@@ -169,6 +181,26 @@ def load(bundle: Path, store: Path | None, language: str | None) -> None:
         )
     for name in report.ignored_files:
         click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
+
+
+@main.command()
+@_store_option(f"Store directory to describe (or ${STORE_ENV}); if omitted, as for serve.")
+def info(store: Path | None) -> None:
+    """What a store holds: its version, and each named graph with its size and source."""
+    from graph.store import active_version, graph_sizes, open_read_only
+    from skillgraph.pipeline import sources
+
+    with _one_line_errors():
+        root = _resolve_store(store)
+        version = active_version(root)
+        opened = open_read_only(version)
+        sizes = graph_sizes(opened)
+        origins = sources(version)
+        click.echo(f"{version} ({len(opened):,} triples)")
+        for graph, size in sorted(sizes.items()):
+            origin = origins.get(graph)
+            where = f"  {origin['kind']}: {origin['source']}" if origin else ""
+            click.echo(f"  {size:>9,}  <{graph}>{where}")
 
 
 def _check_port(host: str, port: int) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,9 +22,11 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from graph import analytics, prepare
 from graph import terms as t
 from graph.analytics import broader_transitive_ntriples, derived_ntriples, ontology_quads
-from graph.store import ACTIVE, Piece, active_version, build_store
+from graph.store import ACTIVE, Piece, RdfFile, active_version, build_store
 from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, open_bundle
 from loaders import bundle as bundle_module
+from loaders import datasets as datasets_module
+from loaders.datasets import Dataset
 
 INDEX_PHASE = "indexes and publish"
 """The last phase of a load: writing the servers' indexes and publishing the version."""
@@ -46,10 +49,15 @@ class LoadResult:
     servers' indexes (:mod:`graph.prepare`) and publishing the version."""
 
 
+SOURCES = "skillgraph-sources.json"
+"""The file in a version's folder that says what each named graph was loaded from."""
+
+
 def load_bundle(
     source: Path,
     store_root: Path,
     *,
+    datasets: Sequence[Dataset] = (),
     language: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_bytes: Callable[[int], None] | None = None,
@@ -57,6 +65,7 @@ def load_bundle(
 ) -> LoadResult:
     """Load the ESCO download at ``source`` as a new version of the store at ``store_root``.
 
+    ``datasets`` are loaded beside ESCO, each into its named graph (:mod:`loaders.datasets`).
     All or nothing: the new version becomes active only once complete; on any error the
     previously active version stays as it was. ``on_start`` gets the number of bytes to
     read and ``on_bytes`` each chunk read, for a progress bar; ``on_indexes`` is called when
@@ -66,12 +75,13 @@ def load_bundle(
     :raises StoreError: if the store directory cannot take a new version.
     """
     started = time.perf_counter()
+    datasets_module.check(list(datasets))
     bundle = open_bundle(source, language=language)
     if on_start is not None:
         on_start(bundle.total_bytes)
     report = LoadReport()
     schema = ontology_quads()
-    text = _LoadText(bundle, report, schema, on_bytes=on_bytes)
+    text = _LoadText(bundle, report, schema, datasets=datasets, on_bytes=on_bytes)
 
     # The version's indexes are written before it is published, so that a server
     # switches to it within a second or two instead of building them under traffic.
@@ -79,6 +89,7 @@ def load_bundle(
         if on_indexes is not None:
             on_indexes()
         prepare.write(version)
+        _write_sources(version, source, datasets)
 
     built = build_store(store_root, text.pieces(), prepare=write_indexes)
     seconds = time.perf_counter() - started
@@ -96,6 +107,27 @@ def load_bundle(
         seconds=seconds,
         phases=phases,
     )
+
+
+def _write_sources(version: Path, bundle: Path, datasets: Sequence[Dataset]) -> None:
+    entries = [
+        {"graph": t.ESCO_GRAPH.value, "source": str(bundle.resolve()), "kind": "ESCO CSV download"},
+        {"graph": t.DERIVED_GRAPH.value, "source": "skillgraph", "kind": "derived facts"},
+        {"graph": t.MODEL_GRAPH.value, "source": "ontology/esco.ttl", "kind": "model"},
+    ]
+    entries += [
+        {"graph": d.graph.value, "source": str(d.path.resolve()), "kind": d.kind} for d in datasets
+    ]
+    (version / SOURCES).write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
+
+
+def sources(version: Path) -> dict[str, dict[str, str]]:
+    """What each named graph of a store version was loaded from (none for a bare store)."""
+    try:
+        entries = json.loads((version / SOURCES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {entry["graph"]: entry for entry in entries}
 
 
 def load_text(source: Path, *, language: str | None = None) -> list[Piece]:
@@ -116,9 +148,11 @@ class _LoadText:
         report: LoadReport,
         schema: list[Quad],
         *,
+        datasets: Sequence[Dataset] = (),
         on_bytes: Callable[[int], None] | None = None,
     ) -> None:
         self.bundle, self.report, self.schema, self.on_bytes = bundle, report, schema, on_bytes
+        self.datasets = datasets
         self.derived = 0
         self.ends: dict[str, float] = {}
         """phase -> ``time.perf_counter()`` when its text was all made"""
@@ -129,6 +163,12 @@ class _LoadText:
         yield t.MODEL_GRAPH, _text(self.schema)
         for text in bundle_ntriples(self.bundle, self.report, on_bytes=self.on_bytes):
             yield t.ESCO_GRAPH, text.encode()
+        for dataset in self.datasets:
+            if dataset.rdf_format is not None:  # the engine streams the file itself
+                yield dataset.graph, RdfFile(dataset.path, dataset.rdf_format)
+            else:
+                for text in datasets_module.mapping_ntriples(dataset):
+                    yield dataset.graph, text.encode()
         self.ends["files"] = time.perf_counter()
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice). The official RDF

@@ -75,6 +75,7 @@ def test_every_block_is_run_or_says_why_not() -> None:
         "from SPARQLWrapper import",
         "# name: similar_occupations",
         ".venv/bin/skillgraph query ",
+        ".venv/bin/skillgraph load loaders/sample examples/",
         '.venv/bin/skillgraph load "ESCO dataset',
         "PREFIX rdfs:",
     )
@@ -182,3 +183,13 @@ def test_loading_a_full_release_as_the_readme_says(fresh_home: dict[str, str]) -
     assert "2,211,796  triples in the store" in out
     summary = _shell(".venv/bin/skillgraph query store_summary --format json", fresh_home)
     assert json.loads(summary)[0]["occupations"] == 3039
+
+
+def test_loading_datasets_beside_esco_as_the_readme_says(tmp_path: Path) -> None:
+    block = _block(".venv/bin/skillgraph load loaders/sample examples/")
+    store = str(tmp_path / "linked")
+    outputs = [_shell(line.replace("/tmp/linked", store)) for line in block.strip().splitlines()]
+    assert "esco-onet-mapping.csv (mapping table) into" in outputs[0]
+    info = outputs[1]
+    assert "<https://w3id.org/skillgraph/graph/onet-producer>  Turtle: " in info
+    assert "<https://w3id.org/skillgraph/graph/esco-onet-mapping>  mapping table: " in info

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
+from graph.store import graph_sizes
 from graph.terms import PREFIXES
 from service import description
 from service.problems import ProblemError, fault, render, responses
@@ -623,7 +624,7 @@ async def _describe(scope: Scope, send: Send) -> None:
         sizes = getattr(state, "graph_sizes", None)
         if sizes is None or sizes[0] != opened.path:
             # Counted once per store version, off the event loop (a scan of the store).
-            counted = await asyncio.to_thread(description.graph_sizes, opened.store)
+            counted = await asyncio.to_thread(graph_sizes, opened.store)
             sizes = state.graph_sizes = (opened.path, counted)
     body = description.describe(
         endpoint_url(scope),

@@ -1,0 +1,173 @@
+"""Datasets loaded beside ESCO: RDF files and mapping tables, each into a named graph.
+
+A dataset is given as ``PATH`` (its graph is named from the file:
+``https://w3id.org/skillgraph/graph/<file name without extension>``) or as ``IRI=PATH``
+(the graph the user names). RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD)
+go to the engine whole, which streams them at bulk-load speed; the quads of an N-Quads or
+TriG file that name a graph keep it. A mapping table is a CSV file with the columns
+``esco_uri``, ``external_uri`` and ``match`` (``exact``, ``close``, ``broad``, ``narrow`` or
+``related``), written as SKOS mapping triples from the ESCO concept:
+``<esco_uri> skos:exactMatch <external_uri>``.
+
+Everything is checked before the load starts (the file exists, its kind is known, the
+graph's name is an IRI that no other dataset and none of the store's own graphs has); a
+row or triple that is not what it should be stops the load with the file, line and reason,
+like a bad ESCO file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat
+
+from graph import terms as t
+from graph.errors import BundleError
+
+RDF_FORMATS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".trig": RdfFormat.TRIG,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+    ".xml": RdfFormat.RDF_XML,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+"""The RDF files a load takes beside ESCO, by extension."""
+
+MAPPING_COLUMNS = ("esco_uri", "external_uri", "match")
+MATCH_KINDS = ("exact", "close", "broad", "narrow", "related")
+"""A mapping table's match kinds: ``skos:<kind>Match``."""
+
+_NAME = re.compile(r"[^a-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A file to load beside ESCO, and the named graph it goes into."""
+
+    path: Path
+    graph: NamedNode
+    rdf_format: RdfFormat | None
+    """the RDF syntax, or None for a mapping table"""
+
+    @property
+    def kind(self) -> str:
+        return "mapping table" if self.rdf_format is None else self.rdf_format.name
+
+
+def parse(argument: str) -> Dataset:
+    """The dataset a command-line argument names: ``PATH`` or ``IRI=PATH``.
+
+    :raises BundleError: if the file is missing or of no known kind, or the IRI is invalid.
+    """
+    graph_iri = None
+    head, separator, tail = argument.partition("=")
+    if separator and head.startswith(("http://", "https://")):
+        graph_iri, argument = head, tail
+    path = Path(argument)
+    if not path.is_file():
+        raise BundleError("no such file", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix != ".csv" and suffix not in RDF_FORMATS:
+        known = ", ".join([*RDF_FORMATS, ".csv"])
+        raise BundleError(
+            f"not a file a load takes beside ESCO (by extension: {known})", file=path.name
+        )
+    if graph_iri is None:
+        name = _NAME.sub("-", path.stem.lower()).strip("-") or "dataset"
+        graph_iri = t.GRAPH_BASE + name
+    try:
+        graph = NamedNode(graph_iri)
+    except ValueError as error:
+        raise BundleError(
+            f"the graph name {graph_iri!r} is not an IRI ({error})", file=path.name
+        ) from None
+    return Dataset(path, graph, RDF_FORMATS.get(suffix))
+
+
+def check(datasets: list[Dataset]) -> None:
+    """Refuse datasets that would share a graph, or take one of the store's own.
+
+    :raises BundleError: naming the file.
+    """
+    taken = {graph.value: "the store's own" for graph in t.GRAPHS}
+    for dataset in datasets:
+        owner = taken.get(dataset.graph.value)
+        if owner is not None:
+            raise BundleError(
+                f"its graph <{dataset.graph.value}> is {owner}: name another with IRI=PATH",
+                file=dataset.path.name,
+            )
+        taken[dataset.graph.value] = f"that of {dataset.path.name}"
+
+
+def mapping_ntriples(dataset: Dataset) -> Iterator[str]:
+    """A mapping table's rows as SKOS mapping triples (N-Triples), a few thousand a piece.
+
+    :raises BundleError: at the first row that is not a mapping, with its line.
+    """
+    name = dataset.path.name
+    with dataset.path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            header = [cell.strip() for cell in next(reader, [])]
+            missing = [c for c in MAPPING_COLUMNS if c not in header]
+            if missing:
+                raise BundleError(
+                    f"a mapping table needs the columns {', '.join(MAPPING_COLUMNS)}; "
+                    f"missing: {', '.join(missing)}",
+                    file=name,
+                    line=1,
+                )
+            where = [header.index(c) for c in MAPPING_COLUMNS]
+            lines: list[str] = []
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) < len(header):
+                    raise BundleError(
+                        f"{len(row)} cells where the header has {len(header)}", file=name, line=line
+                    )
+                esco, external, kind = (row[i].strip() for i in where)
+                if kind.lower() not in MATCH_KINDS:
+                    raise BundleError(
+                        f"match {kind!r} is not one of {', '.join(MATCH_KINDS)}",
+                        file=name,
+                        line=line,
+                    )
+                subject = _iri(esco, "esco_uri", name, line)
+                if not esco.startswith(t.ESCO_DATA):
+                    raise BundleError(
+                        f"esco_uri {esco!r} is not an ESCO URI ({t.ESCO_DATA}...)",
+                        file=name,
+                        line=line,
+                    )
+                target = _iri(external, "external_uri", name, line)
+                lines.append(f"{subject} <{t.SKOS}{kind.lower()}Match> {target} .\n")
+                if len(lines) >= 10_000:
+                    yield "".join(lines)
+                    lines.clear()
+            yield "".join(lines)
+        except csv.Error as error:
+            raise BundleError(
+                f"not a CSV file the strict parser reads ({error})", file=name, line=reader.line_num
+            ) from None
+        except UnicodeDecodeError:
+            raise BundleError("not UTF-8 text", file=name) from None
+
+
+def _iri(value: str, column: str, file: str, line: int) -> str:
+    try:
+        NamedNode(value)
+    except ValueError as error:
+        raise BundleError(
+            f"{column} {value!r} is not a valid IRI ({error})", file=file, line=line
+        ) from None
+    return f"<{value}>"
