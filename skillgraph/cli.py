@@ -83,7 +83,7 @@ def main(context: click.Context) -> None:
         click.echo(context.get_help())
 
 
-@main.command()
+@main.command(short_help="Load an ESCO download, and datasets beside it, into a store.")
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.argument("datasets", nargs=-1)
 @click.option(
@@ -183,7 +183,7 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
         click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
 
 
-@main.command()
+@main.command(short_help="List a store's named graphs, their sizes and sources.")
 @_store_option(f"Store directory to describe (or ${STORE_ENV}); if omitted, as for serve.")
 def info(store: Path | None) -> None:
     """What a store holds: its version, and each named graph with its size and source."""
