@@ -209,6 +209,26 @@ class Catalog:
             items.append(item)
         return {"occupation": occupation, "items": items}
 
+    def mappings(self, store: Store, identifier: str) -> Json:
+        """The external concepts an occupation is mapped to, by the SKOS mapping properties
+        of the datasets loaded beside ESCO (none without them).
+
+        :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
+        :raises NotFoundError: if the store has no such occupation.
+        """
+        occupation = self.occupation_ref(store, identifier)
+        rows = self.runner.select(store, "occupation_mappings", {"occupation": occupation["uri"]})
+        items = [
+            {
+                "match": row["match"],
+                "uri": row["target"],
+                "label": row["label"],
+                "graph": row["graph"],
+            }
+            for row in rows
+        ]
+        return {"occupation": occupation, "items": items}
+
     def skill_gap(self, store: Store, source: str, target: str) -> Json:
         """What a person in occupation ``source`` holds and lacks for occupation ``target``.
 

@@ -21,6 +21,7 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/occupations/{id}"): {"id": PRODUCER},
     ("get", "/occupations/{id}/similar"): {"id": PRODUCER},
     ("get", "/occupations/{id}/prospects"): {"id": CAMERA_OPERATOR},
+    ("get", "/occupations/{id}/mappings"): {"id": PRODUCER},
     ("get", "/occupations/{id}/skill-gap/{target}"): {"id": CAMERA_OPERATOR, "target": PRODUCER},
     ("get", "/occupations/{id}/paths/{target}"): {"id": CAMERA_OPERATOR, "target": PRODUCER},
     ("get", "/skills"): {"q": "manage budgets"},

@@ -120,6 +120,24 @@ class RelatedOccupations(_Model):
     items: list[RelatedOccupation]
 
 
+class Mapping(_Model):
+    """An external concept an occupation is mapped to."""
+
+    match: str = Field(
+        description="The SKOS mapping: exact, close, broad, narrow or related (skos:<match>Match)."
+    )
+    uri: str = Field(description="The external concept's URI.")
+    label: str | None = Field(description="Its preferred label, where the linked data gives one.")
+    graph: str = Field(description="The named graph the mapping was loaded into.")
+
+
+class Mappings(_Model):
+    """An occupation's mappings to other vocabularies, loaded beside ESCO."""
+
+    occupation: OccupationSummary
+    items: list[Mapping]
+
+
 class SkillGap(_Model):
     """What moving from one occupation to another takes."""
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import rdflib
 from pyoxigraph import NamedNode, Store
@@ -16,6 +17,7 @@ from graph.errors import BundleError
 from graph.store import LiveStore, active_version
 from loaders import datasets
 from skillgraph.pipeline import load_bundle, sample_path, sources
+from tests.conftest import running
 
 SKILLGRAPH = str(Path(sys.executable).with_name("skillgraph"))
 PRODUCER = "http://data.europa.eu/esco/occupation/52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
@@ -160,3 +162,30 @@ def test_info_lists_the_graphs_their_sizes_and_sources(files: Path, tmp_path: Pa
     onet = next(line for line in lines if "graph/onet>" in line)
     assert onet.split()[0] == "5" and "Turtle: " in onet and onet.endswith("onet.ttl")
     assert any("graph/esco>" in line and "ESCO CSV download" in line for line in lines)
+
+
+def test_an_occupations_mappings_list_what_the_datasets_map_it_to(
+    files: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "store"
+    linked = [
+        datasets.parse(str(files / "onet.ttl")),
+        datasets.parse(f"https://example.org/graph/mine={files / 'mapping.csv'}"),
+    ]
+    load_bundle(sample_path(), root, datasets=linked)
+    with running(root) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        answer = client.get(f"/occupations/{PRODUCER.rsplit('/', 1)[1]}/mappings").json()
+        assert answer["occupation"]["label"] == "producer"
+        assert answer["items"] == [
+            {
+                "match": "close",
+                "uri": ONET,
+                "label": "Producers and Directors",
+                "graph": "https://example.org/graph/mine",
+            }
+        ]
+        other = client.get("/occupations/6fed206a-ac4d-492b-a81a-5a3a0f2b67bc/mappings")
+        assert other.status_code == 200 and other.json()["items"] == []
+        missing = client.get("/occupations/00000000-0000-4000-8000-000000000000/mappings")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/problem+json")

@@ -12,6 +12,7 @@ from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import PRODUCER
 from service.models import (
     CareerPaths,
+    Mappings,
     OccupationList,
     OccupationProfile,
     RelatedOccupations,
@@ -93,6 +94,18 @@ def occupation_prospects(
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
     return catalog.related_occupations(store, id, kind="prospects", limit=limit)
+
+
+@router.get(
+    "/{id:path}/mappings",
+    response_model=Mappings,
+    summary="Mappings to other vocabularies",
+    responses=NOT_FOUND,
+)
+def occupation_mappings(id: OccupationId, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
+    """The external concepts (O*NET occupations, your own job titles...) the occupation is
+    mapped to by the mapping tables and datasets loaded beside ESCO; none without them."""
+    return catalog.mappings(store, id)
 
 
 @router.get(
