@@ -1,7 +1,7 @@
 """Loading an ESCO bundle into a store: the loaders and the graph wired together.
 
 This is the composition root the CLI and the tests share; ``loaders`` and ``graph`` know
-nothing of each other beyond the N-Triples text that passes between them.
+nothing of each other beyond the N-Triples text (and the RDF files) that pass between them.
 """
 
 from __future__ import annotations
@@ -139,8 +139,10 @@ def load_text(source: Path, *, language: str | None = None) -> list[Piece]:
 
 
 class _LoadText:
-    """The N-Triples text of a load in pieces: the model, the files, the facts derived from
-    them. Notes when each phase ended and how many derived triples it wrote."""
+    """The N-Triples text of a load in pieces, each with its named graph: the model, the
+    ESCO files, the datasets beside them (an RDF file as itself, for the engine to stream),
+    the facts derived from the files. Notes when each phase ended and how many derived
+    triples it wrote."""
 
     def __init__(
         self,
