@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,16 @@ def test_the_catalog_searches_through_the_index(sample_root: Path) -> None:
     store = LiveStore(sample_root).get().store
     items = Catalog(RUNNER).search_occupations(store, "  Producer ", limit=3)
     assert [i["label"] for i in items] == ["producer", "music producer", "radio producer"]
+
+
+def test_the_search_quality_benchmark_counts_every_left_out_label(sample_root: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import search_quality
+
+    figures = search_quality.measure(sample_root, sample=30)
+    assert figures["labels"] == 30
+    shares = ("first", "top 5", "lower", "no answer")
+    assert sum(figures[kind] for kind in shares) == pytest.approx(1.0)
+    # A label left out is still found where another label holds it (say "music producer"
+    # inside "senior music producer"), so not every title goes unanswered.
+    assert figures["no answer"] < 1.0
