@@ -419,7 +419,6 @@ def _occupation(c: _Converter, row: Row) -> str:
     # The unit group is the occupation's skos:broader (or an ancestor's) in the pillar files;
     # the analytics keep the code (sg:iscoGroup).
     code = c.isco_code(row["iscoGroup"], "iscoGroup")
-    c.iri(t.isco_uri(code), "iscoGroup")
     c.report.facts.add_occupation(uri, row["preferredLabel"].strip(), code)
     if row.get("code", "").strip():
         lines.append(f"{subject} {NOTATION} {_plain(row['code'])} .\n")

@@ -618,10 +618,8 @@ async def _describe(scope: Scope, send: Send) -> None:
             406, "not-acceptable", f"the Service Description is offered as: {offered}"
         )
     opened = state.store_source.get()
-    if getattr(state, "graph_sizes_lock", None) is None:
-        state.graph_sizes_lock = asyncio.Lock()
     async with state.graph_sizes_lock:  # one count at a time, however many ask at once
-        sizes = getattr(state, "graph_sizes", None)
+        sizes = state.graph_sizes
         if sizes is None or sizes[0] != opened.path:
             # Counted once per store version, off the event loop (a scan of the store).
             counted = await asyncio.to_thread(graph_sizes, opened.store)
