@@ -179,6 +179,7 @@ class Catalog:
             "skill_level": head.get("skill_level"),
             "essential_skills": [skill_summary(r) for r in skills if r["relation"] == "essential"],
             "optional_skills": [skill_summary(r) for r in skills if r["relation"] == "optional"],
+            **self._onet(store, uri),
         }
 
     def occupation_ref(self, store: Store, identifier: str) -> Json:
@@ -217,17 +218,66 @@ class Catalog:
         :raises NotFoundError: if the store has no such occupation.
         """
         occupation = self.occupation_ref(store, identifier)
-        rows = self.runner.select(store, "occupation_mappings", {"occupation": occupation["uri"]})
-        items = [
+        return {"occupation": occupation, "items": self._mappings(store, occupation["uri"])}
+
+    def _mappings(self, store: Store, uri: str) -> list[Json]:
+        rows = self.runner.select(store, "occupation_mappings", {"occupation": uri})
+        items: dict[tuple[object, ...], Json] = {}
+        for row in rows:
+            # A target with several labels, codes or schemes repeats: the first of each wins.
+            key = (row["match"], row["target"], row["graph"], row["inherited_from"])
+            item = items.setdefault(
+                key,
+                {
+                    "match": row["match"],
+                    "uri": row["target"],
+                    "label": row["label"],
+                    "code": row["notation"],
+                    "scheme": row["scheme"],
+                    "graph": row["graph"],
+                    "confidence": _number(row["confidence"]),
+                    "similarity": _number(row["similarity"]),
+                    "inherited_from": row["inherited_from"],
+                    "source_code": row["source_code"],
+                },
+            )
+            if row["scheme"] == t.ONET_SCHEME:
+                item["scheme"] = t.ONET_SCHEME
+        return list(items.values())
+
+    def _onet(self, store: Store, uri: str) -> Json:
+        """An occupation's O*NET fields: its O*NET occupations (direct mappings first, then
+        by confidence), and the interests and Holland code of the first; all None when no
+        O*NET occupation is linked to it."""
+        linked = [m for m in self._mappings(store, uri) if m["scheme"] == t.ONET_SCHEME]
+        if not linked:
+            return {"onet": None, "interests": None, "holland_code": None}
+        linked.sort(key=lambda m: (m["inherited_from"] is not None, -(m["confidence"] or 0), m["uri"]))
+        onet = [
             {
-                "match": row["match"],
-                "uri": row["target"],
-                "label": row["label"],
-                "graph": row["graph"],
+                "code": m["code"],
+                "uri": m["uri"],
+                "title": m["label"],
+                "match": m["match"],
+                "confidence": m["confidence"],
+                "similarity": m["similarity"],
+                "inherited": m["inherited_from"] is not None,
+                "inherited_from": m["inherited_from"],
+                "crosswalk_code": m["source_code"],
             }
-            for row in rows
+            for m in linked
         ]
-        return {"occupation": occupation, "items": items}
+        rows = self.runner.select(store, "onet_interests", {"onet": linked[0]["uri"]})
+        if not rows:
+            return {"onet": onet, "interests": None, "holland_code": None}
+        scores = {str(r["name"]).lower(): _number(r["score"]) for r in rows if r["name"]}
+        interests = {area: scores[area] for area in t.RIASEC if area in scores}
+        high = sorted((int(str(r["high_point"])), str(r["name"])) for r in rows if r["high_point"])
+        return {
+            "onet": onet,
+            "interests": interests,
+            "holland_code": [name for _, name in high],
+        }
 
     def skill_gap(self, store: Store, source: str, target: str) -> Json:
         """What a person in occupation ``source`` holds and lacks for occupation ``target``.
@@ -501,6 +551,10 @@ class Catalog:
     def _alt_labels(self, store: Store, uri: str) -> list[str]:
         rows = self.runner.select(store, "concept_alt_labels", {"concept": uri})
         return sorted((str(r["alt_label"]) for r in rows), key=lambda label: (label.lower(), label))
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(str(value))
 
 
 def _concept_ref(row: Row) -> Json:

@@ -291,3 +291,11 @@ def isco_skill_level(code: str) -> int | None:
     if major in "45678":
         return 2
     return 1
+
+ONET_SCHEME: Final = ID_BASE + "onet-soc/2019"
+"""The concept scheme of the O*NET occupations a load links beside ESCO (loaders.onet): the
+O*NET-SOC 2019 taxonomy, each occupation at ``ONET_SCHEME + "/" + code``."""
+RIASEC: Final = ("realistic", "investigative", "artistic", "social", "enterprising", "conventional")
+"""O*NET's six occupational interests (Holland's RIASEC), in O*NET's order."""
+SSSOM: Final = "https://w3id.org/sssom/"
+"""The Simple Standard for Sharing Ontological Mappings, whose records say how sure a mapping is."""

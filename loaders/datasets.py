@@ -7,7 +7,8 @@ go to the engine whole, which streams them at bulk-load speed; the quads of an N
 TriG file that name a graph keep it. A mapping table is a CSV file with the columns
 ``esco_uri``, ``external_uri`` and ``match`` (``exact``, ``close``, ``broad``, ``narrow`` or
 ``related``), written as SKOS mapping triples from the ESCO concept:
-``<esco_uri> skos:exactMatch <external_uri>``.
+``<esco_uri> skos:exactMatch <external_uri>``. A folder of O*NET files is read by
+:mod:`loaders.onet` (its graph is named from the folder).
 
 Everything is checked before the load starts (the file exists, its kind is known, the
 graph's name is an IRI that no other dataset and none of the store's own graphs has); a
@@ -27,6 +28,7 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from graph import terms as t
 from graph.errors import BundleError
+from loaders.onet import OCCUPATIONS_FILE, is_onet_folder
 
 RDF_FORMATS = {
     ".ttl": RdfFormat.TURTLE,
@@ -54,10 +56,14 @@ class Dataset:
     path: Path
     graph: NamedNode
     rdf_format: RdfFormat | None
-    """the RDF syntax, or None for a mapping table"""
+    """the RDF syntax, or None for a mapping table or an O*NET folder"""
+    onet: bool = False
+    """a folder of O*NET files (:mod:`loaders.onet`)"""
 
     @property
     def kind(self) -> str:
+        if self.onet:
+            return "O*NET"
         return "mapping table" if self.rdf_format is None else self.rdf_format.name
 
 
@@ -71,16 +77,22 @@ def parse(argument: str) -> Dataset:
     if separator and head.startswith(("http://", "https://")):
         graph_iri, argument = head, tail
     path = Path(argument)
-    if not path.is_file():
+    onet = is_onet_folder(path)
+    if path.is_dir() and not onet:
+        raise BundleError(
+            f"a folder beside ESCO must be O*NET's (holding {OCCUPATIONS_FILE})", file=str(path)
+        )
+    if not onet and not path.is_file():
         raise BundleError("no such file", file=str(path))
-    suffix = path.suffix.lower()
-    if suffix != ".csv" and suffix not in RDF_FORMATS:
+    suffix = "" if onet else path.suffix.lower()
+    if not onet and suffix != ".csv" and suffix not in RDF_FORMATS:
         known = ", ".join([*RDF_FORMATS, ".csv"])
         raise BundleError(
             f"not a file a load takes beside ESCO (by extension: {known})", file=path.name
         )
     if graph_iri is None:
-        name = _NAME.sub("-", path.stem.lower()).strip("-") or "dataset"
+        stem = path.resolve().name if onet else path.stem
+        name = _NAME.sub("-", stem.lower()).strip("-") or "dataset"
         graph_iri = t.GRAPH_BASE + name
     try:
         graph = NamedNode(graph_iri)
@@ -88,7 +100,7 @@ def parse(argument: str) -> Dataset:
         raise BundleError(
             f"the graph name {graph_iri!r} is not an IRI ({error})", file=path.name
         ) from None
-    return Dataset(path, graph, RDF_FORMATS.get(suffix))
+    return Dataset(path, graph, RDF_FORMATS.get(suffix), onet=onet)
 
 
 def check(datasets: list[Dataset]) -> None:

@@ -88,6 +88,23 @@ class OccupationList(_Model):
     items: list[OccupationSummary]
 
 
+class OnetLink(_Model):
+    """An O*NET occupation an ESCO occupation is linked to (loaders.onet)."""
+
+    code: str | None = Field(description="The O*NET-SOC 2019 code, e.g. '27-2012.00'.")
+    uri: str
+    title: str | None
+    match: str = Field(description="close for the crosswalk's own mapping, broad for an inherited one.")
+    confidence: float | None = Field(description="The crosswalk's confidence: 0.5, 1 or 2 (surest).")
+    similarity: float | None = Field(description="The crosswalk's semantic similarity, 0 to 1.")
+    inherited: bool = Field(description="Whether the mapping is a broader occupation's.")
+    inherited_from: str | None = Field(description="The ESCO occupation it is inherited from.")
+    crosswalk_code: str | None = Field(
+        description="The O*NET-SOC 2010 code the crosswalk gives (its .00 occupation is used "
+        "where 2019 lacks it)."
+    )
+
+
 class OccupationProfile(_Model):
     """An occupation with its ISCO group, skill level and skills."""
 
@@ -101,6 +118,23 @@ class OccupationProfile(_Model):
     skill_level: int | None
     essential_skills: list[SkillSummary]
     optional_skills: list[SkillSummary]
+    onet: list[OnetLink] | None = Field(
+        default=None,
+        description="The O*NET occupations the occupation is linked to, when O*NET is loaded "
+        "beside ESCO: its own crosswalk mapping first, else those inherited from a broader "
+        "occupation. Null when no O*NET occupation is linked.",
+    )
+    interests: dict[str, float] | None = Field(
+        default=None,
+        description="The RIASEC interest scores (O*NET's 1-7 scale: realistic, investigative, "
+        "artistic, social, enterprising, conventional) of the first O*NET occupation. Null "
+        "without O*NET.",
+    )
+    holland_code: list[str] | None = Field(
+        default=None,
+        description="The first O*NET occupation's interest high-points in order of their score, "
+        "e.g. ['Artistic', 'Enterprising'] for producer. Null without O*NET.",
+    )
 
 
 class RelatedOccupation(OccupationSummary):
@@ -128,7 +162,21 @@ class Mapping(_Model):
     )
     uri: str = Field(description="The external concept's URI.")
     label: str | None = Field(description="Its preferred label, where the linked data gives one.")
+    code: str | None = Field(default=None, description="Its skos:notation, where given.")
+    scheme: str | None = Field(default=None, description="Its concept scheme, where given.")
     graph: str = Field(description="The named graph the mapping was loaded into.")
+    confidence: float | None = Field(
+        default=None, description="A mapping record's confidence (the O*NET crosswalk's 0.5-2)."
+    )
+    similarity: float | None = Field(
+        default=None, description="A mapping record's similarity score, 0 to 1."
+    )
+    inherited_from: str | None = Field(
+        default=None, description="The broader ESCO occupation an inherited mapping comes from."
+    )
+    source_code: str | None = Field(
+        default=None, description="The code the crosswalk named, where it was replaced."
+    )
 
 
 class Mappings(_Model):

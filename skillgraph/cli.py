@@ -171,6 +171,8 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     )
     for dataset in linked:
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
+        if dataset.graph.value in result.notes:
+            click.echo(f"             {result.notes[dataset.graph.value]}")
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     click.echo(
         "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"
@@ -201,6 +203,8 @@ def info(store: Path | None) -> None:
             origin = origins.get(graph)
             where = f"  {origin['kind']}: {origin['source']}" if origin else ""
             click.echo(f"  {size:>9,}  <{graph}>{where}")
+            if origin and origin.get("note"):
+                click.echo(f"             {origin['note']}")
 
 
 def _check_port(host: str, port: int) -> None:

@@ -26,6 +26,7 @@ from graph.store import ACTIVE, Piece, RdfFile, active_version, build_store
 from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, open_bundle
 from loaders import bundle as bundle_module
 from loaders import datasets as datasets_module
+from loaders import onet
 from loaders.datasets import Dataset
 
 INDEX_PHASE = "indexes and publish"
@@ -43,6 +44,8 @@ class LoadResult:
     """Triples in the new store: a triple the files state twice counts once."""
     version: Path
     seconds: float
+    notes: dict[str, str] = field(default_factory=dict)
+    """graph IRI -> what a dataset's load found (the O*NET crosswalk's outcomes)"""
     phases: dict[str, float] = field(default_factory=dict)
     """Seconds spent reading the files, deriving facts (the all-pairs similarity), finishing
     the insertion (which runs alongside both), compacting the store, and writing the
@@ -89,7 +92,7 @@ def load_bundle(
         if on_indexes is not None:
             on_indexes()
         prepare.write(version)
-        _write_sources(version, source, datasets)
+        _write_sources(version, source, datasets, text.notes)
 
     built = build_store(store_root, text.pieces(), prepare=write_indexes)
     seconds = time.perf_counter() - started
@@ -105,18 +108,23 @@ def load_bundle(
         triples=built.triples,
         version=built.path,
         seconds=seconds,
+        notes=text.notes,
         phases=phases,
     )
 
 
-def _write_sources(version: Path, bundle: Path, datasets: Sequence[Dataset]) -> None:
+def _write_sources(
+    version: Path, bundle: Path, datasets: Sequence[Dataset], notes: dict[str, str]
+) -> None:
     entries = [
         {"graph": t.ESCO_GRAPH.value, "source": str(bundle.resolve()), "kind": "ESCO CSV download"},
         {"graph": t.DERIVED_GRAPH.value, "source": "skillgraph", "kind": "derived facts"},
         {"graph": t.MODEL_GRAPH.value, "source": "ontology/esco.ttl", "kind": "model"},
     ]
     entries += [
-        {"graph": d.graph.value, "source": str(d.path.resolve()), "kind": d.kind} for d in datasets
+        {"graph": d.graph.value, "source": str(d.path.resolve()), "kind": d.kind}
+        | ({"note": notes[d.graph.value]} if d.graph.value in notes else {})
+        for d in datasets
     ]
     (version / SOURCES).write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
 
@@ -155,6 +163,8 @@ class _LoadText:
     ) -> None:
         self.bundle, self.report, self.schema, self.on_bytes = bundle, report, schema, on_bytes
         self.datasets = datasets
+        self.notes: dict[str, str] = {}
+        """graph IRI -> what a dataset's load found (the O*NET crosswalk's outcomes)"""
         self.derived = 0
         self.ends: dict[str, float] = {}
         """phase -> ``time.perf_counter()`` when its text was all made"""
@@ -168,6 +178,11 @@ class _LoadText:
         for dataset in self.datasets:
             if dataset.rdf_format is not None:  # the engine streams the file itself
                 yield dataset.graph, RdfFile(dataset.path, dataset.rdf_format)
+            elif dataset.onet:  # after the bundle: the crosswalk needs its hierarchy
+                found = onet.OnetReport()
+                for text in onet.onet_ntriples(dataset.path, self.report.facts, found):
+                    yield dataset.graph, text.encode()
+                self.notes[dataset.graph.value] = found.summary()
             else:
                 for text in datasets_module.mapping_ntriples(dataset):
                     yield dataset.graph, text.encode()

@@ -181,7 +181,13 @@ def test_an_occupations_mappings_list_what_the_datasets_map_it_to(
                 "match": "close",
                 "uri": ONET,
                 "label": "Producers and Directors",
+                "code": "27-2012.00",
+                "scheme": None,
                 "graph": "https://example.org/graph/mine",
+                "confidence": None,
+                "similarity": None,
+                "inherited_from": None,
+                "source_code": None,
             }
         ]
         other = client.get("/occupations/6fed206a-ac4d-492b-a81a-5a3a0f2b67bc/mappings")
