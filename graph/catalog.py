@@ -252,7 +252,9 @@ class Catalog:
         linked = [m for m in self._mappings(store, uri) if m["scheme"] == t.ONET_SCHEME]
         if not linked:
             return {"onet": None, "interests": None, "holland_code": None}
-        linked.sort(key=lambda m: (m["inherited_from"] is not None, -(m["confidence"] or 0), m["uri"]))
+        linked.sort(
+            key=lambda m: (m["inherited_from"] is not None, -(m["confidence"] or 0), m["uri"])
+        )
         onet = [
             {
                 "code": m["code"],

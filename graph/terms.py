@@ -292,6 +292,7 @@ def isco_skill_level(code: str) -> int | None:
         return 2
     return 1
 
+
 ONET_SCHEME: Final = ID_BASE + "onet-soc/2019"
 """The concept scheme of the O*NET occupations a load links beside ESCO (loaders.onet): the
 O*NET-SOC 2019 taxonomy, each occupation at ``ONET_SCHEME + "/" + code``."""

@@ -8,7 +8,7 @@ TriG file that name a graph keep it. A mapping table is a CSV file with the colu
 ``esco_uri``, ``external_uri`` and ``match`` (``exact``, ``close``, ``broad``, ``narrow`` or
 ``related``), written as SKOS mapping triples from the ESCO concept:
 ``<esco_uri> skos:exactMatch <external_uri>``. A folder of O*NET files is read by
-:mod:`loaders.onet` (its graph is named from the folder).
+:mod:`loaders.onet` (its graph is ``https://w3id.org/skillgraph/graph/onet`` unless named).
 
 Everything is checked before the load starts (the file exists, its kind is known, the
 graph's name is an IRI that no other dataset and none of the store's own graphs has); a
@@ -91,8 +91,8 @@ def parse(argument: str) -> Dataset:
             f"not a file a load takes beside ESCO (by extension: {known})", file=path.name
         )
     if graph_iri is None:
-        stem = path.resolve().name if onet else path.stem
-        name = _NAME.sub("-", stem.lower()).strip("-") or "dataset"
+        # An O*NET folder's graph is named for what it holds, as ESCO's is.
+        name = "onet" if onet else _NAME.sub("-", path.stem.lower()).strip("-") or "dataset"
         graph_iri = t.GRAPH_BASE + name
     try:
         graph = NamedNode(graph_iri)

@@ -17,11 +17,12 @@ taxonomies (``27-2012.01`` Producers is part of ``27-2012.00`` since 2019):
     https://w3id.org/skillgraph/id/onet/interest/artistic            a RIASEC interest
     https://w3id.org/skillgraph/id/mapping/UUID                      a mapping's record
 
-Each occupation is a ``skos:Concept`` with its code (``skos:notation``), title, description
-and a ``foaf:page`` on O*NET OnLine; its interests are ``sg:InterestScore`` nodes (the score
-on O*NET's 1-7 scale, and ``sg:highPoint`` 1-3 for its interest high-points), and
-``sg:hollandCode`` is the high-points' initials in order (``"AE"``). Related occupations are
-``skos:related`` and ``sg:RelatedOccupation`` nodes with O*NET's tier and rank.
+Each occupation is a ``skos:Concept``, a top concept of its flat scheme, with its code
+(``skos:notation``), title, description and a ``foaf:page`` on O*NET OnLine; its interests
+are ``sg:InterestScore`` nodes (the score on O*NET's 1-7 scale, and ``sg:highPoint`` 1-3 for
+its interest high-points), and ``sg:hollandCode`` is the high-points' initials in order
+(``"AE"``). Related occupations are ``skos:related`` and ``sg:RelatedOccupation`` nodes
+with O*NET's tier and rank.
 
 The crosswalk names O*NET codes of the 2010 taxonomy. A code the 2019 files have is mapped
 as it is; one they lack falls back to its ``.00`` occupation (the crosswalk's code is kept
@@ -64,10 +65,13 @@ ONLINE = "https://www.onetonline.org/link/summary/"
 SSSOM = t.SSSOM
 SEMAPV = "https://w3id.org/semapv/vocab/"
 FOAF = "http://xmlns.com/foaf/0.1/"
+_SIMILARITY_MATCHING = f"<{SEMAPV}SemanticSimilarityThresholdMatching>"
 
 RIASEC = ("Realistic", "Investigative", "Artistic", "Social", "Enterprising", "Conventional")
 """O*NET's six interests, in the order its high-point scale numbers them (1-6)."""
-INTEREST_IDS = dict(zip(RIASEC, ("1.B.1.a", "1.B.1.b", "1.B.1.c", "1.B.1.d", "1.B.1.e", "1.B.1.f"), strict=True))
+INTEREST_IDS = dict(
+    zip(RIASEC, ("1.B.1.a", "1.B.1.b", "1.B.1.c", "1.B.1.d", "1.B.1.e", "1.B.1.f"), strict=True)
+)
 HIGH_POINTS = {
     "First Interest High-Point": 1,
     "Second Interest High-Point": 2,
@@ -91,6 +95,8 @@ _A = f"<{t.RDF}type>"
 _NOTATION = f"<{t.SKOS}notation>"
 _PREF = f"<{t.SKOS}prefLabel>"
 _IN_SCHEME = f"<{t.SKOS}inScheme>"
+_TOP_OF = f"<{t.SKOS}topConceptOf>"
+_HAS_TOP = f"<{t.SKOS}hasTopConcept>"
 _OWL = t.OWL
 _XSD_DECIMAL = f"^^<{t.XSD}decimal>"
 _XSD_INTEGER = f"^^<{t.XSD}integer>"
@@ -153,7 +159,9 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                     )
                 yield reader.line_num, row
     except csv.Error as error:
-        raise BundleError(f"not a CSV file the strict parser reads ({error})", file=path.name) from None
+        raise BundleError(
+            f"not a CSV file the strict parser reads ({error})", file=path.name
+        ) from None
     except UnicodeDecodeError:
         raise BundleError("not UTF-8 text", file=path.name) from None
 
@@ -167,7 +175,9 @@ def _cell(row: dict[str, str], column: str, path: Path, line: int) -> str:
 
 def _code(value: str, path: Path, line: int) -> str:
     if not _CODE.match(value):
-        raise BundleError(f"{value!r} is not an O*NET-SOC code (like 27-2012.00)", file=path.name, line=line)
+        raise BundleError(
+            f"{value!r} is not an O*NET-SOC code (like 27-2012.00)", file=path.name, line=line
+        )
     return value
 
 
@@ -175,7 +185,9 @@ def _number(value: str, column: str, path: Path, line: int) -> float:
     try:
         return float(value)
     except ValueError:
-        raise BundleError(f"{column} {value!r} is not a number", file=path.name, line=line) from None
+        raise BundleError(
+            f"{column} {value!r} is not a number", file=path.name, line=line
+        ) from None
 
 
 def occupation_iri(code: str) -> str:
@@ -183,9 +195,7 @@ def occupation_iri(code: str) -> str:
     return f"{OCCUPATION_BASE}{code}"
 
 
-def onet_ntriples(
-    folder: Path, facts: ClassificationFacts, report: OnetReport
-) -> Iterator[str]:
+def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) -> Iterator[str]:
     """The O*NET files of ``folder`` as N-Triples text, in pieces (see the module's doc).
     ``facts`` are the ESCO bundle's, read before: the crosswalk's occupations and the
     hierarchy the mappings are inherited down.
@@ -206,6 +216,8 @@ def onet_ntriples(
         lines += [
             f"{area} {_A} <{t.SKOS}Concept> .\n",
             f"{area} {_IN_SCHEME} <{INTEREST_SCHEME}> .\n",
+            f"{area} {_TOP_OF} <{INTEREST_SCHEME}> .\n",
+            f"<{INTEREST_SCHEME}> {_HAS_TOP} {area} .\n",
             f'{area} {_PREF} "{name}"@en .\n',
             f'{area} {_NOTATION} "{element}" .\n',
         ]
@@ -219,6 +231,8 @@ def onet_ntriples(
         lines += [
             f"{subject} {_A} <{t.SKOS}Concept> .\n",
             f"{subject} {_IN_SCHEME} <{SCHEME}> .\n",
+            f"{subject} {_TOP_OF} <{SCHEME}> .\n",
+            f"<{SCHEME}> {_HAS_TOP} {subject} .\n",
             f'{subject} {_NOTATION} "{code}" .\n',
             f'{subject} {_PREF} "{escape(title)}"@en .\n',
             f"{subject} <{FOAF}page> <{ONLINE}{code}> .\n",
@@ -236,8 +250,10 @@ def onet_ntriples(
         scored: set[str] = set()
         for line, row in _rows(path):
             code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
-            element = _cell(row, "Element Name", path, line) if "Element Name" in row else _cell(
-                row, "Interests Element Name", path, line
+            element = (
+                _cell(row, "Element Name", path, line)
+                if "Element Name" in row
+                else _cell(row, "Interests Element Name", path, line)
             )
             value = _cell(row, "Data Value", path, line)
             subject = f"<{occupation_iri(code)}>"
@@ -260,7 +276,9 @@ def onet_ntriples(
                 if number:
                     high.setdefault(code, {})[HIGH_POINTS[element]] = RIASEC[int(number) - 1]
             else:
-                raise BundleError(f"unknown interest element {element!r}", file=path.name, line=line)
+                raise BundleError(
+                    f"unknown interest element {element!r}", file=path.name, line=line
+                )
             if len(lines) >= 10_000:
                 yield "".join(lines)
                 lines.clear()
@@ -308,7 +326,9 @@ def onet_ntriples(
 def _known(code: str, codes: set[str], path: Path, line: int) -> str:
     _code(code, path, line)
     if code not in codes:
-        raise BundleError(f"O*NET-SOC code {code} is not in {OCCUPATIONS_FILE}", file=path.name, line=line)
+        raise BundleError(
+            f"O*NET-SOC code {code} is not in {OCCUPATIONS_FILE}", file=path.name, line=line
+        )
     return code
 
 
@@ -328,10 +348,14 @@ def _crosswalk(
         report.crosswalk_rows += 1
         esco = _cell(row, "concept_uri", path, line)
         given = _code(_cell(row, "onet_code", path, line), path, line)
-        similarity = _number(_cell(row, "semantic_similarity", path, line), "semantic_similarity", path, line)
+        similarity = _number(
+            _cell(row, "semantic_similarity", path, line), "semantic_similarity", path, line
+        )
         confidence = _number(_cell(row, "confidence", path, line), "confidence", path, line)
         if not esco.startswith(t.OCCUPATION_BASE):
-            raise BundleError(f"concept_uri {esco!r} is not an ESCO occupation URI", file=path.name, line=line)
+            raise BundleError(
+                f"concept_uri {esco!r} is not an ESCO occupation URI", file=path.name, line=line
+            )
         if esco not in facts.occupations:
             report.not_in_bundle += 1
             continue
@@ -356,7 +380,7 @@ def _crosswalk(
             f"{record} <{_OWL}annotatedSource> <{esco}> .\n",
             f"{record} <{_OWL}annotatedProperty> <{t.SKOS}closeMatch> .\n",
             f"{record} <{_OWL}annotatedTarget> {target} .\n",
-            f"{record} <{SSSOM}mapping_justification> <{SEMAPV}SemanticSimilarityThresholdMatching> .\n",
+            f"{record} <{SSSOM}mapping_justification> {_SIMILARITY_MATCHING} .\n",
             f'{record} <{SSSOM}similarity_score> "{mapping.similarity:.6g}"^^<{t.XSD}double> .\n',
             f'{record} <{t.SG}crosswalkConfidence> "{mapping.confidence:g}"{_XSD_DECIMAL} .\n',
             f'{record} <{t.SG}crosswalkCode> "{mapping.given_code}" .\n',

@@ -94,8 +94,12 @@ class OnetLink(_Model):
     code: str | None = Field(description="The O*NET-SOC 2019 code, e.g. '27-2012.00'.")
     uri: str
     title: str | None
-    match: str = Field(description="close for the crosswalk's own mapping, broad for an inherited one.")
-    confidence: float | None = Field(description="The crosswalk's confidence: 0.5, 1 or 2 (surest).")
+    match: str = Field(
+        description="close for the crosswalk's own mapping, broad for an inherited one."
+    )
+    confidence: float | None = Field(
+        description="The crosswalk's confidence: 0.5, 1 or 2 (surest)."
+    )
     similarity: float | None = Field(description="The crosswalk's semantic similarity, 0 to 1.")
     inherited: bool = Field(description="Whether the mapping is a broader occupation's.")
     inherited_from: str | None = Field(description="The ESCO occupation it is inherited from.")

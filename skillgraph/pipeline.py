@@ -23,10 +23,9 @@ from graph import analytics, prepare
 from graph import terms as t
 from graph.analytics import broader_transitive_ntriples, derived_ntriples, ontology_quads
 from graph.store import ACTIVE, Piece, RdfFile, active_version, build_store
-from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, open_bundle
+from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, onet, open_bundle
 from loaders import bundle as bundle_module
 from loaders import datasets as datasets_module
-from loaders import onet
 from loaders.datasets import Dataset
 
 INDEX_PHASE = "indexes and publish"
@@ -219,8 +218,19 @@ def sample_path() -> Path:
     return Path(str(resources.files("loaders.sample")))
 
 
+def sample_onet_path() -> Path:
+    """The folder of the bundled O*NET sample: the O*NET data of the ESCO sample's occupations."""
+    return Path(str(resources.files("loaders.sample_onet")))
+
+
+def sample_datasets() -> list[Dataset]:
+    """What the sample store loads beside the ESCO sample: the O*NET sample, in the graph a
+    load of O*NET's own folder gets (``…/graph/onet``)."""
+    return [datasets_module.parse(str(sample_onet_path()))]
+
+
 def sample_store(cache_dir: Path | None = None) -> Path:
-    """A store of the bundled sample, built on first use and cached.
+    """A store of the bundled sample (ESCO and the O*NET sample), built on first use and cached.
 
     The cache key covers the sample files, the ontology, the named queries and the code
     that writes the triples (the loaders, the derived facts, this pipeline), so a change to
@@ -230,16 +240,28 @@ def sample_store(cache_dir: Path | None = None) -> Path:
         os.environ.get("SKILLGRAPH_CACHE") or Path.home() / ".cache" / "skillgraph"
     )
     digest = hashlib.sha256()
-    for package, suffix in (("loaders.sample", ".csv"), ("ontology", ".ttl"), ("queries", ".rq")):
+    for package, suffix in (
+        ("loaders.sample", ".csv"),
+        ("loaders.sample_onet", ".csv"),
+        ("ontology", ".ttl"),
+        ("queries", ".rq"),
+    ):
         for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
             if entry.name.endswith(suffix):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
-    for module in (esco_csv, bundle_module, analytics, sys.modules[__name__]):
+    for module in (
+        esco_csv,
+        bundle_module,
+        onet,
+        datasets_module,
+        analytics,
+        sys.modules[__name__],
+    ):
         digest.update(Path(module.__file__ or "").read_bytes())
     store_root = root / f"sample-{digest.hexdigest()[:12]}"
     if (store_root / ACTIVE).exists():
         active_version(store_root)  # raises if damaged
         return store_root
-    load_bundle(sample_path(), store_root)
+    load_bundle(sample_path(), store_root, datasets=sample_datasets())
     return store_root

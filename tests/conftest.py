@@ -23,14 +23,16 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from loaders import datasets
 from service.app import create_app
 from service.http import server_options
 from service.settings import Settings
-from skillgraph.pipeline import load_bundle, sample_path
+from skillgraph.pipeline import load_bundle, sample_datasets, sample_path
 from tests import tiny
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_BUNDLE = REPO.parent / "shared" / "esco-v1.2.0"
+FULL_ONET = REPO.parent / "shared" / "onet"
 
 
 @pytest.fixture
@@ -58,9 +60,10 @@ def tiny_root_shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled ESCO sample, loaded once."""
+    """The bundled ESCO sample with its O*NET sample (as ``skillgraph serve`` serves it), loaded
+    once."""
     root = tmp_path_factory.mktemp("sample") / "store"
-    load_bundle(sample_path(), root)
+    load_bundle(sample_path(), root, datasets=sample_datasets())
     return root
 
 
@@ -77,9 +80,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The full ESCO v1.2.0 classification, loaded once."""
+    """The full ESCO v1.2.0 classification with O*NET beside it, loaded once."""
     root = tmp_path_factory.mktemp("full") / "store"
-    load_bundle(FULL_BUNDLE, root)
+    load_bundle(FULL_BUNDLE, root, datasets=[datasets.parse(str(FULL_ONET))])
     return root
 
 

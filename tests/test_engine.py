@@ -602,7 +602,12 @@ def test_the_service_description_lists_the_named_graphs_and_their_sizes(
         g.value: len(list(store.quads_for_pattern(None, None, None, g)))
         for g in store.named_graphs()
     }
-    assert set(sizes) == {ESCO_GRAPH, DERIVED_GRAPH, "https://w3id.org/skillgraph/graph/model"}
+    assert set(sizes) == {
+        ESCO_GRAPH,
+        DERIVED_GRAPH,
+        "https://w3id.org/skillgraph/graph/model",
+        "https://w3id.org/skillgraph/graph/onet",
+    }
     assert (None, sd.feature, sd.UnionDefaultGraph) in graph
     default = graph.value(next(graph.objects(None, sd.defaultDataset)), sd.defaultGraph)
     assert int(graph.value(default, void.triples)) == sum(sizes.values())

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+from graph.store import LiveStore
 from tests.conftest import FULL_BUNDLE, LiveServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +68,9 @@ def fresh_home(tmp_path: Path) -> dict[str, str]:
     }
 
 
+JOIN_QUERY = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX sg:"
+
+
 def test_every_block_is_run_or_says_why_not() -> None:
     run = (
         "$ curl -s localhost:8000/occupations/",
@@ -75,7 +79,9 @@ def test_every_block_is_run_or_says_why_not() -> None:
         "from SPARQLWrapper import",
         "# name: similar_occupations",
         ".venv/bin/skillgraph query ",
-        ".venv/bin/skillgraph load loaders/sample examples/",
+        ".venv/bin/skillgraph load loaders/sample loaders/sample_onet examples/",
+        JOIN_QUERY,
+        "1,016 O*NET occupations",  # tests/test_onet.py: the full load prints it
         '.venv/bin/skillgraph load "ESCO dataset',
         "PREFIX rdfs:",
     )
@@ -180,16 +186,31 @@ def test_loading_a_full_release_as_the_readme_says(fresh_home: dict[str, str]) -
         '"ESCO dataset - v1.2.0 - classification - en - csv.zip"', str(FULL_BUNDLE)
     )
     out = _shell(load, fresh_home)
-    assert "2,211,796  triples in the store" in out
+    assert "2,211,865  triples in the store" in out
     summary = _shell(".venv/bin/skillgraph query store_summary --format json", fresh_home)
     assert json.loads(summary)[0]["occupations"] == 3039
 
 
 def test_loading_datasets_beside_esco_as_the_readme_says(tmp_path: Path) -> None:
-    block = _block(".venv/bin/skillgraph load loaders/sample examples/")
+    block = _block(".venv/bin/skillgraph load loaders/sample loaders/sample_onet examples/")
     store = str(tmp_path / "linked")
     outputs = [_shell(line.replace("/tmp/linked", store)) for line in block.strip().splitlines()]
-    assert "esco-onet-mapping.csv (mapping table) into" in outputs[0]
+    assert "job-titles-mapping.csv (mapping table) into" in outputs[0]
+    assert "crosswalk: 18 rows" in outputs[0]
     info = outputs[1]
-    assert "<https://w3id.org/skillgraph/graph/onet-producer>  Turtle: " in info
-    assert "<https://w3id.org/skillgraph/graph/esco-onet-mapping>  mapping table: " in info
+    assert "<https://w3id.org/skillgraph/graph/job-titles>  Turtle: " in info
+    assert "<https://w3id.org/skillgraph/graph/job-titles-mapping>  mapping table: " in info
+    assert "<https://w3id.org/skillgraph/graph/onet>  O*NET: " in info
+    # The README's query joins the three datasets: every job title reaches a Holland code.
+    opened = LiveStore(Path(store)).get()
+    rows = [
+        tuple(term.value for term in row)  # type: ignore[union-attr]
+        for row in opened.store.query(_block(JOIN_QUERY), use_default_graph_as_union=True)
+    ]
+    assert ("Podcast Producer", "radio producer", "Producers and Directors", "AE") in rows
+    assert {row[0] for row in rows} == {
+        "Jingle Writer",
+        "Live Sound Engineer",
+        "Podcast Producer",
+        "Senior Video Editor",
+    }
