@@ -37,6 +37,7 @@ from pyoxigraph import Store
 
 from graph import terms as t
 from graph.queries import QueryRunner, Value
+from graph.ranking import Ranker
 from graph.search import JoinedLabels, OccupationFacts
 
 MAX_EXPANSIONS = 3_000
@@ -52,8 +53,9 @@ class SkillFacts:
     reuse_level: Value = None
 
 
-MATCHES = ("exact", "prefix", "contains", "every word")
-"""How a label matched a search, best first (see :meth:`CareerIndex.search_skills`)."""
+MATCHES = ("exact", "words")
+"""How a label matched a search: its words are the text's, or it shares words with the text
+(see :meth:`CareerIndex.search_skills`)."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,13 @@ class SkillHit:
 
     skill: int
     kind: int
-    """the label that matched: 0 preferred, 1 alternative, 2 hidden"""
+    """the label that matched: 0 preferred, 1 alternative, 2 hidden (-1: the description)"""
     match: int
     """an index into :data:`MATCHES`"""
+    score: float = 0.0
+    """the relevance score (none without a text)"""
+    label: str | None = None
+    """the label that matched best, in lower case"""
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ class CareerIndex:
     labels: list[tuple[str, int, int]]
     """(label in lower case, single-spaced; kind 0 preferred / 1 alternative / 2 hidden;
     skill index)"""
+    descriptions: list[tuple[int, str]] = field(default_factory=list)
+    """(skill index, description), which the relevance ranking weighs beside the labels"""
+    ranker: Ranker = field(init=False)
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
     essential_for: list[list[int]] = field(init=False)
@@ -162,6 +171,11 @@ class CareerIndex:
             key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri),
         )
         self._ranked = JoinedLabels(self._ranked_labels)
+        self.ranker = Ranker(
+            len(self.skills),
+            [(skill, text, kind) for text, kind, skill in self.labels],
+            self.descriptions,
+        )
         # Every word of the labels, with the ranks of the labels holding it: a label holds a
         # text without spaces exactly where one of its words does.
         postings: dict[str, list[int]] = {}
@@ -232,7 +246,12 @@ class CareerIndex:
             target = position.get(row["to"].value)
             if source is not None and target is not None:
                 moves[source][target] = row["move"].value
-        return cls(occupations, skills, essential, required, moves, labels)
+        descriptions = [
+            (skill_position[row["uri"].value], row["description"].value)
+            for row in runner.solutions(store, "concept_descriptions", {})
+            if row["uri"].value in skill_position
+        ]
+        return cls(occupations, skills, essential, required, moves, labels, descriptions)
 
     # --- Career paths ---------------------------------------------------------------------
 
@@ -349,46 +368,25 @@ class CareerIndex:
     def search_skills(
         self, text: str, *, limit: int, offset: int = 0
     ) -> tuple[list[SkillHit], int]:
-        """Skills with a label holding ``text`` (case and spacing aside), best first, and how
-        many there are. Each skill counts by its best label: a preferred label before an
-        alternative one before a hidden one, and within each an exact match, then a label
-        starting with the text, then one containing it, then (for several words) one
-        containing every word; ties by the length of the skill's preferred label, then the
-        label. Every skill in label order when ``text`` is empty."""
-        lowered = " ".join(text.lower().split())
-        if not lowered:
+        """Skills and knowledge ranked by relevance to ``text`` (:mod:`graph.ranking`: BM25
+        over their labels and descriptions, word order, case, inflections and typos aside),
+        best first, and how many the text finds. Every skill in label order when ``text``
+        is empty."""
+        if not text.split():
             chosen = self._by_label[offset : offset + limit]
             return [SkillHit(s, 0, 0) for s in chosen], len(self._by_label)
-        best: dict[int, tuple[int, int]] = {}  # skill -> (kind, match), the smallest
-        for rank, at_start in self._ranked.holding(lowered):
-            kind = self._ranked_kinds[rank]
-            match = 0 if self._ranked_labels[rank] == lowered else 1 if at_start else 2
-            skill = self._ranked_skills[rank]
-            if (kind, match) < best.get(skill, (9, 9)):
-                best[skill] = (kind, match)
-        words = set(lowered.split())
-        if len(words) > 1 and all(w in self._vocabulary.text for w in words):
-            holding = sorted((self._ranks_holding(w) for w in words), key=len)
-            ranks = holding[0]
-            for more in holding[1:]:
-                ranks = np.intersect1d(ranks, more, assume_unique=True)
-            for rank in ranks.tolist():
-                skill = self._ranked_skills[rank]
-                entry = (self._ranked_kinds[rank], 3)
-                if entry < best.get(skill, (9, 9)):
-                    best[skill] = entry
-        facts = self.skills
-        ordered = sorted(
-            best.items(),
-            key=lambda item: (
-                item[1][0] * 4 + item[1][1],
-                len(facts[item[0]].label),
-                facts[item[0]].label.lower(),
-                facts[item[0]].uri,
-            ),
-        )
-        hits = [SkillHit(s, kind, match) for s, (kind, match) in ordered[offset : offset + limit]]
-        return hits, len(ordered)
+        found, total = self.ranker.rank(text, limit=limit, offset=offset)
+        hits = [
+            SkillHit(
+                h.concept,
+                self.labels[h.label][1] if h.label >= 0 else -1,
+                0 if h.exact else 1,
+                h.score,
+                self.labels[h.label][0] if h.label >= 0 else None,
+            )
+            for h in found
+        ]
+        return hits, total
 
     # --- Matching from skills -------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from graph import terms as t
 from graph.careers import MATCHES, CareerIndex
 from graph.errors import NotFoundError, StoreError
 from graph.queries import QueryRunner, Row
-from graph.search import LabelIndex
+from graph.search import LABEL_KINDS, LabelIndex
 from graph.store import OpenStore, PerVersion
 
 log = logging.getLogger("skillgraph.catalog")
@@ -123,10 +123,11 @@ class Catalog:
         }
 
     def search_skills(self, store: Store, text: str, *, limit: int, offset: int = 0) -> Json:
-        """Skills and knowledge concepts with a label holding ``text``, best match first
-        (see :meth:`CareerIndex.search_skills`), and how many there are."""
+        """Skills and knowledge concepts ranked by relevance to ``text`` (see
+        :meth:`CareerIndex.search_skills`), and how many the text finds."""
         index = self._careers.get(store)
         hits, total = index.search_skills(text, limit=limit, offset=offset)
+        searched = bool(text.split())
         items = []
         for hit in hits:
             facts = index.skills[hit.skill]
@@ -134,21 +135,30 @@ class Catalog:
                 {
                     **_skill_item(index, hit.skill),
                     "reuse_level": facts.reuse_level,
-                    "matched_label": LABEL_KINDS[hit.kind] if text.strip() else None,
-                    "match": MATCHES[hit.match] if text.strip() else None,
+                    "matched_label": LABEL_KINDS[hit.kind] if searched and hit.kind >= 0 else None,
+                    "matched_text": hit.label if searched else None,
+                    "match": MATCHES[hit.match] if searched else None,
+                    "score": round(hit.score, 4) if searched else None,
                 }
             )
         return {"total": total, "items": items}
 
-    def search_occupations(
-        self, store: Store, text: str, *, limit: int, offset: int = 0
-    ) -> list[Json]:
-        """Occupations whose labels contain ``text``, best match first; every occupation in
-        label order when ``text`` is empty. Ranked as ``occupation_search.rq`` ranks, from
-        the label index of this store version (see :mod:`graph.search`)."""
+    def search_occupations(self, store: Store, text: str, *, limit: int, offset: int = 0) -> Json:
+        """Occupations ranked by relevance to ``text`` (:mod:`graph.ranking`), and how many
+        the text finds; every occupation in label order when ``text`` is empty (see
+        :mod:`graph.search`)."""
         index = self._labels.get(store)
-        rows = index.search(text.strip().lower(), limit=limit, offset=offset)
-        return [occupation_summary(r) for r in rows]
+        rows, total = index.search(text, limit=limit, offset=offset)
+        items = []
+        for row in rows:
+            item = occupation_summary(row)
+            if text.split():
+                item["matched_label"] = row["matched_label"]
+                item["matched_text"] = row["matched_text"]
+                item["match"] = row["match"]
+                item["score"] = row["score"]
+            items.append(item)
+        return {"total": total, "items": items}
 
     def occupation(self, store: Store, identifier: str) -> Json:
         """An occupation's profile: labels, description, ISCO group, skill level, skills.
@@ -562,9 +572,6 @@ def _number(value: object) -> float | None:
 def _concept_ref(row: Row) -> Json:
     uri = str(row["uri"])
     return {"id": t.concept_id(uri), "uri": uri, "label": row.get("label")}
-
-
-LABEL_KINDS = ("preferred", "alternative", "hidden")
 
 
 def _indexed(index: CareerIndex, identifier: str) -> int:

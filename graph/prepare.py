@@ -25,12 +25,12 @@ import os
 import pickle
 import subprocess
 import sys
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
 
-from graph import careers, search, suggest
+from graph import careers, ranking, search, suggest
 from graph.careers import CareerIndex
 from graph.errors import StoreError
 from graph.queries import QueryRunner
@@ -48,12 +48,14 @@ INDEX_FILE = "skillgraph-indexes.pickle"
 
 def _fingerprint() -> bytes:
     digest = hashlib.sha256()
-    for module in (search, careers, suggest):
+    for module in (search, careers, suggest, ranking):
         digest.update(Path(module.__file__ or "").read_bytes())
     for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             digest.update(entry.name.encode() + entry.read_bytes())
     digest.update(f"{sys.version_info[:2]} numpy {np.__version__}".encode())
+    for library in ("bm25s", "PyStemmer", "rapidfuzz"):
+        digest.update(f"{library} {metadata.version(library)}".encode())
     return digest.hexdigest().encode()
 
 

@@ -1,13 +1,10 @@
-"""Occupation search by label, from an index held in memory per store version.
+"""Occupation search, from an index held in memory per store version.
 
-SPARQL's ``CONTAINS`` has to decode every label string of the store for each search (about
-300 ms on the full classification), so the labels are read once, with the named query
-``occupation_labels``, and searched here. The ranking is the one ``occupation_search.rq``
-spells out in SPARQL, and a test holds the two to the same answers:
-
-    rank = 3 * kind + match      kind: 0 preferred, 1 alternative, 2 hidden label
-                                 match: 0 exact, 1 prefix, 2 inside the label
-    ordered by rank, then length of the preferred label, then the label, then the URI.
+The labels (named query ``occupation_labels``) and descriptions (``concept_descriptions``)
+are read once per store version and ranked by relevance here (:mod:`graph.ranking`: BM25,
+stemmed words, typos corrected). SPARQL users keep ``occupation_search.rq``, a substring
+search; the endpoint no longer ranks as it does. :class:`JoinedLabels` finds the labels
+holding a text at C speed, for the suggestions and the skill resolution.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from dataclasses import dataclass
 from pyoxigraph import Store
 
 from graph.queries import QueryRunner, Value
+from graph.ranking import Ranker
 
 
 class JoinedLabels:
@@ -57,9 +55,12 @@ class OccupationFacts:
 
 
 class LabelIndex:
-    """The labels of every occupation of one store version, lower-cased."""
+    """The labels of every occupation of one store version, lower-cased, and the relevance
+    ranking over them and the occupations' descriptions (:mod:`graph.ranking`)."""
 
-    def __init__(self, rows: list[dict[str, Value]]) -> None:
+    def __init__(
+        self, rows: list[dict[str, Value]], descriptions: Sequence[tuple[str, str]] = ()
+    ) -> None:
         occupations: dict[str, OccupationFacts] = {}
         labels: list[tuple[str, int, str]] = []
         for row in rows:
@@ -72,8 +73,13 @@ class LabelIndex:
         self._occupations = occupations
         self._labels = labels
         self._by_label = sorted(occupations.values(), key=lambda o: (o.label.lower(), o.uri))
-        # A label never holds a line end: the loader refuses them in cells.
-        self._joined = JoinedLabels([label for label, _, _ in labels])
+        self._order = list(occupations.values())
+        position = {uri: i for i, uri in enumerate(occupations)}
+        self.ranker = Ranker(
+            len(self._order),
+            [(position[uri], text, kind) for text, kind, uri in labels],
+            [(position[uri], text) for uri, text in descriptions if uri in position],
+        )
 
     @property
     def occupations(self) -> dict[str, OccupationFacts]:
@@ -87,54 +93,44 @@ class LabelIndex:
 
     @classmethod
     def build(cls, store: Store, runner: QueryRunner) -> LabelIndex:
-        """Read every occupation label of ``store``."""
-        return cls(runner.select(store, "occupation_labels"))
-
-    def search(self, text: str, *, limit: int, offset: int = 0) -> list[dict[str, Value]]:
-        """Occupations with a label containing ``text`` (lower-case), best first; every
-        occupation in label order when ``text`` is empty."""
-        if not text:
-            chosen = self._by_label[offset : offset + limit]
-        else:
-            best = self._best(text) if "\n" not in text else {}  # no label holds a line end
-            ranked = sorted(
-                best.items(),
-                key=lambda item: (
-                    item[1],
-                    len(self._occupations[item[0]].label),
-                    self._occupations[item[0]].label,
-                    item[0],
-                ),
-            )
-            chosen = [self._occupations[uri] for uri, _ in ranked[offset : offset + limit]]
-        return [
-            {
-                "uri": o.uri,
-                "label": o.label,
-                "isco_group": o.isco_group,
-                "skill_level": o.skill_level,
-            }
-            for o in chosen
+        """Read every occupation label and description of ``store``."""
+        descriptions = [
+            (str(row["uri"]), str(row["description"]))
+            for row in runner.select(store, "concept_descriptions")
         ]
+        return cls(runner.select(store, "occupation_labels"), descriptions)
 
-    def _best(self, text: str) -> dict[str, int]:
-        """Each occupation with a label holding ``text`` (no line end in it), by its best
-        rank. A text in few labels is found with ``str.find`` over them all at once (C
-        speed, a hit at a time); one in many (``e``) faster label by label."""
-        best: dict[str, int] = {}
-        labels = self._labels
-        held: Iterator[tuple[int, bool]]
-        if self._joined.text.count(text) > len(labels) // 16:
-            held = (
-                (i, label.startswith(text))
-                for i, (label, _, _) in enumerate(labels)
-                if text in label
-            )
-        else:
-            held = self._joined.holding(text)
-        for index, at_start in held:
-            label, kind, uri = labels[index]
-            rank = 3 * kind + (0 if label == text else 1 if at_start else 2)
-            if rank < best.get(uri, 9):
-                best[uri] = rank
-        return best
+    def search(
+        self, text: str, *, limit: int, offset: int = 0, exclude_label: int | None = None
+    ) -> tuple[list[dict[str, Value]], int]:
+        """Occupations ranked by relevance to ``text``, best first, and how many it finds;
+        every occupation in label order when ``text`` is empty. ``exclude_label`` (an index
+        into :attr:`labels`) leaves one label out, for the search-quality benchmark."""
+        if not text.split():
+            chosen = self._by_label[offset : offset + limit]
+            return [_row(o) for o in chosen], len(self._by_label)
+        hits, total = self.ranker.rank(
+            text, limit=limit, offset=offset, exclude_label=exclude_label
+        )
+        rows = []
+        for hit in hits:
+            row = _row(self._order[hit.concept])
+            label = self._labels[hit.label] if hit.label >= 0 else None
+            row["matched_label"] = LABEL_KINDS[label[1]] if label else None
+            row["matched_text"] = label[0] if label else None
+            row["match"] = "exact" if hit.exact else "words"
+            row["score"] = round(hit.score, 4)
+            rows.append(row)
+        return rows, total
+
+
+LABEL_KINDS = ("preferred", "alternative", "hidden")
+
+
+def _row(o: OccupationFacts) -> dict[str, Value]:
+    return {
+        "uri": o.uri,
+        "label": o.label,
+        "isco_group": o.isco_group,
+        "skill_level": o.skill_level,
+    }

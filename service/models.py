@@ -41,11 +41,18 @@ class SkillSearchItem(SkillSummary):
         description="transversal, cross-sector, sector-specific or occupation-specific."
     )
     matched_label: Literal["preferred", "alternative", "hidden"] | None = Field(
-        description="Which of the skill's labels matched best (none when listing without q)."
+        description="Which of the skill's labels matched best (none when listing without q, "
+        "or when only the description matched)."
     )
-    match: Literal["exact", "prefix", "contains", "every word"] | None = Field(
-        description="How that label matched: equal to the text, starting with it, containing "
-        "it, or containing each of its words."
+    matched_text: str | None = Field(
+        default=None, description="That label, in lower case (none without q)."
+    )
+    match: Literal["exact", "words"] | None = Field(
+        description="How that label matched: its words are the text's (word order, case and "
+        "inflections aside), or it shares words with the text."
+    )
+    score: float | None = Field(
+        default=None, description="The relevance score (BM25; none when listing without q)."
     )
 
 
@@ -82,10 +89,26 @@ class IscoGroupRef(_Model):
     label: str | None
 
 
-class OccupationList(_Model):
-    """Occupations matching a search."""
+class OccupationSearchItem(OccupationSummary):
+    """An occupation a search found."""
 
-    items: list[OccupationSummary]
+    matched_label: Literal["preferred", "alternative", "hidden"] | None = Field(
+        default=None, description="Which of its labels matched best (absent without q)."
+    )
+    matched_text: str | None = Field(default=None, description="That label, in lower case.")
+    match: Literal["exact", "words"] | None = Field(
+        default=None,
+        description="exact: the label's words are the text's (order, case and inflections "
+        "aside); words: it shares words with the text.",
+    )
+    score: float | None = Field(default=None, description="The relevance score (BM25).")
+
+
+class OccupationList(_Model):
+    """Occupations a search found, best first, and how many it found."""
+
+    total: int = Field(description="How many occupations the text finds (all without q).")
+    items: list[OccupationSearchItem]
 
 
 class OnetLink(_Model):

@@ -146,24 +146,29 @@ def test_unknown_and_malformed_occupations_raise(store: Store) -> None:
         CATALOG.occupation(store, tiny.BUDGET)  # a skill is not an occupation
 
 
-def test_search_ranks_preferred_before_alternative_before_hidden(store: Store) -> None:
-    # preferred exact, then alternative ("music producer")
-    assert labels(CATALOG.search_occupations(store, "Producer", limit=10)) == [
-        "producer",
-        "sound designer",
-    ]
-    # alternative exact ("film director") beats alternative inside ("film producer")
-    assert labels(CATALOG.search_occupations(store, "film director", limit=10)) == ["director"]
-    assert labels(CATALOG.search_occupations(store, "film", limit=10)) == ["director", "producer"]
-    assert labels(CATALOG.search_occupations(store, "camera", limit=10)) == ["camera operator"]
-    assert labels(CATALOG.search_occupations(store, "prodcuer", limit=10)) == ["producer"]
-    assert CATALOG.search_occupations(store, "zzz", limit=10) == []
-    everything = CATALOG.search_occupations(store, "", limit=100)
-    assert labels(everything) == sorted(labels(everything))
-    assert len(everything) == 6
-    assert (
-        labels(CATALOG.search_occupations(store, "", limit=2, offset=1)) == labels(everything)[1:3]
+def found(store: Store, text: str, **page: int) -> list[object]:
+    return labels(
+        CATALOG.search_occupations(
+            store, text, limit=page.get("limit", 10), offset=page.get("offset", 0)
+        )["items"]
     )
+
+
+def test_search_ranks_by_relevance_over_every_kind_of_label(store: Store) -> None:
+    # the preferred label first, then the occupation with "music producer" as alternative
+    assert found(store, "Producer") == ["producer", "sound designer"]
+    # an alternative label that is exactly the text ("film director") beats one that only
+    # shares a word with it ("film producer")
+    assert found(store, "film director")[0] == "director"
+    assert set(found(store, "film")) == {"director", "producer"}
+    assert found(store, "camera") == ["camera operator"]
+    assert found(store, "prodcuer") == ["producer"]  # a hidden label, as people misspell it
+    assert found(store, "producers")[0] == "producer"  # and a typo or plural of the label
+    assert CATALOG.search_occupations(store, "zzz", limit=10) == {"total": 0, "items": []}
+    everything = found(store, "", limit=100)
+    assert everything == sorted(everything)
+    assert len(everything) == 6
+    assert found(store, "", limit=2, offset=1) == everything[1:3]
 
 
 def test_isco_group_lists_parent_children_and_occupations(store: Store) -> None:

@@ -45,13 +45,19 @@ def test_search_returns_summaries_best_first(client: TestClient) -> None:
     body = client.get("/occupations", params={"q": "producer", "limit": 5}).json()
     assert [i["label"] for i in body["items"]] == ["producer", "sound designer"]
     first = body["items"][0]
+    score = first.pop("score")
     assert first == {
         "id": uuid(tiny.PRODUCER),
         "uri": tiny.PRODUCER,
         "label": "producer",
         "isco_group": "2654",
         "skill_level": 4,
+        "matched_label": "preferred",
+        "matched_text": "producer",
+        "match": "exact",
     }
+    assert score > body["items"][1]["score"] > 0
+    assert body["total"] == 2
     assert len(client.get("/occupations", params={"limit": 3}).json()["items"]) == 3
 
 

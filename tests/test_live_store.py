@@ -186,7 +186,7 @@ def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     catalog = Catalog()
     catalog.prepare(live.get())
     found = catalog.search_occupations(live.get().store, "", limit=3)
-    assert len(found) == 3
+    assert len(found["items"]) == 3
 
 
 @pytest.mark.parametrize(

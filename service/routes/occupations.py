@@ -59,15 +59,18 @@ def search_occupations(
         str,
         Query(
             max_length=200,
-            description="Text to find in preferred, alternative and hidden labels.",
+            description="Free text (a job title as people write it): ranked by relevance "
+            "over preferred, alternative and hidden labels and descriptions.",
             examples=["producer"],
         ),
     ] = "",
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Occupations whose labels contain the text, best match first (all occupations without q)."""
-    return {"items": catalog.search_occupations(store, q, limit=limit, offset=offset)}
+    """Occupations ranked by relevance to the text, best first: BM25 over their labels and
+    descriptions, word order, case, plurals and typos aside. All occupations in label order
+    without q."""
+    return catalog.search_occupations(store, q, limit=limit, offset=offset)
 
 
 @router.get(

@@ -1,0 +1,205 @@
+"""Relevance ranking of concepts for free text: BM25 over their labels and descriptions.
+
+People write job titles and skills as they please ("Senior Java Developers", "developer,
+java", "accountant assistent"), so ``/occupations?q=`` and ``/skills?q=`` rank concepts by
+relevance instead of matching substrings:
+
+- **Words, not strings.** Text is split into words (Unicode letters and digits), lower-cased,
+  stripped of English stop words and stemmed with the Snowball stemmer (PyStemmer), so
+  word order, case, plurals and other inflections do not matter.
+- **BM25** (the ``bm25s`` library) scores each label of a concept (preferred, alternative,
+  hidden: each label a document, as short documents should be) and the concept's
+  description (a second index). A concept scores by its best label, weighted by the label's
+  kind, plus its description's score weighted lower (:data:`DESCRIPTION_WEIGHT`); a label
+  whose words are exactly the query's gets :data:`EXACT_BONUS`, so an exact title comes first.
+- **Typos.** A query word no label or description has is replaced by the closest words that
+  they do have (``rapidfuzz``'s edit-distance ratio, at least :data:`FUZZY_CUTOFF`), so
+  "acountant" still finds accountants.
+
+The index holds numpy arrays and plain lists, so it pickles with the other indexes of a
+store version (:mod:`graph.prepare`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+KIND_WEIGHTS = (1.0, 0.9, 0.8)
+"""A label's score is weighted by its kind: preferred, alternative, hidden."""
+DESCRIPTION_WEIGHT = 0.3
+"""The description's BM25 score counts this much beside the best label's."""
+EXACT_BONUS = 1.0
+"""Added (times the label's kind weight) when a label's words are exactly the query's."""
+FUZZY_CUTOFF = 0.75
+"""How alike a known word must be to stand in for an unknown one: 1 less the Damerau-Levenshtein
+distance (a swap of two letters is one edit) over the longer word's length."""
+FUZZY_CHOICES = 5
+MIN_FUZZY_LENGTH = 4
+"""Shorter unknown words are not corrected (too many words are one edit away)."""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    "a an and are as at be by for from in into is it of on or the to with".split()
+)
+
+
+class Analyzer:
+    """Text to index terms: words, lower-cased, without stop words, stemmed."""
+
+    def __init__(self, language: str = "english") -> None:
+        self.language = language
+        self._stemmer = Stemmer.Stemmer(language)
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"language": self.language}  # the stemmer is C state: made again
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["language"])  # type: ignore[misc]
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+
+    def terms(self, text: str) -> list[str]:
+        return self._stemmer.stemWords(self.words(text))
+
+    def stems(self, words: list[str]) -> list[str]:
+        return self._stemmer.stemWords(words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A concept a query found: its index, its score, and the label that scored best."""
+
+    concept: int
+    score: float
+    label: int
+    """the index of its best label among the labels the ranker was given"""
+    exact: bool
+    """whether that label's words are exactly the query's"""
+
+
+class Ranker:
+    """BM25 over the labels and descriptions of a list of concepts."""
+
+    def __init__(
+        self,
+        concepts: int,
+        labels: Sequence[tuple[int, str, int]],
+        descriptions: Sequence[tuple[int, str]] = (),
+        *,
+        language: str = "english",
+    ) -> None:
+        """``labels``: (concept index, text, kind 0 preferred / 1 alternative / 2 hidden);
+        ``descriptions``: (concept index, text). Concepts are ``range(concepts)``; a label is
+        named by its position in ``labels``."""
+        self.analyzer = Analyzer(language)
+        self.concepts = concepts
+        # The labels sorted by concept, so that a concept's best label is one reduceat.
+        order = sorted(range(len(labels)), key=lambda i: labels[i][0])
+        self.label_order = np.array(order, dtype=np.int64)
+        """sorted position -> the label's position in ``labels``"""
+        self.label_position = np.empty(len(order), dtype=np.int64)
+        self.label_position[self.label_order] = np.arange(len(order))
+        owners = np.array([labels[i][0] for i in order], dtype=np.int64)
+        self.owners, self.starts = np.unique(owners, return_index=True)
+        self.label_weight = np.array([KIND_WEIGHTS[labels[i][2]] for i in order], dtype=np.float32)
+        label_terms = [self.analyzer.terms(labels[i][1]) for i in order]
+        self._exact: dict[str, list[int]] = {}
+        for position, terms in enumerate(label_terms):
+            self._exact.setdefault(" ".join(sorted(terms)), []).append(position)
+        self.labels = _index(label_terms)
+        described = [(c, self.analyzer.terms(text)) for c, text in descriptions]
+        self.description_concept = np.array([c for c, _ in described], dtype=np.int64)
+        self.descriptions = _index([terms for _, terms in described])
+        known = set(self.labels.vocab_dict) | set(self.descriptions.vocab_dict)
+        known.discard("")
+        self._known = frozenset(known)
+        # Typos are corrected word by word against the words the texts have, as written.
+        words = sorted(
+            {w for _, text, _ in labels for w in self.analyzer.words(text)}
+            | {w for _, text in descriptions for w in self.analyzer.words(text)}
+        )
+        self.words = words
+        self.word_stems = self.analyzer.stems(words)
+
+    def query_terms(self, text: str) -> list[str]:
+        """The terms a query searches for: its own, with each unknown word replaced by the
+        known words closest to it (typos)."""
+        terms: list[str] = []
+        words = self.analyzer.words(text)
+        for word, term in zip(words, self.analyzer.stems(words), strict=True):
+            if term in self._known or len(word) < MIN_FUZZY_LENGTH:
+                terms.append(term)
+                continue
+            close = process.extract(
+                word,
+                self.words,
+                scorer=DamerauLevenshtein.normalized_similarity,
+                score_cutoff=FUZZY_CUTOFF,
+                limit=FUZZY_CHOICES,
+            )
+            if close:
+                best = close[0][1]
+                chosen = {self.word_stems[i] for _, score, i in close if score >= best - 1e-9}
+                terms.extend(sorted(chosen))
+        return terms
+
+    def rank(
+        self, text: str, *, limit: int, offset: int = 0, exclude_label: int | None = None
+    ) -> tuple[list[Hit], int]:
+        """The concepts some query term finds, best first (ties in concept order), from
+        ``offset``, at most ``limit``; and how many there are in all. ``exclude_label``
+        leaves one label out (the search-quality benchmark's leave-one-out; the label stays
+        counted in the document frequencies, a negligible difference)."""
+        terms = self.query_terms(text)
+        if not terms:
+            return [], 0
+        scores = _scores(self.labels, terms) * self.label_weight
+        exact = np.zeros(len(scores), dtype=bool)
+        exact[self._exact.get(" ".join(sorted(self.analyzer.terms(text))), [])] = True
+        if exclude_label is not None:
+            position = self.label_position[exclude_label]
+            scores[position] = 0.0
+            exact[position] = False
+        scores += exact * (EXACT_BONUS * self.label_weight)
+        total = np.zeros(self.concepts, dtype=np.float32)
+        total[self.owners] = np.maximum.reduceat(scores, self.starts)
+        if len(self.description_concept):
+            described = _scores(self.descriptions, terms)
+            np.add.at(total, self.description_concept, DESCRIPTION_WEIGHT * described)
+        found = np.flatnonzero(total > 0)
+        order = found[np.lexsort((found, -total[found]))][offset : offset + limit]
+        hits = []
+        ends = np.append(self.starts[1:], len(scores))
+        where = np.searchsorted(self.owners, order)
+        for concept, at in zip(order.tolist(), where.tolist(), strict=True):
+            if at < len(self.owners) and self.owners[at] == concept:
+                start, end = int(self.starts[at]), int(ends[at])
+                best = start + int(np.argmax(scores[start:end]))
+                label, is_exact = int(self.label_order[best]), bool(exact[best])
+            else:  # found by its description alone, and it has no label
+                label, is_exact = -1, False
+            hits.append(Hit(concept, float(total[concept]), label, is_exact))
+        return hits, len(found)
+
+
+def _index(documents: list[list[str]]) -> bm25s.BM25:
+    index = bm25s.BM25()
+    # An empty document still takes its place (bm25s keeps the documents' order).
+    index.index([terms or [""] for terms in documents] or [[""]], show_progress=False)
+    return index
+
+
+def _scores(index: bm25s.BM25, terms: list[str]) -> np.ndarray:
+    known = [term for term in terms if term in index.vocab_dict]
+    if not known:
+        return np.zeros(index.scores["num_docs"], dtype=np.float32)
+    return np.asarray(index.get_scores(known), dtype=np.float32)
