@@ -27,6 +27,7 @@ from service.routes import (
     isco,
     match,
     occupations,
+    reconcile,
     resource,
     skills,
     sparql,
@@ -227,6 +228,6 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(SecurityHeaders)
-    for module in (health, occupations, skills, suggest, isco, match, resource, sparql):
+    for module in (health, occupations, skills, suggest, isco, match, reconcile, resource, sparql):
         app.include_router(module.router)
     return app
