@@ -29,6 +29,11 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/suggest"): {"q": "prod"},
     ("get", "/isco/{code}"): {"code": "2654"},
     ("get", "/resource"): {"uri": "http://data.europa.eu/esco/occupation/" + PRODUCER},
+    ("get", "/reconcile/properties"): {"type": "Occupation"},
+    ("get", "/reconcile/preview"): {"id": "http://data.europa.eu/esco/occupation/" + PRODUCER},
+    ("get", "/reconcile/suggest/entity"): {"prefix": "prod"},
+    ("get", "/reconcile/suggest/type"): {"prefix": "occ"},
+    ("get", "/reconcile/suggest/property"): {"prefix": "isco"},
     ("get", "/sparql"): {
         "query": "PREFIX esco: <http://data.europa.eu/esco/model#>\n"
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -57,3 +62,9 @@ PROBLEMS: dict[int, tuple[str, str, str]] = {
     503: ("busy", "/sparql", "every SPARQL worker is busy and the queue is full; retry"),
 }
 """status -> (problem type, instance, detail) of the example body of each documented error"""
+
+RECONCILE_QUERIES = (
+    '{"q0": {"query": "music producers", "type": "Occupation"}, '
+    '"q1": {"query": "manage budget", "type": "Skill", "limit": 3}}'
+)
+"""A reconciliation batch, as OpenRefine sends it in the form field ``queries``."""

@@ -49,6 +49,8 @@ def test_every_operation_answers_its_examples_on_the_sample(sample_http: httpx.C
                 body = {k: v["examples"][0] for k, v in body_schema.items() if "examples" in v}
                 assert body, "the /match body has no example"
                 answer = sample_http.post(url, json=body)
+            elif path == "/reconcile":  # a batch, as OpenRefine sends it
+                answer = sample_http.post(url, data={"queries": examples.RECONCILE_QUERIES})
             else:  # POST /sparql: the GET example's query, as a form
                 query = examples.PARAMETERS["get", "/sparql"]
                 answer = sample_http.post(url, data=query)

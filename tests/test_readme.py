@@ -81,6 +81,7 @@ def test_every_block_is_run_or_says_why_not() -> None:
         ".venv/bin/skillgraph query ",
         ".venv/bin/skillgraph load loaders/sample loaders/sample_onet examples/",
         JOIN_QUERY,
+        "curl -s http://127.0.0.1:8000/reconcile",
         "1,016 O*NET occupations",  # tests/test_onet.py: the full load prints it
         '.venv/bin/skillgraph load "ESCO dataset',
         "PREFIX rdfs:",
@@ -214,3 +215,12 @@ def test_loading_datasets_beside_esco_as_the_readme_says(tmp_path: Path) -> None
         "Podcast Producer",
         "Senior Video Editor",
     }
+
+
+def test_the_reconciliation_curl_reconciles(sample_server: LiveServer) -> None:
+    block = _block("curl -s http://127.0.0.1:8000/reconcile")
+    answer = json.loads(_shell(_ported(block, sample_server)))
+    assert answer["q0"]["result"][0]["name"] == "music producer"
+    assert answer["q0"]["result"][0]["match"] is True
+    assert answer["q1"]["result"]
+    assert {c["description"] for c in answer["q1"]["result"]} == {"ISCO-08 2654"}

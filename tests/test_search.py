@@ -93,7 +93,7 @@ def test_the_cache_rebuilds_for_a_new_store_version(tiny_root: Path, sample_root
 def test_the_catalog_searches_through_the_index(sample_root: Path) -> None:
     store = LiveStore(sample_root).get().store
     found = Catalog(RUNNER).search_occupations(store, "  Producer ", limit=3)
-    assert [i["label"] for i in found["items"]][0] == "producer"
+    assert found["items"][0]["label"] == "producer"
     assert found["total"] >= 3
 
 

@@ -35,9 +35,10 @@ from graph import terms as t
 from graph.catalog import Catalog
 from graph.errors import InvalidIdentifierError, NotFoundError
 from service.deps import CatalogDep, StoreDep
+from service.examples import RECONCILE_QUERIES
 from service.problems import ProblemError, responses
 
-router = APIRouter(prefix="/reconcile", tags=["reconciliation"], responses=responses(400, 503))
+router = APIRouter(prefix="/reconcile", tags=["reconciliation"], responses=responses(400, 422, 503))
 
 BATCH_SIZE = 100
 """The most queries (or ids to extend) a batch may hold; more is refused with 413."""
@@ -68,7 +69,20 @@ PROPERTIES: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 FILTERS = {OCCUPATION: {"isco_group", "skill_level"}, SKILL: {"skill_type", "reuse_level"}}
-_CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,99}$")
+JSONP = {
+    200: {
+        "description": "JSON, or JavaScript calling the function named by callback (JSONP)",
+        "content": {"application/json": {}, "application/javascript": {}},
+    }
+}
+_CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]{0,99}$")
+Callback = Annotated[
+    str | None,
+    Query(
+        pattern=_CALLBACK.pattern,
+        description="JSONP: the JavaScript function to call with the answer.",
+    ),
+]
 
 
 def manifest(request: Request) -> dict[str, Any]:
@@ -109,20 +123,47 @@ def _json(name: str, text: str) -> Any:
         raise ProblemError(400, "invalid-parameter", f"{name} is not JSON: {error}") from None
 
 
-@router.get("", summary="Reconciliation manifest, batch queries and data extension")
+@router.get(
+    "",
+    summary="Reconciliation manifest, batch queries and data extension",
+    responses={**JSONP, **responses(413)},
+)
 def reconcile_get(
     request: Request,
     store: StoreDep,
     catalog: CatalogDep,
     queries: Annotated[str | None, Query(description="A JSON batch of queries.")] = None,
     extend: Annotated[str | None, Query(description="A JSON data-extension request.")] = None,
-    callback: Annotated[str | None, Query(description="JSONP callback name.")] = None,
+    callback: Callback = None,
 ) -> Response:
     """Without ``queries`` or ``extend``, the service manifest (W3C Reconciliation API 0.2)."""
     return _dispatch(request, store, catalog, queries, extend, callback)
 
 
-@router.post("", summary="Reconcile a batch, or extend data (form fields queries / extend)")
+@router.post(
+    "",
+    summary="Reconcile a batch, or extend data (form fields queries / extend)",
+    responses=responses(413, 415),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "queries": {"type": "string", "example": RECONCILE_QUERIES},
+                            "extend": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                        "minProperties": 1,
+                        "maxProperties": 1,
+                    }
+                }
+            },
+        }
+    },
+)
 async def reconcile_post(request: Request, store: StoreDep, catalog: CatalogDep) -> Response:
     """The form-encoded forms OpenRefine sends: ``queries=`` or ``extend=``."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -136,8 +177,8 @@ async def reconcile_post(request: Request, store: StoreDep, catalog: CatalogDep)
         raise ProblemError(400, "invalid-parameter", f"not a form: {error}") from None
     queries = form.get("queries", [None])[0]
     extend = form.get("extend", [None])[0]
-    if queries is None and extend is None:
-        raise ProblemError(400, "invalid-parameter", "send a form field queries or extend")
+    if (queries is None) == (extend is None):
+        raise ProblemError(400, "invalid-parameter", "send one form field: queries or extend")
     return await run_in_threadpool(_dispatch, request, store, catalog, queries, extend, None)
 
 
@@ -243,9 +284,8 @@ def _keeps(candidate: dict[str, Any], constraints: list[tuple[str, list[str]]]) 
         if pid == "isco_group":  # a code or its prefix: 26 holds 2654
             if not any(have.startswith(v.rsplit("/c", 1)[-1]) for v in values):
                 return False
-        elif pid in ("skill_level", "skill_type", "reuse_level"):
-            if have not in values:
-                return False
+        elif pid in ("skill_level", "skill_type", "reuse_level") and have not in values:
+            return False
         # a property the type does not have is ignored, as the spec allows
     return True
 
@@ -373,11 +413,11 @@ def _row(store: Store, catalog: Catalog, uri: str, pids: list[str]) -> dict[str,
     return {pid: facts.get(pid, []) for pid in pids}
 
 
-@router.get("/properties", summary="Properties a type can be extended with")
+@router.get("/properties", summary="Properties a type can be extended with", responses=JSONP)
 def propose_properties(
     type: Annotated[str, Query(description="The type: its id, or Occupation / Skill.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    callback: Annotated[str | None, Query()] = None,
+    callback: Callback = None,
 ) -> Response:
     """The data-extension properties of a type (W3C property proposal)."""
     kind = _type_of(type)
@@ -390,7 +430,12 @@ def propose_properties(
     return _answer(body, callback)
 
 
-@router.get("/preview", response_class=HTMLResponse, summary="An entity's preview card")
+@router.get(
+    "/preview",
+    response_class=HTMLResponse,
+    summary="An entity's preview card",
+    responses=responses(404),
+)
 def preview(
     store: StoreDep,
     catalog: CatalogDep,
@@ -422,14 +467,14 @@ def _suggest_body(items: list[dict[str, Any]], cursor: int, limit: int) -> dict[
     return {"result": items[cursor : cursor + limit]}
 
 
-@router.get("/suggest/entity", summary="Suggest occupations and skills")
+@router.get("/suggest/entity", summary="Suggest occupations and skills", responses=JSONP)
 def suggest_entity(
     store: StoreDep,
     catalog: CatalogDep,
     prefix: Annotated[str, Query(max_length=200)],
     cursor: Annotated[int, Query(ge=0, le=1000)] = 0,
     type: Annotated[str | None, Query()] = None,
-    callback: Annotated[str | None, Query()] = None,
+    callback: Callback = None,
 ) -> Response:
     """Occupations and skills with a label word starting with the prefix (as /suggest)."""
     kind = _type_of(type) if type else None
@@ -446,11 +491,11 @@ def suggest_entity(
     return _answer(_suggest_body(items, cursor, 10), callback)
 
 
-@router.get("/suggest/type", summary="Suggest types")
+@router.get("/suggest/type", summary="Suggest types", responses=JSONP)
 def suggest_type(
     prefix: Annotated[str, Query(max_length=200)],
     cursor: Annotated[int, Query(ge=0, le=1000)] = 0,
-    callback: Annotated[str | None, Query()] = None,
+    callback: Callback = None,
 ) -> Response:
     """Occupation and Skill, where their name starts with the prefix."""
     wanted = prefix.strip().lower()
@@ -458,11 +503,11 @@ def suggest_type(
     return _answer(_suggest_body(items, cursor, 10), callback)
 
 
-@router.get("/suggest/property", summary="Suggest properties")
+@router.get("/suggest/property", summary="Suggest properties", responses=JSONP)
 def suggest_property(
     prefix: Annotated[str, Query(max_length=200)],
     cursor: Annotated[int, Query(ge=0, le=1000)] = 0,
-    callback: Annotated[str | None, Query()] = None,
+    callback: Callback = None,
 ) -> Response:
     """The properties (for constraints and extension) whose id or name starts with the prefix."""
     wanted = prefix.strip().lower()
