@@ -22,6 +22,8 @@ store version (:mod:`graph.prepare`).
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -144,11 +146,14 @@ class Ranker:
         known.discard("")
         self._known = frozenset(known)
         # Typos are corrected word by word against the words the texts have, as written.
+        # By length: a word this alike is within a quarter of the query word's length.
         words = sorted(
             {w for _, text, _ in labels for w in self.analyzer.words(text)}
-            | {w for _, text in descriptions for w in self.analyzer.words(text)}
+            | {w for _, text in descriptions for w in self.analyzer.words(text)},
+            key=lambda w: (len(w), w),
         )
         self.words = words
+        self.word_lengths = [len(w) for w in words]
         self.word_stems = self.analyzer.stems(words)
 
     def query_terms(self, text: str) -> list[str]:
@@ -160,16 +165,18 @@ class Ranker:
             if term in self._known or len(word) < MIN_FUZZY_LENGTH:
                 terms.append(term)
                 continue
+            low = bisect.bisect_left(self.word_lengths, math.floor(len(word) * FUZZY_CUTOFF))
+            high = bisect.bisect_right(self.word_lengths, math.ceil(len(word) / FUZZY_CUTOFF))
             close = process.extract(
                 word,
-                self.words,
+                self.words[low:high],
                 scorer=DamerauLevenshtein.normalized_similarity,
                 score_cutoff=FUZZY_CUTOFF,
                 limit=FUZZY_CHOICES,
             )
             if close:
                 best = close[0][1]
-                chosen = {self.word_stems[i] for _, score, i in close if score >= best - 1e-9}
+                chosen = {self.word_stems[low + i] for _, score, i in close if score >= best - 1e-9}
                 terms.extend(sorted(chosen))
         return terms
 

@@ -198,7 +198,10 @@ def info(store: Path | None) -> None:
         opened = open_read_only(version)
         sizes = graph_sizes(opened)
         origins = sources(version)
-        click.echo(f"{version} ({len(opened):,} triples)")
+        total = len(opened)
+        click.echo(f"{version} ({total:,} triples)")
+        if total > sum(sizes.values()):  # a bare Oxigraph store's data, say
+            click.echo(f"  {total - sum(sizes.values()):>9,}  (the default graph)")
         for graph, size in sorted(sizes.items()):
             origin = origins.get(graph)
             where = f"  {origin['kind']}: {origin['source']}" if origin else ""

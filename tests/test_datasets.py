@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import rdflib
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, Quad, Store
 
 from graph.errors import BundleError
 from graph.store import LiveStore, active_version
@@ -195,3 +195,21 @@ def test_an_occupations_mappings_list_what_the_datasets_map_it_to(
         missing = client.get("/occupations/00000000-0000-4000-8000-000000000000/mappings")
         assert missing.status_code == 404
         assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def test_info_counts_a_bare_stores_default_graph(tmp_path: Path) -> None:
+    # A store Oxigraph wrote by itself: its data is in the default graph, with no sources.
+    (tmp_path / "store").mkdir()
+    store = Store(str(tmp_path / "store" / "v-1"))
+    store.add(Quad(NamedNode("http://a"), NamedNode("http://b"), NamedNode("http://c")))
+    store.flush()
+    del store
+    (tmp_path / "store" / "active").symlink_to("v-1")
+    done = subprocess.run(
+        [SKILLGRAPH, "info", "--store", str(tmp_path / "store")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split() == ["1", "(the", "default", "graph)"]
