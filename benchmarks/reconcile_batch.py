@@ -25,10 +25,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import peers  # noqa: E402
+import peers
 
-from graph.queries import QueryRunner  # noqa: E402
-from graph.store import active_version, open_read_only  # noqa: E402
+from graph.queries import QueryRunner
+from graph.store import active_version, open_read_only
 
 BATCH = 100
 
