@@ -243,7 +243,7 @@ def _candidates(store: Store, catalog: Catalog, key: Any, query: Any) -> list[di
         return _by_uri(store, catalog, text, types)
     found: list[dict[str, Any]] = []
     for kind in types:
-        found += _ranked(store, catalog, kind, text, constraints)
+        found += _ranked(store, catalog, kind, text, constraints, limit)
     found.sort(key=lambda c: (-c["score"], c["name"], c["id"]))
     found = found[:limit]
     exact = [c for c in found if c["features"][1]["value"]]
@@ -296,12 +296,15 @@ def _ranked(
     kind: str,
     text: str,
     constraints: list[tuple[str, list[str]]],
+    limit: int,
 ) -> list[dict[str, Any]]:
     filters = [(p, v) for p, v in constraints if p in FILTERS[kind]]
+    # Constraints filter the best CANDIDATES (or, without a text, every concept).
+    wanted = limit if not filters else CANDIDATES if text else 20_000
     if kind == OCCUPATION:
-        items = catalog.search_occupations(store, text, limit=CANDIDATES if text else 5000)["items"]
+        items = catalog.search_occupations(store, text, limit=wanted)["items"]
     else:
-        items = catalog.search_skills(store, text, limit=CANDIDATES if text else 20_000)["items"]
+        items = catalog.search_skills(store, text, limit=wanted)["items"]
     found = []
     for item in items:
         facts = {k: item.get(k) for k in ("isco_group", "skill_level", "skill_type", "reuse_level")}
