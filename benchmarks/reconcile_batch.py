@@ -51,7 +51,7 @@ def main() -> None:
     base = server.url.removesuffix("/sparql")
     batch_seconds: list[float] = []
     single_seconds: list[float] = []
-    first = matched = 0
+    first = matched = wrong = 0
     try:
         with httpx.Client(base_url=base, timeout=120) as client:
             client.get("/reconcile")  # warm
@@ -74,6 +74,7 @@ def main() -> None:
                     result = body[f"q{i}"]["result"]
                     first += bool(result) and result[0]["id"] == uri
                     matched += bool(result) and result[0]["match"] and result[0]["id"] == uri
+                    wrong += any(c["match"] and c["id"] != uri for c in result)
     finally:
         server.stop()
     batch = statistics.median(batch_seconds)
@@ -87,7 +88,8 @@ def main() -> None:
     )
     print(
         f"first candidate is the title's occupation: {first / total:.1%}; "
-        f"auto-matched (match: true) and right: {matched / total:.1%}"
+        f"auto-matched (match: true) and right: {matched / total:.1%}; "
+        f"auto-matched to another occupation: {wrong / total:.1%}"
     )
 
 

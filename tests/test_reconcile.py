@@ -13,6 +13,8 @@ import httpx
 import jsonschema_rs
 import pytest
 
+from tests.conftest import LiveServer
+
 SCHEMAS = Path(__file__).parent / "reconcile-schemas"
 BASE = "https://reconciliation-api.github.io/specs/0.2/schemas/"
 PRODUCER = "http://data.europa.eu/esco/occupation/52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
@@ -215,3 +217,30 @@ def test_an_unknown_type_has_no_candidates(sample_http: httpx.Client) -> None:
     batch = {"q0": {"query": "producer", "type": "http://example.org/Person"}}
     answer = sample_http.post("/reconcile", data={"queries": json.dumps(batch)}).json()
     assert answer == {"q0": {"result": []}}
+
+
+def test_a_real_client_reconciles_a_spreadsheet_column(sample_server: LiveServer) -> None:
+    # reconciler (PyPI) reconciles a pandas column in chunks of 10, keyed "0", "1"...
+    import pandas as pd
+    from reconciler import reconcile as reconcile_column
+
+    sheet = pd.DataFrame(
+        {
+            "title": ["Music Producers", "composr", "Sound Engineer", "radio producer"],
+            "isco": ["2654", "2652", "3521", "2654"],
+        }
+    )
+    found = reconcile_column(
+        sheet["title"],
+        type_id=OCCUPATION,
+        property_mapping={"isco_group": sheet["isco"]},
+        reconciliation_endpoint=f"{sample_server.url}/reconcile",
+    )
+    best = dict(zip(found["input_value"], found["name"], strict=True))
+    assert best["Music Producers"] == "music producer"
+    assert best["composr"] == "composer"
+    assert best["radio producer"] == "radio producer"
+    assert "sound" in best["Sound Engineer"]
+    assert set(found["type_id"]) == {OCCUPATION}
+    matched = dict(zip(found["input_value"], found["match"], strict=True))
+    assert matched["radio producer"] and matched["Music Producers"]
