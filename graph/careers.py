@@ -363,6 +363,11 @@ class CareerIndex:
         """Skill indexes in label order."""
         return sorted(skills, key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri))
 
+    @property
+    def skills_by_label(self) -> list[int]:
+        """Every skill index, in label order."""
+        return self._by_label
+
     # --- Searching skills by label --------------------------------------------------------
 
     def search_skills(

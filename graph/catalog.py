@@ -9,6 +9,7 @@ query runs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
@@ -72,6 +73,7 @@ class Catalog:
         self._suggester = PerVersion(
             lambda store: suggest.build(self._labels.get(store), self._careers.get(store))
         )
+        self._facets = PerVersion(self._build_facets)
         self._summary: tuple[Store, Json] | None = None
 
     def prepare(self, opened: OpenStore) -> None:
@@ -93,7 +95,7 @@ class Catalog:
 
     def retire(self, store: Store) -> None:
         """Drop the indexes of a store version no request answers from any more."""
-        for per_version in (self._labels, self._careers, self._suggester):
+        for per_version in (self._labels, self._careers, self._suggester, self._facets):
             per_version.forget(store)
         if self._summary is not None and self._summary[0] is store:
             self._summary = None
@@ -159,6 +161,59 @@ class Catalog:
                 item["score"] = row["score"]
             items.append(item)
         return {"total": total, "items": items}
+
+    def listing(self, store: Store, kind: str) -> Iterator[Json]:
+        """Every occupation (``kind="occupation"``) or skill, in label order, lazily: the
+        short form with ISCO group and skill level, or skill type and reuse level."""
+        if kind == "occupation":
+            for o in self._labels.get(store).by_label:
+                yield occupation_summary(
+                    {
+                        "uri": o.uri,
+                        "label": o.label,
+                        "isco_group": o.isco_group,
+                        "skill_level": o.skill_level,
+                    }
+                )
+            return
+        index = self._careers.get(store)
+        for skill in index.skills_by_label:
+            yield {**_skill_item(index, skill), "reuse_level": index.skills[skill].reuse_level}
+
+    def facet(self, store: Store, kind: str, facts: dict[str, list[str]]) -> Iterator[Json]:
+        """The occupations or skills (as :meth:`listing` gives them, in label order) whose
+        facts take one of the given values each (``{"isco_group": ["26"], ...}``; an ISCO
+        group by its code or a prefix of it), from an index per store version: a lookup,
+        not a scan. A fact the kind does not have is ignored."""
+        items, index = self._facets.get(store)[kind]
+        chosen: set[int] | None = None
+        for fact, values in facts.items():
+            if not any(key[0] == fact for key in index):
+                continue
+            held = set().union(*(index.get((fact, v.lower()), ()) for v in values))
+            chosen = held if chosen is None else chosen & held
+        positions = range(len(items)) if chosen is None else sorted(chosen)
+        return (items[i] for i in positions)
+
+    def _build_facets(self, store: Store) -> dict[str, tuple[list[Json], dict[Any, list[int]]]]:
+        built = {}
+        for kind, facts in (
+            ("occupation", ("isco_group", "skill_level")),
+            ("skill", ("skill_type", "reuse_level")),
+        ):
+            items = list(self.listing(store, kind))
+            index: dict[Any, list[int]] = {}
+            for position, item in enumerate(items):
+                for fact in facts:
+                    value = str(item.get(fact) or "").lower()
+                    keys = {value}
+                    if fact == "isco_group":  # every prefix: 2, 26, 265, 2654
+                        keys = {value[:n] for n in range(1, len(value) + 1)}
+                    for key in keys:
+                        if key:
+                            index.setdefault((fact, key), []).append(position)
+            built[kind] = (items, index)
+        return built
 
     def occupation(self, store: Store, identifier: str) -> Json:
         """An occupation's profile: labels, description, ISCO group, skill level, skills.

@@ -87,6 +87,11 @@ class LabelIndex:
         return self._occupations
 
     @property
+    def by_label(self) -> list[OccupationFacts]:
+        """Every occupation, in label order."""
+        return self._by_label
+
+    @property
     def labels(self) -> list[tuple[str, int, str]]:
         """Every label: (lower-cased text, kind 0 preferred / 1 alternative / 2 hidden, URI)."""
         return self._labels

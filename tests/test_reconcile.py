@@ -126,6 +126,19 @@ def test_a_constraint_changes_the_candidates(sample_http: httpx.Client) -> None:
     assert listed["q"]["result"] and all(c["match"] for c in listed["q"]["result"])
 
 
+def test_a_batch_of_constraints_alone_is_an_index_lookup(sample_http: httpx.Client) -> None:
+    # 100 queries of 10 constraints of 50 values each: answered from the facets' index.
+    many = [{"pid": "reuse_level", "v": [f"level {n}" for n in range(50)]}] * 10
+    batch = {f"q{n}": {"type": "Skill", "properties": many} for n in range(100)}
+    answer = sample_http.post("/reconcile", data={"queries": json.dumps(batch)}, timeout=10)
+    assert answer.status_code == 200
+    assert all(v == {"result": []} for v in answer.json().values())
+    fits = {"q": {"type": "Skill", "properties": [{"pid": "skill_type", "v": "knowledge"}]}}
+    listed = sample_http.post("/reconcile", data={"queries": json.dumps(fits)}).json()["q"]
+    assert len(listed["result"]) == 10
+    assert all(c["description"] == "knowledge" for c in listed["result"])
+
+
 def test_an_id_as_the_query_is_that_entity(sample_http: httpx.Client) -> None:
     batch = {"q0": {"query": PRODUCER}}
     (hit,) = sample_http.post("/reconcile", data={"queries": json.dumps(batch)}).json()["q0"][
@@ -201,6 +214,8 @@ def test_data_extension_gives_isco_skills_and_o_net(sample_http: httpx.Client) -
         ({"queries": json.dumps({"q0": {"query": "x", "properties": [{"p": "a"}]}})}, 400),
         ({"queries": json.dumps({"q0": {}})}, 400),
         ({"queries": json.dumps({f"q{n}": {"query": "producer"} for n in range(101)})}, 413),
+        ({"queries": json.dumps({"q0": {"properties": [{"pid": "a", "v": "b"}] * 11}})}, 400),
+        ({"queries": json.dumps({"q0": {"properties": [{"pid": "a", "v": ["b"] * 51}]}})}, 400),
         ({"extend": json.dumps({"ids": "producer"})}, 400),
         ({"extend": json.dumps({"ids": [], "properties": [1]})}, 400),
         ({}, 415),  # no form at all

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -43,6 +44,9 @@ router = APIRouter(prefix="/reconcile", tags=["reconciliation"], responses=respo
 BATCH_SIZE = 100
 """The most queries (or ids to extend) a batch may hold; more is refused with 413."""
 MAX_LIMIT = 50
+MAX_PROPERTIES = 10
+MAX_VALUES = 50
+"""A query's property constraints, and the values of each: beyond, a 400."""
 CANDIDATES = 200
 """How many ranked candidates a query filters by its property constraints."""
 
@@ -262,6 +266,10 @@ def _candidates(store: Store, catalog: Catalog, key: Any, query: Any) -> list[di
 def _constraints(key: Any, properties: Any) -> list[tuple[str, list[str]]]:
     if not isinstance(properties, list):
         raise ProblemError(400, "invalid-parameter", f"query {key!r}: properties must be a list")
+    if len(properties) > MAX_PROPERTIES:
+        raise ProblemError(
+            400, "invalid-parameter", f"query {key!r}: at most {MAX_PROPERTIES} properties"
+        )
     found = []
     for item in properties:
         if not isinstance(item, dict) or not isinstance(item.get("pid"), str) or "v" not in item:
@@ -269,6 +277,10 @@ def _constraints(key: Any, properties: Any) -> list[tuple[str, list[str]]]:
                 400, "invalid-parameter", f"query {key!r}: each property needs pid and v"
             )
         values = item["v"] if isinstance(item["v"], list) else [item["v"]]
+        if len(values) > MAX_VALUES:
+            raise ProblemError(
+                400, "invalid-parameter", f"query {key!r}: at most {MAX_VALUES} values a property"
+            )
         texts = []
         for value in values:
             if isinstance(value, dict):
@@ -299,14 +311,21 @@ def _ranked(
     limit: int,
 ) -> list[dict[str, Any]]:
     filters = [(p, v) for p, v in constraints if p in FILTERS[kind]]
-    # Constraints filter the best CANDIDATES (or, without a text, every concept).
-    wanted = limit if not filters else CANDIDATES if text else 20_000
-    if kind == OCCUPATION:
+    # Constraints filter the best CANDIDATES; without a text, every concept in label order,
+    # read lazily until ``limit`` fit.
+    wanted = limit if not filters else CANDIDATES
+    items: Iterable[dict[str, Any]]
+    if not text:  # constraints alone: an index lookup
+        wanted_facts = {p: [v.rsplit("/c", 1)[-1] for v in vs] for p, vs in filters}
+        items = catalog.facet(store, "occupation" if kind == OCCUPATION else "skill", wanted_facts)
+    elif kind == OCCUPATION:
         items = catalog.search_occupations(store, text, limit=wanted)["items"]
     else:
         items = catalog.search_skills(store, text, limit=wanted)["items"]
-    found = []
+    found: list[dict[str, Any]] = []
     for item in items:
+        if len(found) == limit:
+            break
         facts = {k: item.get(k) for k in ("isco_group", "skill_level", "skill_type", "reuse_level")}
         candidate = {
             "id": item["uri"],
