@@ -11,6 +11,7 @@ the docs). The run copies nothing: the reload loads ``--bundle`` into STORE_DIR 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import subprocess
@@ -64,6 +65,14 @@ def main() -> None:
     print(args.out.read_text())
 
 
+TITLES = ("Senior Sound Engineer", "music producers", "nurse", "accountant assistent", "chef")
+
+
+def _titles(rng: random.Random) -> dict[str, dict[str, object]]:
+    """A reconciliation batch of ten titles, as OpenRefine sends one."""
+    return {f"q{n}": {"query": rng.choice(TITLES), "type": "Occupation"} for n in range(10)}
+
+
 def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, object]:
     occupations = httpx.get(base + "/occupations", params={"limit": 100}).json()["items"]
     ids = [o["id"] for o in occupations]
@@ -110,6 +119,16 @@ def soak(base: str, server: object, args: argparse.Namespace) -> dict[str, objec
                             {"params": {"q": rng.choice(["manager", "producer", "nurse"])}},
                         ),
                         ("GET", f"/skills/{rng.choice(skills)}", {}),
+                        (
+                            "GET",
+                            "/skills",
+                            {"params": {"q": rng.choice(["manage budgets", "acounting"])}},
+                        ),
+                        (
+                            "POST",
+                            "/reconcile",
+                            {"data": {"queries": json.dumps(_titles(rng))}},
+                        ),
                         ("GET", "/isco/2654", {}),
                         ("GET", "/health", {}),
                         (

@@ -351,24 +351,18 @@ def _ranked(
 
 
 def _by_uri(store: Store, catalog: Catalog, uri: str, types: list[str]) -> list[dict[str, Any]]:
+    """The entity an ESCO URI names, as the one sure candidate (none if no type has it)."""
     for kind in types:
         try:
-            one = catalog.occupation_ref(store, uri) if kind == OCCUPATION else None
-            if kind == SKILL:
-                skill = catalog.skill(store, uri)
-                one = {"uri": skill["uri"], "label": skill["label"]}
+            one = (
+                catalog.occupation_ref(store, uri)
+                if kind == OCCUPATION
+                else catalog.skill(store, uri)
+            )
         except (InvalidIdentifierError, NotFoundError):
             continue
-        if one is not None:
-            return [
-                {
-                    "id": one["uri"],
-                    "name": one["label"],
-                    "score": 100.0,
-                    "match": True,
-                    "type": [{"id": kind, "name": TYPES[kind]}],
-                }
-            ]
+        candidate = {"id": one["uri"], "name": one["label"], "score": 100.0, "match": True}
+        return [{**candidate, "type": [{"id": kind, "name": TYPES[kind]}]}]
     return []
 
 
