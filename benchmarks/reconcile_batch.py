@@ -23,10 +23,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import peers
-
+from benchmarks import peers
 from graph.queries import QueryRunner
 from graph.store import active_version, open_read_only
 

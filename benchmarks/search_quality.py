@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import bm25s
+import bm25s  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -64,12 +64,12 @@ def plain_bm25(
     labels: list[tuple[int, str, int]], descriptions: dict[int, str], concepts: int
 ) -> Search:
     """bm25s's defaults over one document per concept, rebuilt without the left-out label."""
-    texts: list[list[str]] = [[] for _ in range(concepts)]
+    texts: list[list[tuple[int, str]]] = [[] for _ in range(concepts)]
     for i, (concept, label, _) in enumerate(labels):
-        texts[concept].append((i, label))  # type: ignore[arg-type]
+        texts[concept].append((i, label))
 
     def document(concept: int, left_out: int) -> str:
-        own = [label for i, label in texts[concept] if i != left_out]  # type: ignore[misc]
+        own = [label for i, label in texts[concept] if i != left_out]
         return " ".join([*own, descriptions.get(concept, "")])
 
     corpus = [document(c, -1) for c in range(concepts)]

@@ -65,6 +65,10 @@ def skill_summary(row: Row, *, uri_key: str = "skill") -> Json:
     }
 
 
+FACETS = {"occupation": ("isco_group", "skill_level"), "skill": ("skill_type", "reuse_level")}
+"""The facts :meth:`Catalog.facet` looks concepts up by."""
+
+
 class Catalog:
     """Read access to the classification through the named queries."""
 
@@ -191,7 +195,7 @@ class Catalog:
         items, index = self._facets.get(store)[kind]
         chosen: set[int] | None = None
         for fact, values in facts.items():
-            if not any(key[0] == fact for key in index):
+            if fact not in FACETS[kind]:
                 continue
             held = set().union(*(index.get((fact, v.lower()), ()) for v in values))
             chosen = held if chosen is None else chosen & held
@@ -200,10 +204,7 @@ class Catalog:
 
     def _build_facets(self, store: Store) -> dict[str, tuple[list[Json], dict[Any, list[int]]]]:
         built = {}
-        for kind, facts in (
-            ("occupation", ("isco_group", "skill_level")),
-            ("skill", ("skill_type", "reuse_level")),
-        ):
+        for kind, facts in FACETS.items():
             items = list(self.listing(store, kind))
             index: dict[Any, list[int]] = {}
             for position, item in enumerate(items):

@@ -28,9 +28,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import bm25s
+import bm25s  # type: ignore[import-untyped]
 import numpy as np
-import Stemmer
+import Stemmer  # type: ignore[import-not-found]
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -91,10 +91,10 @@ class Analyzer:
         return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
 
     def terms(self, text: str) -> list[str]:
-        return self._stemmer.stemWords(self.words(text))
+        return self.stems(self.words(text))
 
     def stems(self, words: list[str]) -> list[str]:
-        return self._stemmer.stemWords(words)
+        return list(self._stemmer.stemWords(words))
 
 
 @dataclass(frozen=True)

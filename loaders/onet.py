@@ -202,7 +202,19 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
 
     :raises BundleError: at the first cell that is not what its column says.
     """
-    lines: list[str] = [
+    codes: set[str] = set()
+    yield _schemes_text() + _occupations_text(folder / OCCUPATIONS_FILE, codes, report)
+    if (folder / INTERESTS_FILE).is_file():
+        yield from _interests(folder / INTERESTS_FILE, codes, report)
+    if (folder / RELATED_FILE).is_file():
+        yield from _related(folder / RELATED_FILE, codes, report)
+    for path in sorted(folder.glob(CROSSWALK_GLOB)):
+        yield from _crosswalk(path, codes, facts, report)
+
+
+def _schemes_text() -> str:
+    """The two concept schemes and the six RIASEC interests."""
+    lines = [
         f"<{SCHEME}> {_A} <{t.SKOS}ConceptScheme> .\n",
         f'<{SCHEME}> {_PREF} "O*NET-SOC {TAXONOMY} taxonomy (O*NET 28 database)"@en .\n',
         f"<{SCHEME}> <{t.DCTERMS}license> <https://creativecommons.org/licenses/by/4.0/> .\n",
@@ -221,8 +233,12 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
             f'{area} {_PREF} "{name}"@en .\n',
             f'{area} {_NOTATION} "{element}" .\n',
         ]
-    codes: set[str] = set()
-    path = folder / OCCUPATIONS_FILE
+    return "".join(lines)
+
+
+def _occupations_text(path: Path, codes: set[str], report: OnetReport) -> str:
+    """The occupations of ``occupation_data.csv``; their codes go into ``codes``."""
+    lines: list[str] = []
     for line, row in _rows(path):
         code = _code(_cell(row, "O*NET-SOC Code", path, line), path, line)
         title = _cell(row, "Title", path, line)
@@ -241,86 +257,82 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
         if description:
             lines.append(f'{subject} <{t.SKOS}definition> "{escape(description)}"@en .\n')
     report.occupations = len(codes)
-    yield "".join(lines)
-    lines.clear()
+    return "".join(lines)
 
-    path = folder / INTERESTS_FILE
-    if path.is_file():
-        high: dict[str, dict[int, str]] = {}
-        scored: set[str] = set()
-        for line, row in _rows(path):
-            code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
-            element = (
-                _cell(row, "Element Name", path, line)
-                if "Element Name" in row
-                else _cell(row, "Interests Element Name", path, line)
-            )
-            value = _cell(row, "Data Value", path, line)
-            subject = f"<{occupation_iri(code)}>"
-            if element in INTEREST_IDS:
-                score = _number(value, "Data Value", path, line)
-                node = f"<{occupation_iri(code)}/interest/{element.lower()}>"
-                scored.add(code)
-                lines += [
-                    f"{subject} <{t.SG}interest> {node} .\n",
-                    f"{node} {_A} <{t.SG}InterestScore> .\n",
-                    f"{node} <{t.SG}interestArea> <{INTEREST_BASE}{element.lower()}> .\n",
-                    f'{node} <{t.SG}score> "{score:g}"{_XSD_DECIMAL} .\n',
-                ]
-            elif element in HIGH_POINTS:
-                number = _number(value, "Data Value", path, line)
-                if number != int(number) or not 0 <= number <= len(RIASEC):
-                    raise BundleError(
-                        f"an interest high-point is 0-6, not {value!r}", file=path.name, line=line
-                    )
-                if number:
-                    high.setdefault(code, {})[HIGH_POINTS[element]] = RIASEC[int(number) - 1]
-            else:
-                raise BundleError(
-                    f"unknown interest element {element!r}", file=path.name, line=line
-                )
-            if len(lines) >= 10_000:
-                yield "".join(lines)
-                lines.clear()
-        for code, points in sorted(high.items()):
-            subject = f"<{occupation_iri(code)}>"
-            order = [points[n] for n in sorted(points)]
-            for n in sorted(points):
-                node = f"<{occupation_iri(code)}/interest/{points[n].lower()}>"
-                lines.append(f'{node} <{t.SG}highPoint> "{n}"{_XSD_INTEGER} .\n')
-            lines.append(f'{subject} <{t.SG}hollandCode> "{"".join(a[0] for a in order)}" .\n')
-        report.interests = len(scored)
-        yield "".join(lines)
-        lines.clear()
 
-    path = folder / RELATED_FILE
-    if path.is_file():
-        for line, row in _rows(path):
-            code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
-            other = _known(_cell(row, "Related O*NET-SOC Code", path, line), codes, path, line)
-            tier = _cell(row, "Relatedness Tier", path, line)
-            rank = _cell(row, "Index", path, line)
-            if not rank.isdigit():
-                raise BundleError(f"Index {rank!r} is not a rank", file=path.name, line=line)
-            subject, target = f"<{occupation_iri(code)}>", f"<{occupation_iri(other)}>"
-            node = f"<{occupation_iri(code)}/related/{other}>"
+def _interests(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]:
+    """Each occupation's interest scores, high-points and Holland code."""
+    lines: list[str] = []
+    high: dict[str, dict[int, str]] = {}
+    scored: set[str] = set()
+    for line, row in _rows(path):
+        code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
+        element = (
+            _cell(row, "Element Name", path, line)
+            if "Element Name" in row
+            else _cell(row, "Interests Element Name", path, line)
+        )
+        value = _cell(row, "Data Value", path, line)
+        subject = f"<{occupation_iri(code)}>"
+        if element in INTEREST_IDS:
+            score = _number(value, "Data Value", path, line)
+            node = f"<{occupation_iri(code)}/interest/{element.lower()}>"
+            scored.add(code)
             lines += [
-                f"{subject} <{t.SKOS}related> {target} .\n",
-                f"{subject} <{t.SG}relatedOccupation> {node} .\n",
-                f"{node} {_A} <{t.SG}RelatedOccupation> .\n",
-                f"{node} <{t.SG}relatedTo> {target} .\n",
-                f'{node} <{t.SG}relatednessTier> "{escape(tier)}" .\n',
-                f'{node} <{t.SG}relatednessRank> "{int(rank)}"{_XSD_INTEGER} .\n',
+                f"{subject} <{t.SG}interest> {node} .\n",
+                f"{node} {_A} <{t.SG}InterestScore> .\n",
+                f"{node} <{t.SG}interestArea> <{INTEREST_BASE}{element.lower()}> .\n",
+                f'{node} <{t.SG}score> "{score:g}"{_XSD_DECIMAL} .\n',
             ]
-            report.related += 1
-            if len(lines) >= 10_000:
-                yield "".join(lines)
-                lines.clear()
-        yield "".join(lines)
-        lines.clear()
+        elif element in HIGH_POINTS:
+            number = _number(value, "Data Value", path, line)
+            if number != int(number) or not 0 <= number <= len(RIASEC):
+                raise BundleError(
+                    f"an interest high-point is 0-6, not {value!r}", file=path.name, line=line
+                )
+            if number:
+                high.setdefault(code, {})[HIGH_POINTS[element]] = RIASEC[int(number) - 1]
+        else:
+            raise BundleError(f"unknown interest element {element!r}", file=path.name, line=line)
+        if len(lines) >= 10_000:
+            yield "".join(lines)
+            lines.clear()
+    for code, points in sorted(high.items()):
+        subject = f"<{occupation_iri(code)}>"
+        order = [points[n] for n in sorted(points)]
+        for n in sorted(points):
+            node = f"<{occupation_iri(code)}/interest/{points[n].lower()}>"
+            lines.append(f'{node} <{t.SG}highPoint> "{n}"{_XSD_INTEGER} .\n')
+        lines.append(f'{subject} <{t.SG}hollandCode> "{"".join(a[0] for a in order)}" .\n')
+    report.interests = len(scored)
+    yield "".join(lines)
 
-    for path in sorted(folder.glob(CROSSWALK_GLOB)):
-        yield from _crosswalk(path, codes, facts, report)
+
+def _related(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]:
+    """Each occupation's related occupations, with O*NET's tier and rank."""
+    lines: list[str] = []
+    for line, row in _rows(path):
+        code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
+        other = _known(_cell(row, "Related O*NET-SOC Code", path, line), codes, path, line)
+        tier = _cell(row, "Relatedness Tier", path, line)
+        rank = _cell(row, "Index", path, line)
+        if not rank.isdigit():
+            raise BundleError(f"Index {rank!r} is not a rank", file=path.name, line=line)
+        subject, target = f"<{occupation_iri(code)}>", f"<{occupation_iri(other)}>"
+        node = f"<{occupation_iri(code)}/related/{other}>"
+        lines += [
+            f"{subject} <{t.SKOS}related> {target} .\n",
+            f"{subject} <{t.SG}relatedOccupation> {node} .\n",
+            f"{node} {_A} <{t.SG}RelatedOccupation> .\n",
+            f"{node} <{t.SG}relatedTo> {target} .\n",
+            f'{node} <{t.SG}relatednessTier> "{escape(tier)}" .\n',
+            f'{node} <{t.SG}relatednessRank> "{int(rank)}"{_XSD_INTEGER} .\n',
+        ]
+        report.related += 1
+        if len(lines) >= 10_000:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 def _known(code: str, codes: set[str], path: Path, line: int) -> str:
@@ -370,27 +382,11 @@ def _crosswalk(
         direct[esco] = _Mapping(code, similarity, confidence, given)
 
     lines: list[str] = []
-    source = f"<{t.DCTERMS}source>"
     for esco, mapping in sorted(direct.items()):
-        target = f"<{occupation_iri(mapping.onet)}>"
-        record = _mint(f"{esco}|closeMatch|{mapping.onet}")
-        lines += [
-            f"<{esco}> <{t.SKOS}closeMatch> {target} .\n",
-            f"{record} {_A} <{_OWL}Axiom> .\n",
-            f"{record} <{_OWL}annotatedSource> <{esco}> .\n",
-            f"{record} <{_OWL}annotatedProperty> <{t.SKOS}closeMatch> .\n",
-            f"{record} <{_OWL}annotatedTarget> {target} .\n",
-            f"{record} <{SSSOM}mapping_justification> {_SIMILARITY_MATCHING} .\n",
-            f'{record} <{SSSOM}similarity_score> "{mapping.similarity:.6g}"^^<{t.XSD}double> .\n',
-            f'{record} <{t.SG}crosswalkConfidence> "{mapping.confidence:g}"{_XSD_DECIMAL} .\n',
-            f'{record} <{t.SG}crosswalkCode> "{mapping.given_code}" .\n',
-            f'{record} {source} "{escape(CROSSWALK_CREDIT)}" .\n',
-        ]
+        lines += _mapping_lines(esco, "closeMatch", mapping)
 
     # Inheritance: an occupation without a mapping of its own takes that of its nearest
     # broader occupations that have one (ISCO groups end the climb).
-    inherited: dict[str, set[str]] = {}
-
     def nearest(uri: str, seen: frozenset[str]) -> set[str]:
         found: set[str] = set()
         for parent in sorted(facts.broader.get(uri, ())):
@@ -406,27 +402,44 @@ def _crosswalk(
         if uri in direct:
             continue
         ancestors = nearest(uri, frozenset({uri}))
-        if ancestors:
-            inherited[uri] = ancestors
-    for esco, ancestors in inherited.items():
+        if not ancestors:
+            continue
         report.inherited += 1
         for ancestor in sorted(ancestors):
-            mapping = direct[ancestor]
-            target = f"<{occupation_iri(mapping.onet)}>"
-            record = _mint(f"{esco}|broadMatch|{mapping.onet}|{ancestor}")
-            lines += [
-                f"<{esco}> <{t.SKOS}broadMatch> {target} .\n",
-                f"{record} {_A} <{_OWL}Axiom> .\n",
-                f"{record} <{_OWL}annotatedSource> <{esco}> .\n",
-                f"{record} <{_OWL}annotatedProperty> <{t.SKOS}broadMatch> .\n",
-                f"{record} <{_OWL}annotatedTarget> {target} .\n",
-                f"{record} <{SSSOM}mapping_justification> <{SEMAPV}MappingChaining> .\n",
-                f"{record} <{t.SG}inheritedFrom> <{ancestor}> .\n",
-                f'{record} <{t.SG}crosswalkConfidence> "{mapping.confidence:g}"{_XSD_DECIMAL} .\n',
-                f'{record} <{t.SG}crosswalkCode> "{mapping.given_code}" .\n',
-                f'{record} {source} "{escape(CROSSWALK_CREDIT)}" .\n',
-            ]
+            lines += _mapping_lines(uri, "broadMatch", direct[ancestor], inherited_from=ancestor)
         if len(lines) >= 10_000:
             yield "".join(lines)
             lines.clear()
     yield "".join(lines)
+
+
+def _mapping_lines(
+    esco: str, match: str, mapping: _Mapping, *, inherited_from: str | None = None
+) -> list[str]:
+    """``<esco> skos:<match> <onet>`` and its SSSOM record (an ``owl:Axiom`` on it)."""
+    target = f"<{occupation_iri(mapping.onet)}>"
+    key = f"{esco}|{match}|{mapping.onet}" + (f"|{inherited_from}" if inherited_from else "")
+    record = _mint(key)
+    lines = [
+        f"<{esco}> <{t.SKOS}{match}> {target} .\n",
+        f"{record} {_A} <{_OWL}Axiom> .\n",
+        f"{record} <{_OWL}annotatedSource> <{esco}> .\n",
+        f"{record} <{_OWL}annotatedProperty> <{t.SKOS}{match}> .\n",
+        f"{record} <{_OWL}annotatedTarget> {target} .\n",
+    ]
+    if inherited_from is None:
+        lines += [
+            f"{record} <{SSSOM}mapping_justification> {_SIMILARITY_MATCHING} .\n",
+            f'{record} <{SSSOM}similarity_score> "{mapping.similarity:.6g}"^^<{t.XSD}double> .\n',
+        ]
+    else:
+        lines += [
+            f"{record} <{SSSOM}mapping_justification> <{SEMAPV}MappingChaining> .\n",
+            f"{record} <{t.SG}inheritedFrom> <{inherited_from}> .\n",
+        ]
+    return [
+        *lines,
+        f'{record} <{t.SG}crosswalkConfidence> "{mapping.confidence:g}"{_XSD_DECIMAL} .\n',
+        f'{record} <{t.SG}crosswalkCode> "{mapping.given_code}" .\n',
+        f'{record} <{t.DCTERMS}source> "{escape(CROSSWALK_CREDIT)}" .\n',
+    ]

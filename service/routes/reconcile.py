@@ -21,6 +21,7 @@ as older OpenRefine versions ask for it; CORS comes from the app's middleware.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -73,7 +74,7 @@ PROPERTIES: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 FILTERS = {OCCUPATION: {"isco_group", "skill_level"}, SKILL: {"skill_type", "reuse_level"}}
-JSONP = {
+JSONP: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "JSON, or JavaScript calling the function named by callback (JSONP)",
         "content": {"application/json": {}, "application/javascript": {}},
@@ -237,9 +238,13 @@ def _candidates(store: Store, catalog: Catalog, key: Any, query: Any) -> list[di
     asked = query.get("type")
     # Without a type, the types that have every property the constraints name.
     named = {pid for pid, _ in constraints} & set().union(*FILTERS.values())
-    types = [_type_of(asked)] if asked is not None else [k for k in TYPES if named <= FILTERS[k]]
-    if None in types:
-        return []  # a type this service does not have: no candidates, not an error
+    if asked is None:
+        types = [k for k in TYPES if named <= FILTERS[k]]
+    else:
+        one = _type_of(asked)
+        if one is None:
+            return []  # a type this service does not have: no candidates, not an error
+        types = [one]
     text = " ".join(text.split())[:200]
     if not text and not constraints:
         raise ProblemError(400, "invalid-parameter", f"query {key!r} has no query or properties")
@@ -285,20 +290,22 @@ def _constraints(key: Any, properties: Any) -> list[tuple[str, list[str]]]:
         for value in values:
             if isinstance(value, dict):
                 value = value.get("id", value.get("name", ""))
-            texts.append(str(value).strip().lower())
+            text = str(value).strip().lower()
+            if item["pid"] == "isco_group":  # a group's URI names its code
+                text = text.rsplit("/c", 1)[-1]
+            texts.append(text)
         found.append((item["pid"], [v for v in texts if v]))
     return found
 
 
-def _keeps(candidate: dict[str, Any], constraints: list[tuple[str, list[str]]]) -> bool:
+def _keeps(item: dict[str, Any], constraints: list[tuple[str, list[str]]]) -> bool:
     for pid, values in constraints:
-        have = str(candidate["facts"].get(pid) or "").lower()
+        have = str(item.get(pid) or "").lower()
         if pid == "isco_group":  # a code or its prefix: 26 holds 2654
-            if not any(have.startswith(v.rsplit("/c", 1)[-1]) for v in values):
+            if not any(have.startswith(v) for v in values):
                 return False
-        elif pid in ("skill_level", "skill_type", "reuse_level") and have not in values:
+        elif have not in values:
             return False
-        # a property the type does not have is ignored, as the spec allows
     return True
 
 
@@ -310,23 +317,17 @@ def _ranked(
     constraints: list[tuple[str, list[str]]],
     limit: int,
 ) -> list[dict[str, Any]]:
+    # A property the type does not have is ignored, as the spec allows.
     filters = [(p, v) for p, v in constraints if p in FILTERS[kind]]
-    # Constraints filter the best CANDIDATES; without a text, every concept in label order,
-    # read lazily until ``limit`` fit.
-    wanted = limit if not filters else CANDIDATES
     items: Iterable[dict[str, Any]]
-    if not text:  # constraints alone: an index lookup
-        wanted_facts = {p: [v.rsplit("/c", 1)[-1] for v in vs] for p, vs in filters}
-        items = catalog.facet(store, "occupation" if kind == OCCUPATION else "skill", wanted_facts)
-    elif kind == OCCUPATION:
-        items = catalog.search_occupations(store, text, limit=wanted)["items"]
-    else:
-        items = catalog.search_skills(store, text, limit=wanted)["items"]
+    if not text:  # constraints alone: an index lookup, in label order
+        items = catalog.facet(store, "occupation" if kind == OCCUPATION else "skill", dict(filters))
+    else:  # constraints filter the best CANDIDATES
+        wanted = CANDIDATES if filters else limit
+        search = catalog.search_occupations if kind == OCCUPATION else catalog.search_skills
+        items = (i for i in search(store, text, limit=wanted)["items"] if _keeps(i, filters))
     found: list[dict[str, Any]] = []
-    for item in items:
-        if len(found) == limit:
-            break
-        facts = {k: item.get(k) for k in ("isco_group", "skill_level", "skill_type", "reuse_level")}
+    for item in itertools.islice(items, limit):
         candidate = {
             "id": item["uri"],
             "name": item["label"],
@@ -337,16 +338,12 @@ def _ranked(
                 {"id": "exact_label", "value": item.get("match") == "exact"},
                 {"id": "preferred_label", "value": item.get("matched_label") == "preferred"},
             ],
-            "facts": facts,
         }
-        if _keeps(candidate, filters):
-            if kind == OCCUPATION and item.get("isco_group"):
-                candidate["description"] = f"ISCO-08 {item['isco_group']}"
-            elif kind == SKILL and item.get("skill_type"):
-                candidate["description"] = str(item["skill_type"])
-            found.append(candidate)
-    for candidate in found:
-        del candidate["facts"]
+        if kind == OCCUPATION and item.get("isco_group"):
+            candidate["description"] = f"ISCO-08 {item['isco_group']}"
+        elif kind == SKILL and item.get("skill_type"):
+            candidate["description"] = str(item["skill_type"])
+        found.append(candidate)
     return found
 
 
