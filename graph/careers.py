@@ -71,6 +71,8 @@ class SkillHit:
     """the relevance score (none without a text)"""
     label: str | None = None
     """the label that matched best, in lower case"""
+    language: str | None = None
+    """that label's language"""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class Resolution:
     resolved_by: str
     """``uri``, ``id``, ``preferred label``, ``alternative label``, ``hidden label``,
     ``label containing the text``, ``label containing every word``; or why not (``skill`` None)"""
+    language: str | None = None
+    """the language of the label that named the skill exactly"""
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ class CareerIndex:
     skill index)"""
     descriptions: list[tuple[int, str]] = field(default_factory=list)
     """(skill index, description), which the relevance ranking weighs beside the labels"""
+    label_languages: list[str] = field(default_factory=list)
+    """the language of each label of :attr:`labels` (English when empty)"""
+    description_languages: list[str] = field(default_factory=list)
+    """the language of each description"""
     ranker: Ranker = field(init=False)
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
@@ -146,7 +154,8 @@ class CareerIndex:
     optional_for: list[list[int]] = field(init=False)
     _sort_labels: list[str] = field(init=False)
     _essential_sizes: list[int] = field(init=False)
-    _exact: dict[str, tuple[int, int]] = field(init=False)
+    _exact: dict[str, dict[str, tuple[int, int]]] = field(init=False)
+    """label text -> language -> (kind, skill): the skill a label names in each language"""
 
     def __post_init__(self) -> None:
         self.occupation_index = {o.uri: i for i, o in enumerate(self.occupations)}
@@ -155,9 +164,16 @@ class CareerIndex:
         self._essential_sizes = [e.bit_count() for e in self.essential]
         # A text several skills bear names the one where it is the preferred label, else
         # the first by label.
-        exact: dict[str, tuple[int, int]] = {}
-        for text, kind, skill in sorted(self.labels, key=lambda e: (e[1], self.skills[e[2]].label)):
-            exact.setdefault(text, (kind, skill))
+        if not self.label_languages:
+            self.label_languages = ["en"] * len(self.labels)
+        exact: dict[str, dict[str, tuple[int, int]]] = {}
+        order = sorted(
+            range(len(self.labels)),
+            key=lambda n: (self.labels[n][1], self.skills[self.labels[n][2]].label),
+        )
+        for n in order:
+            text, kind, skill = self.labels[n]
+            exact.setdefault(text, {}).setdefault(self.label_languages[n], (kind, skill))
         self._exact = exact
         # Every label in the order resolve() prefers them (preferred labels first, then the
         # shortest, then alphabetical), as one text that str.find
@@ -175,6 +191,8 @@ class CareerIndex:
             len(self.skills),
             [(skill, text, kind) for text, kind, skill in self.labels],
             self.descriptions,
+            label_languages=self.label_languages,
+            description_languages=self.description_languages or None,
         )
         # Every word of the labels, with the ranks of the labels holding it: a label holds a
         # text without spaces exactly where one of its words does.
@@ -213,6 +231,7 @@ class CareerIndex:
         skills: list[SkillFacts] = []
         skill_position: dict[str, int] = {}
         labels: list[tuple[str, int, int]] = []
+        label_languages: list[str] = []
         for row in runner.solutions(store, "skill_labels", {}):
             uri = row["uri"].value
             index = skill_position.get(uri)
@@ -229,6 +248,7 @@ class CareerIndex:
                 )
             text = " ".join(row["text"].value.lower().split())  # as resolve() reads
             labels.append((text, int(row["kind"].value), index))
+            label_languages.append(row["text_language"].value)
         essential = [0] * len(occupations)
         required = [0] * len(occupations)
         for row in runner.solutions(store, "occupation_skill_sets", {}):
@@ -246,12 +266,26 @@ class CareerIndex:
             target = position.get(row["to"].value)
             if source is not None and target is not None:
                 moves[source][target] = row["move"].value
-        descriptions = [
-            (skill_position[row["uri"].value], row["description"].value)
+        described = [
+            (
+                skill_position[row["uri"].value],
+                row["description"].value,
+                row["description_language"].value,
+            )
             for row in runner.solutions(store, "concept_descriptions", {})
             if row["uri"].value in skill_position
         ]
-        return cls(occupations, skills, essential, required, moves, labels, descriptions)
+        return cls(
+            occupations,
+            skills,
+            essential,
+            required,
+            moves,
+            labels,
+            [(skill, text) for skill, text, _ in described],
+            label_languages,
+            [language for _, _, language in described],
+        )
 
     # --- Career paths ---------------------------------------------------------------------
 
@@ -388,6 +422,7 @@ class CareerIndex:
                 0 if h.exact else 1,
                 h.score,
                 self.labels[h.label][0] if h.label >= 0 else None,
+                self.label_languages[h.label] if h.label >= 0 else None,
             )
             for h in found
         ]
@@ -395,8 +430,10 @@ class CareerIndex:
 
     # --- Matching from skills -------------------------------------------------------------
 
-    def resolve(self, given: str) -> Resolution:
-        """The skill ``given`` names: a skill URI, an ESCO id, or a label (see ``skill_labels``)."""
+    def resolve(self, given: str, language: str | None = None) -> Resolution:
+        """The skill ``given`` names: a skill URI, an ESCO id, or a label (see
+        ``skill_labels``) in any language, ``language``'s first where a text is a label of
+        different skills in different languages."""
         text = given.strip()
         if text.startswith(("http://", "https://")):
             skill = self.skill_index.get(text)
@@ -407,9 +444,11 @@ class CareerIndex:
         lowered = " ".join(text.lower().split())
         if not lowered:
             return Resolution(given, None, "empty")
-        exact = self._exact.get(lowered)
-        if exact is not None:
-            return Resolution(given, exact[1], _KINDS[exact[0]])
+        by_language = self._exact.get(lowered)
+        if by_language is not None:
+            tag = language if language in by_language else min(by_language, key=by_language.get)  # type: ignore[arg-type]
+            kind, skill = by_language[tag]
+            return Resolution(given, skill, _KINDS[kind], tag)
         skill = self._first_containing(lowered)
         if skill is not None:
             return Resolution(given, skill, "label containing the text")

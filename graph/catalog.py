@@ -20,6 +20,7 @@ from graph import prepare, suggest
 from graph import terms as t
 from graph.careers import MATCHES, CareerIndex
 from graph.errors import NotFoundError, StoreError
+from graph.languages import Translations
 from graph.queries import QueryRunner, Row
 from graph.search import LABEL_KINDS, LabelIndex
 from graph.store import OpenStore, PerVersion
@@ -80,6 +81,7 @@ class Catalog:
             lambda store: suggest.build(self._labels.get(store), self._careers.get(store))
         )
         self._facets = PerVersion(self._build_facets)
+        self._translations = PerVersion(lambda store: Translations.build(store, self.runner))
         self._summary: tuple[Store, Json] | None = None
 
     def prepare(self, opened: OpenStore) -> None:
@@ -94,14 +96,21 @@ class Catalog:
                 log.warning("%s; building them in the server instead", error)
                 self.warm(opened.store)
                 return
-        labels, careers, suggester = indexes
+        labels, careers, suggester, translations = indexes
+        self._translations.put(opened.store, translations)
         self._labels.put(opened.store, labels)
         self._careers.put(opened.store, careers)
         self._suggester.put(opened.store, suggester)
 
     def retire(self, store: Store) -> None:
         """Drop the indexes of a store version no request answers from any more."""
-        for per_version in (self._labels, self._careers, self._suggester, self._facets):
+        for per_version in (
+            self._labels,
+            self._careers,
+            self._suggester,
+            self._facets,
+            self._translations,
+        ):
             per_version.forget(store)
         if self._summary is not None and self._summary[0] is store:
             self._summary = None
@@ -113,6 +122,11 @@ class Catalog:
         self._labels.get(store)
         self._careers.get(store)
         self._suggester.get(store)
+        self._translations.get(store)
+
+    def translations(self, store: Store) -> Translations:
+        """The preferred labels of every concept in every language of ``store``."""
+        return self._translations.get(store)
 
     def suggest(self, store: Store, text: str, *, limit: int, types: frozenset[str]) -> Json:
         """Occupations and skills with a label word starting with ``text``, best first (see
@@ -146,6 +160,7 @@ class Catalog:
                     "reuse_level": facts.reuse_level,
                     "matched_label": LABEL_KINDS[hit.kind] if searched and hit.kind >= 0 else None,
                     "matched_text": hit.label if searched else None,
+                    "matched_language": hit.language if searched else None,
                     "match": MATCHES[hit.match] if searched else None,
                     "score": round(hit.score, 4) if searched else None,
                 }
@@ -164,6 +179,7 @@ class Catalog:
             if text.split():
                 item["matched_label"] = row["matched_label"]
                 item["matched_text"] = row["matched_text"]
+                item["matched_language"] = row["matched_language"]
                 item["match"] = row["match"]
                 item["score"] = row["score"]
             items.append(item)
@@ -219,8 +235,17 @@ class Catalog:
             built[kind] = (items, index)
         return built
 
-    def occupation(self, store: Store, identifier: str) -> Json:
-        """An occupation's profile: labels, description, ISCO group, skill level, skills.
+    def occupation(
+        self,
+        store: Store,
+        identifier: str,
+        *,
+        language: str | None = None,
+        languages: tuple[str, ...] = (),
+    ) -> Json:
+        """An occupation's profile: labels, description, ISCO group, skill level, skills;
+        its own labels and description in ``language`` (see :meth:`_texts`), the concepts it
+        names in the main language (``Translations.localize`` puts them into another).
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
@@ -240,9 +265,7 @@ class Catalog:
         return {
             "id": t.concept_id(uri),
             "uri": uri,
-            "label": head["label"],
-            "alt_labels": self._alt_labels(store, uri),
-            "description": head.get("description"),
+            **self._texts(store, uri, head, language, languages),
             "code": head.get("code"),
             "isco_group": isco,
             "skill_level": head.get("skill_level"),
@@ -443,6 +466,7 @@ class Catalog:
         isco_group: str | None = None,
         limit: int = 10,
         offset: int = 0,
+        language: str | None = None,
     ) -> Json:
         """Occupations ranked by how well ``skills`` cover their essential skills.
 
@@ -450,7 +474,7 @@ class Catalog:
         was understood and lists those that name no skill.
         """
         index = self._careers.get(store)
-        resolutions = [index.resolve(given) for given in skills]
+        resolutions = [index.resolve(given, language) for given in skills]
         held = index.bits(r.skill for r in resolutions if r.skill is not None)
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
         items = []
@@ -471,6 +495,7 @@ class Catalog:
                 {
                     "given": r.given,
                     "resolved_by": r.resolved_by,
+                    "resolved_language": r.language,
                     **_skill_item(index, r.skill),
                 }
                 for r in resolutions
@@ -483,7 +508,14 @@ class Catalog:
             "items": items,
         }
 
-    def skill(self, store: Store, identifier: str) -> Json:
+    def skill(
+        self,
+        store: Store,
+        identifier: str,
+        *,
+        language: str | None = None,
+        languages: tuple[str, ...] = (),
+    ) -> Json:
         """A skill with the occupations it is essential or optional for, and its place in
         the skills hierarchy.
 
@@ -504,9 +536,7 @@ class Catalog:
         return {
             "id": t.concept_id(uri),
             "uri": uri,
-            "label": head["label"],
-            "alt_labels": self._alt_labels(store, uri),
-            "description": head.get("description"),
+            **self._texts(store, uri, head, language, languages),
             "skill_type": head.get("skill_type") or None,
             "reuse_level": head.get("reuse_level") or None,
             "essential_for": essential_for,
@@ -515,7 +545,15 @@ class Catalog:
             "narrower": [_concept_ref(r) for r in hierarchy if r["direction"] == "narrower"],
         }
 
-    def isco_group(self, store: Store, identifier: str, *, limit: int) -> Json:
+    def isco_group(
+        self,
+        store: Store,
+        identifier: str,
+        *,
+        limit: int,
+        language: str | None = None,
+        languages: tuple[str, ...] = (),
+    ) -> Json:
         """An ISCO-08 group with its parent, children and occupations (the first ``limit``).
 
         :raises InvalidIdentifierError: if ``identifier`` is no ISCO code.
@@ -540,8 +578,7 @@ class Catalog:
         return {
             "code": head["code"],
             "uri": uri,
-            "label": head["label"],
-            "description": head.get("description"),
+            **self._texts(store, uri, head, language, languages, alt_labels=False),
             "skill_level": head.get("skill_level"),
             "parent": parent,
             "children": [
@@ -619,9 +656,57 @@ class Catalog:
             raise NotFoundError(kind, identifier)
         return rows[0]
 
-    def _alt_labels(self, store: Store, uri: str) -> list[str]:
-        rows = self.runner.select(store, "concept_alt_labels", {"concept": uri})
-        return sorted((str(r["alt_label"]) for r in rows), key=lambda label: (label.lower(), label))
+    def _texts(
+        self,
+        store: Store,
+        uri: str,
+        head: Row,
+        language: str | None,
+        languages: tuple[str, ...],
+        *,
+        alt_labels: bool = True,
+    ) -> Json:
+        """A concept's own label, alternative labels and description in ``language``: the
+        label and its alternatives in the main language where the concept has no preferred
+        label in ``language``, the description so where it has none in it; ``language`` and
+        ``description_language`` say which each is in. With ``languages``, ``translations``
+        gives them in each of those (none where the language lacks them)."""
+        translations = self.translations(store)
+        main = translations.main
+        language = language or main
+        alternatives: dict[str, list[str]] = {}
+        if alt_labels:
+            for row in self.runner.select(store, "concept_alt_labels", {"concept": uri}):
+                alternatives.setdefault(str(row["alt_language"]), []).append(str(row["alt_label"]))
+            for found in alternatives.values():
+                found.sort(key=lambda label: (label.lower(), label))
+        notes: dict[str, str] = {}
+        if language != main or languages:
+            for row in self.runner.select(store, "concept_description", {"concept": uri}):
+                notes.setdefault(str(row["description_language"]), str(row["description"]))
+        elif head.get("description") is not None:
+            notes[main] = str(head["description"])
+        label, label_language = translations.label(uri, language)
+        description_language = language if language in notes else main
+        texts: Json = {
+            "label": label if label is not None else head["label"],
+            "language": label_language,
+            "description": notes.get(description_language),
+            "description_language": description_language if description_language in notes else None,
+            "translations": None,
+        }
+        if alt_labels:
+            texts["alt_labels"] = alternatives.get(label_language, [])
+        if languages:
+            texts["translations"] = {
+                tag: {
+                    "label": translations.labels.get(tag, {}).get(uri),
+                    **({"alt_labels": alternatives.get(tag, [])} if alt_labels else {}),
+                    "description": notes.get(tag),
+                }
+                for tag in languages
+            }
+        return texts
 
 
 def _release_memory() -> None:

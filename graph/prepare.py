@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from graph import careers, ranking, search, suggest
+from graph import careers, languages, ranking, search, suggest
 from graph.careers import CareerIndex
 from graph.errors import StoreError
+from graph.languages import Translations
 from graph.queries import QueryRunner
 from graph.search import LabelIndex
 from graph.store import open_read_only
@@ -40,7 +41,7 @@ from graph.suggest import Suggester
 
 log = logging.getLogger("skillgraph.prepare")
 
-Indexes = tuple[LabelIndex, CareerIndex, Suggester]
+Indexes = tuple[LabelIndex, CareerIndex, Suggester, Translations]
 
 INDEX_FILE = "skillgraph-indexes.pickle"
 """The indexes of a version, in its folder (RocksDB leaves files it does not know alone)."""
@@ -48,7 +49,7 @@ INDEX_FILE = "skillgraph-indexes.pickle"
 
 def _fingerprint() -> bytes:
     digest = hashlib.sha256()
-    for module in (search, careers, suggest, ranking):
+    for module in (search, careers, suggest, ranking, languages):
         digest.update(Path(module.__file__ or "").read_bytes())
     for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -67,7 +68,7 @@ def build(path: Path) -> Indexes:
     store = open_read_only(path)
     runner = QueryRunner()
     labels, careers = LabelIndex.build(store, runner), CareerIndex.build(store, runner)
-    return labels, careers, suggest.build(labels, careers)
+    return labels, careers, suggest.build(labels, careers), Translations.build(store, runner)
 
 
 def write(path: Path) -> None:

@@ -41,7 +41,14 @@ from pyoxigraph import (
 from graph import terms as t
 from graph.errors import ParameterError, QueryError
 
-PARAM_KINDS: Final = ("IRI", "string", "integer")
+PARAM_KINDS: Final = ("IRI", "string", "integer", "language")
+"""A ``language`` parameter is a BCP 47 tag that the runner binds to the store's main
+language (:meth:`QueryRunner.main_language`) when the call gives none."""
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$")
+"""A language tag as Oxigraph keeps them (BCP 47's syntax, lower case)."""
+DEFAULT_LANGUAGE: Final = "en"
+"""The main language of a store that says nothing of its languages and has no labels."""
 
 _HEADER_NAME = re.compile(r"^#\s*name:\s*(?P<name>[a-z][a-z0-9_]*)\s*$")
 _HEADER_PARAM = re.compile(
@@ -179,6 +186,11 @@ def to_term(param: Param, value: object) -> Substitution:
             return NamedNode(str(value))
         except ValueError as error:
             raise ParameterError(f"?{param.name} must be an IRI: {error}") from None
+    if param.kind == "language":
+        tag = str(value).strip().lower()
+        if not LANGUAGE_TAG.match(tag):
+            raise ParameterError(f"?{param.name} must be a language tag such as en or pt-br")
+        return Literal(tag)
     if param.kind == "integer":
         if isinstance(value, bool):
             raise ParameterError(f"?{param.name} must be an integer, not {value!r}")
@@ -220,6 +232,27 @@ class QueryRunner:
 
     def __init__(self, queries: Mapping[str, NamedQuery] | None = None) -> None:
         self.queries: Mapping[str, NamedQuery] = queries if queries is not None else load_queries()
+        self._languages: list[tuple[Store, str]] = []
+
+    def main_language(self, store: Store) -> str:
+        """The store's main language: what its load wrote (``sg:mainLanguage`` of the ESCO
+        graph), else the language most occupations have a label in (a bare store; the
+        ``store_languages`` query, about a second on the full classification), else
+        :data:`DEFAULT_LANGUAGE`. Kept for the last few stores asked about."""
+        for known, language in self._languages:
+            if known is store:
+                return language
+        found = next(store.quads_for_pattern(t.ESCO_GRAPH, t.MAIN_LANGUAGE, None), None)
+        if found is not None:
+            language = found.object.value.lower()
+        elif "store_languages" in self.queries:
+            rows = self.select(store, "store_languages", limit=1)
+            language = str(rows[0]["language"]) if rows and rows[0]["language"] else ""
+        else:
+            language = ""
+        language = language or DEFAULT_LANGUAGE
+        self._languages = [(store, language), *self._languages[:3]]
+        return language
 
     def get(self, name: str) -> NamedQuery:
         """The named query.
@@ -232,19 +265,27 @@ class QueryRunner:
             known = ", ".join(sorted(self.queries))
             raise QueryError(f"no named query {name!r}; the queries are: {known}") from None
 
-    def bind(self, name: str, params: Mapping[str, object]) -> dict[Variable, Substitution]:
-        """The substitutions for a call.
+    def bind(
+        self, name: str, params: Mapping[str, object], store: Store | None = None
+    ) -> dict[Variable, Substitution]:
+        """The substitutions for a call; a ``language`` parameter not given is the main
+        language of ``store``.
 
         :raises ParameterError: if a parameter is missing, unknown or ill-typed.
         """
         query = self.get(name)
+        defaults = [
+            p for p in query.params.values() if p.kind == "language" and p.name not in params
+        ]
+        if defaults and store is not None:
+            params = {**params, **{p.name: self.main_language(store) for p in defaults}}
         unknown = set(params) - set(query.params)
         if unknown:
             raise ParameterError(
                 f"{name} has no parameter {', '.join('?' + u for u in sorted(unknown))}; "
                 f"it takes {', '.join('?' + p for p in query.params) or 'none'}"
             )
-        missing = set(query.params) - set(params)
+        missing = {p.name for p in query.params.values() if p.kind != "language"} - set(params)
         if missing:
             raise ParameterError(f"{name} needs {', '.join('?' + m for m in sorted(missing))}")
         return {Variable(k): to_term(query.params[k], v) for k, v in params.items()}
@@ -255,7 +296,7 @@ class QueryRunner:
         :raises ParameterError: on bad parameters.
         """
         query = self.get(name)
-        bound = self.bind(name, params)
+        bound = self.bind(name, params, store)
         result = store.query(
             query.with_values(bound), substitutions=bound, use_default_graph_as_union=True
         )

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s  # type: ignore[import-untyped]
+import bm25s.stopwords  # type: ignore[import-untyped]
 import numpy as np
 import Stemmer  # type: ignore[import-not-found]
 from rapidfuzz import process
@@ -74,12 +75,73 @@ _STOPWORDS = frozenset(
 )
 
 
-class Analyzer:
-    """Text to index terms: words, lower-cased, without stop words, stemmed."""
+SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "eo": "esperanto",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+"""The Snowball stemmer of a language, by its BCP 47 primary subtag. A language without one
+(Bulgarian, Croatian, Latvian, Maltese, Slovak, Slovenian, Icelandic, Ukrainian among ESCO's)
+is searched by its words as written, lower-cased."""
 
-    def __init__(self, language: str = "english") -> None:
+_OTHER_STOPWORDS = {
+    "da": bm25s.stopwords.STOPWORDS_DANISH,
+    "de": bm25s.stopwords.STOPWORDS_GERMAN,
+    "es": bm25s.stopwords.STOPWORDS_SPANISH,
+    "fr": bm25s.stopwords.STOPWORDS_FRENCH,
+    "it": bm25s.stopwords.STOPWORDS_ITALIAN,
+    "nb": bm25s.stopwords.STOPWORDS_NORWEGIAN,
+    "nl": bm25s.stopwords.STOPWORDS_DUTCH,
+    "no": bm25s.stopwords.STOPWORDS_NORWEGIAN,
+    "pt": bm25s.stopwords.STOPWORDS_PORTUGUESE,
+    "ru": bm25s.stopwords.STOPWORDS_RUSSIAN,
+    "sv": bm25s.stopwords.STOPWORDS_SWEDISH,
+    "tr": bm25s.stopwords.STOPWORDS_TURKISH,
+}
+"""The stop words of the other languages, as bm25s lists them."""
+
+
+class Analyzer:
+    """Text to index terms in one language: words, lower-cased, without stop words, stemmed."""
+
+    def __init__(self, language: str = "en") -> None:
         self.language = language
-        self._stemmer = Stemmer.Stemmer(language)
+        primary = language.split("-")[0]
+        self._stopwords = (
+            _STOPWORDS if primary == "en" else frozenset(_OTHER_STOPWORDS.get(primary, ()))
+        )
+        algorithm = SNOWBALL.get(primary)
+        self._stemmer = Stemmer.Stemmer(algorithm) if algorithm else None
 
     def __getstate__(self) -> dict[str, str]:
         return {"language": self.language}  # the stemmer is C state: made again
@@ -88,13 +150,13 @@ class Analyzer:
         self.__init__(state["language"])  # type: ignore[misc]
 
     def words(self, text: str) -> list[str]:
-        return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+        return [w for w in _WORD.findall(text.lower()) if w not in self._stopwords]
 
     def terms(self, text: str) -> list[str]:
         return self.stems(self.words(text))
 
     def stems(self, words: list[str]) -> list[str]:
-        return list(self._stemmer.stemWords(words))
+        return list(self._stemmer.stemWords(words)) if self._stemmer else list(words)
 
 
 @dataclass(frozen=True)
@@ -118,12 +180,19 @@ class Ranker:
         labels: Sequence[tuple[int, str, int]],
         descriptions: Sequence[tuple[int, str]] = (),
         *,
-        language: str = "english",
+        label_languages: Sequence[str] | None = None,
+        description_languages: Sequence[str] | None = None,
     ) -> None:
         """``labels``: (concept index, text, kind 0 preferred / 1 alternative / 2 hidden);
-        ``descriptions``: (concept index, text). Concepts are ``range(concepts)``; a label is
-        named by its position in ``labels``."""
-        self.analyzer = Analyzer(language)
+        ``descriptions``: (concept index, text); each in the language at the same position
+        of ``label_languages`` and ``description_languages`` (English when not given), whose
+        stemmer and stop words it is indexed with. Concepts are ``range(concepts)``; a label
+        is named by its position in ``labels``."""
+        label_langs = list(label_languages or ["en"] * len(labels))
+        description_langs = list(description_languages or ["en"] * len(descriptions))
+        self.analyzers = {
+            language: Analyzer(language) for language in sorted({*label_langs, *description_langs})
+        } or {"en": Analyzer("en")}
         self.concepts = concepts
         # The labels sorted by concept, so that a concept's best label is one reduceat.
         order = sorted(range(len(labels)), key=lambda i: labels[i][0])
@@ -134,36 +203,56 @@ class Ranker:
         owners = np.array([labels[i][0] for i in order], dtype=np.int64)
         self.owners, self.starts = np.unique(owners, return_index=True)
         self.label_weight = np.array([KIND_WEIGHTS[labels[i][2]] for i in order], dtype=np.float32)
-        label_terms = [self.analyzer.terms(labels[i][1]) for i in order]
+        label_terms = [self.analyzers[label_langs[i]].terms(labels[i][1]) for i in order]
         self._exact: dict[str, list[int]] = {}
-        for position, terms in enumerate(label_terms):
-            self._exact.setdefault(" ".join(sorted(terms)), []).append(position)
+        for position, (i, terms) in enumerate(zip(order, label_terms, strict=True)):
+            self._exact.setdefault(_exact_key(label_langs[i], terms), []).append(position)
         self.labels = _index(label_terms)
-        described = [(c, self.analyzer.terms(text)) for c, text in descriptions]
+        described = [
+            (c, self.analyzers[language].terms(text))
+            for (c, text), language in zip(descriptions, description_langs, strict=True)
+        ]
         self.description_concept = np.array([c for c, _ in described], dtype=np.int64)
         self.descriptions = _index([terms for _, terms in described])
         known = set(self.labels.vocab_dict) | set(self.descriptions.vocab_dict)
         known.discard("")
         self._known = frozenset(known)
-        # Typos are corrected word by word against the words the texts have, as written.
+        # Typos are corrected word by word against the words the texts have, as written,
+        # each standing for its stems in the languages it is written in.
         # By length: a word this alike is within a quarter of the query word's length.
-        words = sorted(
-            {w for _, text, _ in labels for w in self.analyzer.words(text)}
-            | {w for _, text in descriptions for w in self.analyzer.words(text)},
-            key=lambda w: (len(w), w),
-        )
+        stems: dict[str, set[str]] = {}
+        texts = [
+            *((label_langs[i], labels[i][1]) for i in range(len(labels))),
+            *zip(description_langs, (text for _, text in descriptions), strict=True),
+        ]
+        for language, text in texts:
+            analyzer = self.analyzers[language]
+            words = analyzer.words(text)
+            for word, stem in zip(words, analyzer.stems(words), strict=True):
+                stems.setdefault(word, set()).add(stem)
+        words = sorted(stems, key=lambda w: (len(w), w))
         self.words = words
         self.word_lengths = [len(w) for w in words]
-        self.word_stems = self.analyzer.stems(words)
+        self.word_stems = [sorted(stems[w]) for w in words]
+
+    def _query_words(self, text: str) -> list[tuple[str, list[str]]]:
+        """Each word of a query, not a stop word in every language, with its stems in the
+        languages of the index (a word stems differently in each)."""
+        found: dict[str, dict[str, None]] = {}
+        for analyzer in self.analyzers.values():
+            words = analyzer.words(text)
+            for word, stem in zip(words, analyzer.stems(words), strict=True):
+                found.setdefault(word, {})[stem] = None
+        return [(word, list(stems)) for word, stems in found.items()]
 
     def query_terms(self, text: str) -> list[str]:
         """The terms a query searches for: its own, with each unknown word replaced by the
         known words closest to it (typos)."""
         terms: list[str] = []
-        words = self.analyzer.words(text)
-        for word, term in zip(words, self.analyzer.stems(words), strict=True):
-            if term in self._known or len(word) < MIN_FUZZY_LENGTH:
-                terms.append(term)
+        for word, stems in self._query_words(text):
+            known = [stem for stem in stems if stem in self._known]
+            if known or len(word) < MIN_FUZZY_LENGTH:
+                terms.extend(known or stems)
                 continue
             low = bisect.bisect_left(self.word_lengths, math.floor(len(word) * FUZZY_CUTOFF))
             high = bisect.bisect_right(self.word_lengths, math.ceil(len(word) / FUZZY_CUTOFF))
@@ -176,9 +265,14 @@ class Ranker:
             )
             if close:
                 best = close[0][1]
-                chosen = {self.word_stems[low + i] for _, score, i in close if score >= best - 1e-9}
+                chosen = {
+                    stem
+                    for _, score, i in close
+                    if score >= best - 1e-9
+                    for stem in self.word_stems[low + i]
+                }
                 terms.extend(sorted(chosen))
-        return terms
+        return list(dict.fromkeys(terms))
 
     def rank(
         self, text: str, *, limit: int, offset: int = 0, exclude_label: int | None = None
@@ -192,7 +286,8 @@ class Ranker:
             return [], 0
         scores = _scores(self.labels, terms) * self.label_weight
         exact = np.zeros(len(scores), dtype=bool)
-        exact[self._exact.get(" ".join(sorted(self.analyzer.terms(text))), [])] = True
+        for language, analyzer in self.analyzers.items():
+            exact[self._exact.get(_exact_key(language, analyzer.terms(text)), [])] = True
         if exclude_label is not None:
             position = self.label_position[exclude_label]
             scores[position] = 0.0
@@ -217,6 +312,10 @@ class Ranker:
                 label, is_exact = -1, False
             hits.append(Hit(concept, float(total[concept]), label, is_exact))
         return hits, len(found)
+
+
+def _exact_key(language: str, terms: list[str]) -> str:
+    return language + " " + " ".join(sorted(terms))
 
 
 def _index(documents: list[list[str]]) -> bm25s.BM25:

@@ -59,10 +59,13 @@ class LabelIndex:
     ranking over them and the occupations' descriptions (:mod:`graph.ranking`)."""
 
     def __init__(
-        self, rows: list[dict[str, Value]], descriptions: Sequence[tuple[str, str]] = ()
+        self, rows: list[dict[str, Value]], descriptions: Sequence[tuple[str, str, str]] = ()
     ) -> None:
+        """``rows`` as ``occupation_labels`` gives them; ``descriptions``: (URI, text,
+        language)."""
         occupations: dict[str, OccupationFacts] = {}
         labels: list[tuple[str, int, str]] = []
+        languages: list[str] = []
         for row in rows:
             uri = str(row["uri"])
             if uri not in occupations:
@@ -70,15 +73,21 @@ class LabelIndex:
                     uri, str(row["label"]), row["isco_group"], row["skill_level"]
                 )
             labels.append((str(row["text"]).lower(), int(row["kind"] or 0), uri))
+            languages.append(str(row.get("text_language") or "en"))
         self._occupations = occupations
         self._labels = labels
+        self.label_languages = languages
+        """the language of each label of :attr:`labels`"""
         self._by_label = sorted(occupations.values(), key=lambda o: (o.label.lower(), o.uri))
         self._order = list(occupations.values())
         position = {uri: i for i, uri in enumerate(occupations)}
+        described = [d for d in descriptions if d[0] in position]
         self.ranker = Ranker(
             len(self._order),
             [(position[uri], text, kind) for text, kind, uri in labels],
-            [(position[uri], text) for uri, text in descriptions if uri in position],
+            [(position[uri], text) for uri, text, _ in described],
+            label_languages=languages,
+            description_languages=[language for _, _, language in described],
         )
 
     @property
@@ -100,7 +109,7 @@ class LabelIndex:
     def build(cls, store: Store, runner: QueryRunner) -> LabelIndex:
         """Read every occupation label and description of ``store``."""
         descriptions = [
-            (str(row["uri"]), str(row["description"]))
+            (str(row["uri"]), str(row["description"]), str(row["description_language"]))
             for row in runner.select(store, "concept_descriptions")
         ]
         return cls(runner.select(store, "occupation_labels"), descriptions)
@@ -123,6 +132,7 @@ class LabelIndex:
             label = self._labels[hit.label] if hit.label >= 0 else None
             row["matched_label"] = LABEL_KINDS[label[1]] if label else None
             row["matched_text"] = label[0] if label else None
+            row["matched_language"] = self.label_languages[hit.label] if label else None
             row["match"] = "exact" if hit.exact else "words"
             row["score"] = round(hit.score, 4)
             rows.append(row)

@@ -136,6 +136,8 @@ XSD_INTEGER = _n(XSD + "integer")
 XSD_DOUBLE = _n(XSD + "double")
 XSD_DATETIME = _n(XSD + "dateTime")
 XSD_LANGUAGE = _n(XSD + "language")
+MAIN_LANGUAGE = _n(SG + "mainLanguage")
+DCT_LANGUAGE = _n(DCTERMS + "language")
 
 GRAPH_BASE: Final = "https://w3id.org/skillgraph/graph/"
 ESCO_GRAPH = _n(GRAPH_BASE + "esco")

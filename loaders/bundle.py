@@ -13,7 +13,7 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -47,9 +47,16 @@ class BundleFile:
         return self._open()
 
 
+PACK_KINDS = ("occupations", "skills", "ISCOGroups", "skillGroups")
+"""The files of a language pack that a load reads: the labels and descriptions of the
+concepts. The other files of a pack (relations, hierarchies, collections) are the main
+bundle's business and are ignored."""
+
+
 @dataclass(frozen=True)
-class Bundle:
-    """The CSV files of one language of an ESCO download, by kind."""
+class LabelPack:
+    """The label files of one more language: the preferred, alternative and hidden labels
+    and the descriptions of concepts the main bundle describes, in ``language``."""
 
     source: Path
     language: str
@@ -58,16 +65,141 @@ class Bundle:
 
     @property
     def total_bytes(self) -> int:
-        """The size of every file that will be read."""
         return sum(f.size for f in self.files.values())
 
 
-def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
-    """Find the ESCO CSV files in a folder or zip.
+@dataclass(frozen=True)
+class Bundle:
+    """The CSV files of one language of an ESCO download, by kind, and the label files of
+    the other languages loaded with it (:class:`LabelPack`)."""
 
-    :raises BundleError: if the path is missing, holds no ESCO files, holds several
-        languages and none was chosen, or lacks a required file.
+    source: Path
+    language: str
+    files: dict[str, BundleFile]
+    ignored: tuple[str, ...]
+    packs: tuple[LabelPack, ...] = ()
+
+    @property
+    def total_bytes(self) -> int:
+        """The size of every file that will be read, the packs' included."""
+        return sum(f.size for f in self.files.values()) + sum(p.total_bytes for p in self.packs)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The main language, then the packs' in the order given."""
+        return (self.language, *(p.language for p in self.packs))
+
+
+def open_bundle(path: Path, *, language: str | None = None, packs: Sequence[Path] = ()) -> Bundle:
+    """Find the ESCO CSV files in a folder or zip, and the label files of more languages in
+    the same folder and in ``packs`` (folders or zips of ``<kind>_<language>.csv`` files).
+
+    The main language is ``language``, else the only one of the folder with every required
+    file. Every other language of the folder, and every language of ``packs``, adds its
+    labels and descriptions.
+
+    :raises BundleError: if the path is missing, holds no ESCO files, holds several complete
+        languages and none was chosen, or lacks a required file; if a pack holds no label
+        files, or a language comes twice (the main one included).
     """
+    candidates, ignored = _scan(path)
+    by_language: dict[str, list[BundleFile]] = {}
+    for candidate in candidates:
+        by_language.setdefault(candidate.language, []).append(candidate)
+    languages = sorted(by_language)
+    if not languages:
+        raise BundleError(
+            f"{path} holds no ESCO CSV files (names like occupations_en.csv, skills_en.csv)"
+        )
+    if language is None:
+        complete = [
+            lang for lang in languages if set(REQUIRED_KINDS) <= {f.kind for f in by_language[lang]}
+        ]
+        if len(languages) > 1 and len(complete) != 1:
+            raise BundleError(
+                f"{path} holds several languages ({', '.join(languages)}): "
+                "choose the main one with --language"
+            )
+        language = complete[0] if len(languages) > 1 else languages[0]
+    else:
+        language = language.lower()
+        if language not in languages:
+            raise BundleError(
+                f"{path} has no files in language {language!r} (found: {', '.join(languages)})"
+            )
+    files = _by_kind(path, by_language[language])
+    missing = [kind for kind in REQUIRED_KINDS if kind not in files]
+    if missing:
+        names = ", ".join(f"{kind}_{language}.csv" for kind in missing)
+        raise BundleError(f"{path} lacks {names}")
+    found = [_pack(path, lang, by_language[lang], []) for lang in languages if lang != language]
+    for pack_path in packs:
+        found.extend(open_packs(pack_path))
+    seen = {language: str(path)}
+    for pack in found:
+        if pack.language in seen:
+            raise BundleError(
+                f"{pack.source} holds labels in {pack.language!r}, which "
+                f"{seen[pack.language]} already gives: load each language once"
+            )
+        seen[pack.language] = str(pack.source)
+    return Bundle(
+        source=path, language=language, files=files, ignored=tuple(ignored), packs=tuple(found)
+    )
+
+
+def open_packs(path: Path) -> list[LabelPack]:
+    """The language packs of a folder or zip: one per language its file names carry.
+
+    :raises BundleError: if it holds no ESCO CSV files, or none of a language's files holds
+        labels (:data:`PACK_KINDS`).
+    """
+    candidates, ignored = _scan(path)
+    by_language: dict[str, list[BundleFile]] = {}
+    for candidate in candidates:
+        by_language.setdefault(candidate.language, []).append(candidate)
+    if not by_language:
+        raise BundleError(
+            f"{path} holds no ESCO label files (names like occupations_fr.csv, skills_fr.csv)"
+        )
+    return [_pack(path, lang, files, ignored) for lang, files in sorted(by_language.items())]
+
+
+def is_label_pack(path: Path) -> bool:
+    """Whether ``path`` is a folder or zip holding ESCO CSV files (a language pack)."""
+    try:
+        candidates, _ = _scan(path)
+    except BundleError:
+        return False
+    return any(c.kind in PACK_KINDS for c in candidates)
+
+
+def _pack(path: Path, language: str, candidates: list[BundleFile], ignored: list[str]) -> LabelPack:
+    files = _by_kind(path, candidates)
+    labels = {kind: file for kind, file in files.items() if kind in PACK_KINDS}
+    if not labels:
+        raise BundleError(
+            f"{path} holds no label files in {language!r} "
+            f"({', '.join(f'{kind}_{language}.csv' for kind in PACK_KINDS)})"
+        )
+    others = [file.name for kind, file in sorted(files.items()) if kind not in PACK_KINDS]
+    return LabelPack(path, language, labels, tuple(ignored) + tuple(others))
+
+
+def _by_kind(path: Path, candidates: list[BundleFile]) -> dict[str, BundleFile]:
+    files: dict[str, BundleFile] = {}
+    for candidate in candidates:
+        if candidate.kind in files:
+            raise BundleError(
+                f"{path} holds two {candidate.kind} files: {files[candidate.kind].name} "
+                f"and {candidate.name}"
+            )
+        files[candidate.kind] = candidate
+    return files
+
+
+def _scan(path: Path) -> tuple[list[BundleFile], list[str]]:
+    """The files of a folder or zip named like ESCO's, and the names of the others."""
     if not path.exists():
         raise BundleError(f"{path} does not exist")
     candidates: list[BundleFile] = []
@@ -105,39 +237,7 @@ def open_bundle(path: Path, *, language: str | None = None) -> Bundle:
         raise BundleError(f"{path} is a damaged zip file (cut short?): download it again")
     else:
         raise BundleError(f"{path} is neither a folder nor a zip file")
-
-    languages = sorted({c.language for c in candidates})
-    if not languages:
-        raise BundleError(
-            f"{path} holds no ESCO CSV files (names like occupations_en.csv, skills_en.csv)"
-        )
-    if language is None:
-        if len(languages) > 1:
-            raise BundleError(
-                f"{path} holds several languages ({', '.join(languages)}): "
-                "choose one with --language"
-            )
-        language = languages[0]
-    elif language not in languages:
-        raise BundleError(
-            f"{path} has no files in language {language!r} (found: {', '.join(languages)})"
-        )
-
-    files: dict[str, BundleFile] = {}
-    for candidate in candidates:
-        if candidate.language != language:
-            continue
-        if candidate.kind in files:
-            raise BundleError(
-                f"{path} holds two {candidate.kind} files: {files[candidate.kind].name} "
-                f"and {candidate.name}"
-            )
-        files[candidate.kind] = candidate
-    missing = [kind for kind in REQUIRED_KINDS if kind not in files]
-    if missing:
-        names = ", ".join(f"{kind}_{language}.csv" for kind in missing)
-        raise BundleError(f"{path} lacks {names}")
-    return Bundle(source=path, language=language, files=files, ignored=tuple(ignored))
+    return candidates, ignored
 
 
 def _add_candidate(
@@ -152,7 +252,7 @@ def _add_candidate(
     if match is None:
         ignored.append(shown)
         return
-    candidates.append(BundleFile(match["kind"], match["language"], shown, size, opener))
+    candidates.append(BundleFile(match["kind"], match["language"].lower(), shown, size, opener))
 
 
 def _looks_like_zip(path: Path) -> bool:

@@ -33,7 +33,7 @@ from pyoxigraph import NamedNode
 from graph import terms as t
 from graph.analytics import ClassificationFacts
 from graph.errors import BundleError
-from loaders.bundle import REQUIRED_KINDS, Bundle, BundleFile, Row, read_rows
+from loaders.bundle import REQUIRED_KINDS, Bundle, BundleFile, LabelPack, Row, read_rows
 
 # The thematic collections of the download are files without a scheme column; ESCO
 # publishes each as a concept scheme, so membership is written as skos:inScheme. The two
@@ -174,25 +174,44 @@ def tagging_ntriples() -> str:
 
 
 @dataclass
+class LanguageReport:
+    """What a load wrote in one language: the concepts with labels in it (by file kind),
+    the labels (preferred, alternative, hidden) and notes (descriptions, scope notes,
+    definitions), and the rows of a language pack that name a concept the main bundle
+    does not describe (not loaded)."""
+
+    source: str
+    concepts: Counter[str] = field(default_factory=Counter)
+    labels: int = 0
+    notes: int = 0
+    unknown: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
 class LoadReport:
     """What a load read: rows per kind, triples written, references to concepts the
-    bundle does not describe, files it did not recognise, and the facts the analytics
-    derive from."""
+    bundle does not describe, files it did not recognise, what each language added, and
+    the facts the analytics derive from."""
 
     rows: Counter[str] = field(default_factory=Counter)
     triples: int = 0
     dangling: Counter[str] = field(default_factory=Counter)
     ignored_files: list[str] = field(default_factory=list)
     facts: ClassificationFacts = field(default_factory=ClassificationFacts)
+    languages: dict[str, LanguageReport] = field(default_factory=dict)
+    """language tag -> what it added: the main language first, then the packs'"""
 
 
 class _Converter:
-    def __init__(self, language: str, report: LoadReport) -> None:
+    def __init__(self, language: str, report: LoadReport, source: str) -> None:
         self.tag = "@" + language.lower()  # Oxigraph keeps language tags in lower case
         self.report = report
         self.language = f'"{language.lower()}"{XSD_LANGUAGE}'
+        self.counts = report.languages.setdefault(language.lower(), LanguageReport(source))
         self.occupations: set[str] = set()
         self.skills: set[str] = set()
+        self.groups: set[str] = set()
+        """the ISCO groups and skill groups"""
         self.top_of: dict[str, list[str]] = {}
         """concept ``<iri>`` -> the schemes it is a top concept of (conceptSchemes)"""
         self.frameworks: dict[str, tuple[str, ...]] = {}
@@ -278,7 +297,7 @@ def bundle_ntriples(
 
     :raises BundleError: at the first cell that cannot be loaded.
     """
-    convert = _Converter(bundle.language, report)
+    convert = _Converter(bundle.language, report, str(bundle.source))
     report.ignored_files.extend(bundle.ignored)
     tagging = tagging_ntriples()
     report.triples += tagging.count("\n")
@@ -287,6 +306,8 @@ def bundle_ntriples(
     for kind, handler, required in _CONCEPT_HANDLERS:
         if kind in bundle.files:
             yield from _read(bundle.files[kind], convert, handler, required, on_bytes)
+    for pack in bundle.packs:
+        yield from _pack_ntriples(pack, convert, on_bytes)
     # The collections before the relations: an association's esco:targetFramework is every
     # scheme of its skill, collections included.
     for kind, file in sorted(bundle.files.items()):
@@ -331,7 +352,11 @@ def _read(
     handler: Handler,
     required: tuple[str, ...],
     on_bytes: Callable[[int], None] | None,
+    *,
+    count_as: str | None = None,
 ) -> Iterator[str]:
+    """A file's triples in pieces; its rows are counted as ``count_as`` (its kind)."""
+    kind = count_as or file.kind
     convert.file = file.name
     convert.line = 1
     report = convert.report
@@ -344,11 +369,11 @@ def _read(
         rows += 1
         size += len(text)
         if size > PIECE_CHARACTERS:
-            yield _piece(lines, report, file.kind, rows)
+            yield _piece(lines, report, kind, rows)
             size = rows = 0
     if lines:
-        yield _piece(lines, report, file.kind, rows)
-    if not report.rows[file.kind] and file.kind in REQUIRED_KINDS:
+        yield _piece(lines, report, kind, rows)
+    if not report.rows[kind] and kind in REQUIRED_KINDS:
         raise BundleError("the file has a header and no rows", file=file.name, line=2)
 
 
@@ -382,20 +407,7 @@ def _concept_common(
     if not label:
         raise c.fail("preferredLabel is empty")
     add(_label_lines(subject, c.text(label), PREF_LABEL, XL_PREF_LABEL))
-    for column, plain, xl in LABEL_COLUMNS:
-        for value in row.get(column, "").split("\n"):
-            if value.strip():
-                add(_label_lines(subject, c.text(value), plain, xl))
-    for column, predicate in NOTE_COLUMNS:
-        value = row.get(column, "")
-        if value.strip():
-            # An esco:NodeLiteral per concept, property and language; the text is an
-            # xsd:string and the language a separate xsd:language, as the official RDF has it.
-            node = c.mint("node-literal", f"{subject} {predicate} {c.tag}")
-            add(
-                f"{subject} {predicate} {node} .\n{node}{NODE_LITERAL_NODE}"
-                f"{node} {NODE_LITERAL} {_plain(value)} .\n{node} {LANGUAGE} {c.language} .\n"
-            )
+    _labels_and_notes(c, subject, row, lines)
     status = row.get("status", "").strip()
     if status:
         add(f"{subject} {STATUS} {_plain(status)} .\n")
@@ -410,10 +422,79 @@ def _concept_common(
     return schemes
 
 
+def _labels_and_notes(c: _Converter, subject: str, row: Row, lines: list[str]) -> None:
+    """A concept's alternative and hidden labels and its notes, in ``c``'s language (the
+    preferred label is the caller's), counted into the language's report."""
+    add = lines.append
+    labels = 1
+    for column, plain, xl in LABEL_COLUMNS:
+        for value in row.get(column, "").split("\n"):
+            if value.strip():
+                add(_label_lines(subject, c.text(value), plain, xl))
+                labels += 1
+    c.counts.labels += labels
+    for column, predicate in NOTE_COLUMNS:
+        value = row.get(column, "")
+        if value.strip():
+            # An esco:NodeLiteral per concept, property and language; the text is an
+            # xsd:string and the language a separate xsd:language, as the official RDF has it.
+            node = c.mint("node-literal", f"{subject} {predicate} {c.tag}")
+            add(
+                f"{subject} {predicate} {node} .\n{node}{NODE_LITERAL_NODE}"
+                f"{node} {NODE_LITERAL} {_plain(value)} .\n{node} {LANGUAGE} {c.language} .\n"
+            )
+            c.counts.notes += 1
+
+
+def _pack_ntriples(
+    pack: LabelPack, main: _Converter, on_bytes: Callable[[int], None] | None
+) -> Iterator[str]:
+    """A language pack's labels and notes of the concepts the main bundle describes. A row
+    naming any other concept is counted (``LanguageReport.unknown``), not loaded: a pack
+    adds labels, never concepts."""
+    convert = _Converter(pack.language, main.report, str(pack.source))
+    known = {
+        "occupations": main.occupations,
+        "skills": main.skills,
+        "ISCOGroups": main.groups,
+        "skillGroups": main.groups,
+    }
+    for kind, file in sorted(pack.files.items()):
+        concepts = known[kind]
+
+        def handler(
+            c: _Converter, row: Row, kind: str = kind, concepts: set[str] = concepts
+        ) -> str:
+            subject = c.iri(row["conceptUri"], "conceptUri")
+            if subject[1:-1] not in concepts:
+                c.counts.unknown[kind] += 1
+                return ""
+            c.counts.concepts[kind] += 1
+            lines: list[str] = []
+            label = row["preferredLabel"].strip()
+            if label:
+                lines.append(_label_lines(subject, c.text(label), PREF_LABEL, XL_PREF_LABEL))
+            else:
+                c.counts.labels -= 1  # _labels_and_notes counts the preferred label
+            _labels_and_notes(c, subject, row, lines)
+            return "".join(lines)
+
+        yield from _read(
+            file,
+            convert,
+            handler,
+            ("conceptUri", "preferredLabel"),
+            on_bytes,
+            count_as=f"{kind}@{pack.language}",
+        )
+    main.report.ignored_files.extend(pack.ignored)
+
+
 def _occupation(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     uri = subject[1:-1]
     c.occupations.add(uri)
+    c.counts.concepts["occupations"] += 1
     lines = _typed(subject, OCCUPATION_CLASSES)
     _concept_common(c, subject, row, lines)
     # The unit group is the occupation's skos:broader (or an ancestor's) in the pillar files;
@@ -435,6 +516,8 @@ def _occupation(c: _Converter, row: Row) -> str:
 
 def _isco_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
+    c.groups.add(subject[1:-1])
+    c.counts.concepts["ISCOGroups"] += 1
     lines = _typed(subject, GROUP_CLASSES)
     code = c.isco_code(row["code"], "code")
     # Plain and typed, as the official ESCO RDF writes ISCO codes.
@@ -447,6 +530,7 @@ def _isco_group(c: _Converter, row: Row) -> str:
 def _skill(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
     c.skills.add(subject[1:-1])
+    c.counts.concepts["skills"] += 1
     lines = _typed(subject, SKILL_CLASSES)
     schemes = _concept_common(c, subject, row, lines)
     # An association's esco:targetFramework is every scheme of its target skill, as the
@@ -473,6 +557,8 @@ def _skill(c: _Converter, row: Row) -> str:
 
 def _skill_group(c: _Converter, row: Row) -> str:
     subject = c.iri(row["conceptUri"], "conceptUri")
+    c.groups.add(subject[1:-1])
+    c.counts.concepts["skillGroups"] += 1
     lines = _typed(subject, GROUP_CLASSES)
     _concept_common(c, subject, row, lines, extra_scheme=SKILLS_HIERARCHY_SCHEME)
     if row.get("code", "").strip():

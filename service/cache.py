@@ -5,11 +5,14 @@ A store version is immutable (a load makes a new one), so the bytes of a success
 version changes. This pure ASGI middleware keeps them in a byte-bounded LRU keyed by store
 version, path and query, and serves repeats without routing, queries or serialisation. Every
 such answer carries an ``ETag`` naming the store version, so clients and proxies can ask
-``If-None-Match`` and get ``304 Not Modified``.
+``If-None-Match`` and get ``304 Not Modified``. The language of an answer follows the
+``language`` parameter (in the query, so in the key) or ``Accept-Language``, which the key
+and the ETag include.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from typing import Any
 
@@ -50,12 +53,19 @@ class ResponseCache:
         if version is None:
             await self.app(scope, receive, send)
             return
-        etag = f'W/"{version}"'.encode()
+        # The answer's language follows Accept-Language (service.language): the header is
+        # part of the key and of the ETag, and the answer says Vary: Accept-Language.
+        languages = _header(scope, b"accept-language")
+        variant = (
+            "" if languages is None else "-" + hashlib.blake2s(languages, digest_size=6).hexdigest()
+        )
+        etag = f'W/"{version}{variant}"'.encode()
         if _header(scope, b"if-none-match") in (etag, b"*"):
-            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag)]})
+            headers = [(b"etag", etag), (b"vary", b"Accept-Language")]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        key = (version, scope["path"], scope.get("query_string", b""))
+        key = (version + variant, scope["path"], scope.get("query_string", b""))
         entry = self._entries.get(key)
         if entry is not None:
             self.hits += 1

@@ -9,6 +9,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 SkillType = Literal["knowledge", "skill"]
 
 
+LabelLanguage = Annotated[
+    str | None,
+    Field(
+        description="The label's language: the one asked for, or the main language where "
+        "the concept has no label in it."
+    ),
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -19,6 +28,7 @@ class OccupationSummary(_Model):
     id: str = Field(description="The ESCO UUID, the last segment of the URI.")
     uri: str = Field(description="The official ESCO URI.")
     label: str | None = Field(description="The preferred label.")
+    language: LabelLanguage = None
     isco_group: str | None = Field(description="The ISCO-08 unit group code, e.g. '2654'.")
     skill_level: int | None = Field(description="The ISCO skill level, 1 to 4.")
 
@@ -29,6 +39,7 @@ class SkillSummary(_Model):
     id: str
     uri: str
     label: str | None
+    language: LabelLanguage = None
     skill_type: SkillType | None = Field(
         description="'knowledge', or 'skill' for ESCO's skill/competence."
     )
@@ -46,6 +57,11 @@ class SkillSearchItem(SkillSummary):
     )
     matched_text: str | None = Field(
         default=None, description="That label, in lower case (none without q)."
+    )
+    matched_language: str | None = Field(
+        default=None,
+        description="That label's language (BCP 47), e.g. fr: a search finds concepts by "
+        "their labels in every language loaded.",
     )
     match: Literal["exact", "words"] | None = Field(
         description="How that label matched: its words are the text's (word order, case and "
@@ -70,6 +86,7 @@ class Suggestion(_Model):
     id: str
     uri: str
     label: str = Field(description="The preferred label.")
+    language: LabelLanguage = None
     matched_label: Literal["preferred", "alternative", "hidden"] = Field(
         description="Which of its labels has a word starting with the text."
     )
@@ -87,6 +104,7 @@ class IscoGroupRef(_Model):
     code: str | None = Field(description="The ISCO-08 code, leading zeros kept.")
     uri: str
     label: str | None
+    language: LabelLanguage = None
 
 
 class OccupationSearchItem(OccupationSummary):
@@ -96,6 +114,11 @@ class OccupationSearchItem(OccupationSummary):
         default=None, description="Which of its labels matched best (absent without q)."
     )
     matched_text: str | None = Field(default=None, description="That label, in lower case.")
+    matched_language: str | None = Field(
+        default=None,
+        description="That label's language (BCP 47), e.g. fr: a search finds concepts by "
+        "their labels in every language loaded.",
+    )
     match: Literal["exact", "words"] | None = Field(
         default=None,
         description="exact: the label's words are the text's (order, case and inflections "
@@ -132,14 +155,38 @@ class OnetLink(_Model):
     )
 
 
+class Translation(_Model):
+    """A concept's labels and description in one language."""
+
+    label: str | None = Field(description="The preferred label (null: none in this language).")
+    alt_labels: list[str] | None = Field(
+        default=None, description="The alternative labels (none for an ISCO group)."
+    )
+    description: str | None
+
+
 class OccupationProfile(_Model):
     """An occupation with its ISCO group, skill level and skills."""
 
     id: str
     uri: str
     label: str
+    language: str = Field(
+        description="The language of label and alt_labels: the one asked for, or the main "
+        "language where the concept has no label in it."
+    )
     alt_labels: list[str]
     description: str | None
+    description_language: str | None = Field(
+        default=None,
+        description="The description's language: the one asked for, or the main language "
+        "where it has no description in it.",
+    )
+    translations: dict[str, Translation] | None = Field(
+        default=None,
+        description="With language naming several languages (fr,es) or *: the labels and "
+        "description in each, null where the language lacks them (no fallback).",
+    )
     code: str | None = Field(description="The ESCO occupation code, e.g. '2654.3'.")
     isco_group: IscoGroupRef | None
     skill_level: int | None
@@ -326,6 +373,11 @@ class ResolvedSkill(SkillSummary):
         description="'uri', 'id', 'preferred label', 'alternative label', 'hidden label', "
         "'label containing the text' or 'label containing every word'."
     )
+    resolved_language: str | None = Field(
+        default=None,
+        description="The language of the label that named the skill exactly (a label of "
+        "different skills in different languages names the one in the language asked for).",
+    )
 
 
 class UnknownSkill(_Model):
@@ -360,6 +412,7 @@ class ConceptRef(_Model):
     id: str
     uri: str
     label: str | None
+    language: LabelLanguage = None
 
 
 class SkillProfile(_Model):
@@ -368,8 +421,22 @@ class SkillProfile(_Model):
     id: str
     uri: str
     label: str
+    language: str = Field(
+        description="The language of label and alt_labels: the one asked for, or the main "
+        "language where the concept has no label in it."
+    )
     alt_labels: list[str]
     description: str | None
+    description_language: str | None = Field(
+        default=None,
+        description="The description's language: the one asked for, or the main language "
+        "where it has no description in it.",
+    )
+    translations: dict[str, Translation] | None = Field(
+        default=None,
+        description="With language naming several languages (fr,es) or *: the labels and "
+        "description in each, null where the language lacks them (no fallback).",
+    )
     skill_type: SkillType | None
     reuse_level: str | None = Field(
         description="transversal, cross-sector, sector-specific or occupation-specific."
@@ -392,7 +459,21 @@ class IscoGroup(_Model):
     code: str
     uri: str
     label: str
+    language: str = Field(
+        description="The language of label and alt_labels: the one asked for, or the main "
+        "language where the concept has no label in it."
+    )
     description: str | None
+    description_language: str | None = Field(
+        default=None,
+        description="The description's language: the one asked for, or the main language "
+        "where it has no description in it.",
+    )
+    translations: dict[str, Translation] | None = Field(
+        default=None,
+        description="With language naming several languages (fr,es) or *: the labels and "
+        "description in each, null where the language lacks them (no fallback).",
+    )
     skill_level: int | None
     parent: IscoGroupRef | None
     children: list[IscoChild]

@@ -83,7 +83,9 @@ def main(context: click.Context) -> None:
         click.echo(context.get_help())
 
 
-@main.command(short_help="Load an ESCO download, and datasets beside it, into a store.")
+@main.command(
+    short_help="Load an ESCO download, more languages and datasets beside it, into a store."
+)
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.argument("datasets", nargs=-1)
 @click.option(
@@ -95,12 +97,18 @@ def main(context: click.Context) -> None:
     "$XDG_DATA_HOME/skillgraph/store). A server on it switches over when the load completes.",
 )
 @click.option(
-    "--language", help="Language of the files to load, when the download holds several (e.g. en)."
+    "--language",
+    help="The main language, when the download's folder holds several complete ones (e.g. en).",
 )
 def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: str | None) -> None:
     """Load an ESCO CSV download (a folder or the .zip) into a store, with DATASETS beside it.
 
-    Each dataset is an RDF file (.ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld) or a
+    A dataset that is a folder or zip of ESCO CSV files (occupations_fr.csv, skills_es.csv,
+    ...) is a language pack: it adds the labels and descriptions of its languages to the
+    concepts of the download (in the current or an earlier release's columns). The other
+    languages of the download's own folder are loaded so too.
+
+    Any other dataset is an RDF file (.ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld) or a
     mapping table (.csv with the columns esco_uri, external_uri, match), loaded into a named
     graph of its own: https://w3id.org/skillgraph/graph/<file name>, or the IRI given as
     IRI=PATH.
@@ -110,11 +118,15 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     serving what it had.
     """
     from loaders import datasets as datasets_module
+    from loaders.bundle import is_label_pack
     from skillgraph.pipeline import default_store, load_bundle
 
     store = store or default_store()
     with _one_line_errors():
-        linked = [datasets_module.parse(argument) for argument in datasets]
+        packs = [Path(a) for a in datasets if "=" not in a and is_label_pack(Path(a))]
+        linked = [
+            datasets_module.parse(argument) for argument in datasets if Path(argument) not in packs
+        ]
 
     bar: Any = None
     interactive = sys.stderr.isatty()
@@ -149,6 +161,7 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
                 bundle,
                 store,
                 datasets=linked,
+                packs=packs,
                 language=language,
                 on_start=on_start,
                 on_bytes=on_bytes,
@@ -162,13 +175,31 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     for kind, label in KIND_LABELS.items():
         if kind in report.rows:
             click.echo(f"  {report.rows[kind]:>9,}  {label}")
-    collections = {k: v for k, v in report.rows.items() if k not in KIND_LABELS}
+    collections = {k: v for k, v in report.rows.items() if k not in KIND_LABELS and "@" not in k}
     for kind, count in sorted(collections.items()):
         click.echo(f"  {count:>9,}  {kind} members")
     click.echo(
         f"  {result.derived:>9,}  derived facts (skill levels, similar and prospect "
         "occupations, skos:broaderTransitive)"
     )
+    click.echo(f"  {len(report.languages)} language{'s' if len(report.languages) > 1 else ''}:")
+    for tag, counts in report.languages.items():
+        concepts = ", ".join(
+            f"{counts.concepts[k]:,} {LANGUAGE_KINDS[k]}"
+            for k in LANGUAGE_KINDS
+            if counts.concepts[k]
+        )
+        click.echo(
+            f"  {tag:>9}  {counts.labels:,} labels, {counts.notes:,} descriptions; "
+            f"{concepts or 'no concepts'}"
+        )
+        unknown = sum(counts.unknown.values())
+        if unknown:
+            click.echo(
+                f"warning: {unknown:,} rows of {counts.source} ({tag}) name a concept the "
+                "download does not describe: not loaded (of another release?)",
+                err=True,
+            )
     for dataset in linked:
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
         if dataset.graph.value in result.notes:
@@ -183,6 +214,14 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
         )
     for name in report.ignored_files:
         click.echo(f"note: ignored {name} (not an ESCO classification file)", err=True)
+
+
+LANGUAGE_KINDS = {
+    "occupations": "occupations",
+    "skills": "skills",
+    "ISCOGroups": "ISCO groups",
+    "skillGroups": "skill groups",
+}
 
 
 @main.command(short_help="List a store's named graphs, their sizes and sources.")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Quad, RdfFormat, serialize
 
@@ -60,6 +61,7 @@ def load_bundle(
     store_root: Path,
     *,
     datasets: Sequence[Dataset] = (),
+    packs: Sequence[Path] = (),
     language: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_bytes: Callable[[int], None] | None = None,
@@ -68,6 +70,9 @@ def load_bundle(
     """Load the ESCO download at ``source`` as a new version of the store at ``store_root``.
 
     ``datasets`` are loaded beside ESCO, each into its named graph (:mod:`loaders.datasets`).
+    ``packs`` are folders or zips of ESCO label files in more languages; they add labels and
+    descriptions to the ESCO graph, as do the other languages of the bundle's own folder
+    (``language`` picks the main one when the folder holds several complete ones).
     All or nothing: the new version becomes active only once complete; on any error the
     previously active version stays as it was. ``on_start`` gets the number of bytes to
     read and ``on_bytes`` each chunk read, for a progress bar; ``on_indexes`` is called when
@@ -78,7 +83,7 @@ def load_bundle(
     """
     started = time.perf_counter()
     datasets_module.check(list(datasets))
-    bundle = open_bundle(source, language=language)
+    bundle = open_bundle(source, language=language, packs=packs)
     if on_start is not None:
         on_start(bundle.total_bytes)
     report = LoadReport()
@@ -91,7 +96,7 @@ def load_bundle(
         if on_indexes is not None:
             on_indexes()
         prepare.write(version)
-        _write_sources(version, source, datasets, text.notes)
+        _write_sources(version, bundle, datasets, text.notes)
 
     built = build_store(store_root, text.pieces(), prepare=write_indexes)
     seconds = time.perf_counter() - started
@@ -113,10 +118,22 @@ def load_bundle(
 
 
 def _write_sources(
-    version: Path, bundle: Path, datasets: Sequence[Dataset], notes: dict[str, str]
+    version: Path, bundle: Bundle, datasets: Sequence[Dataset], notes: dict[str, str]
 ) -> None:
-    entries = [
-        {"graph": t.ESCO_GRAPH.value, "source": str(bundle.resolve()), "kind": "ESCO CSV download"},
+    entries: list[dict[str, object]] = [
+        {
+            "graph": t.ESCO_GRAPH.value,
+            "source": str(bundle.source.resolve()),
+            "kind": "ESCO CSV download",
+            "language": bundle.language,
+            "languages": [
+                {"language": bundle.language, "source": str(bundle.source.resolve())},
+                *(
+                    {"language": pack.language, "source": str(pack.source.resolve())}
+                    for pack in bundle.packs
+                ),
+            ],
+        },
         {"graph": t.DERIVED_GRAPH.value, "source": "skillgraph", "kind": "derived facts"},
         {"graph": t.MODEL_GRAPH.value, "source": "ontology/esco.ttl", "kind": "model"},
     ]
@@ -128,7 +145,7 @@ def _write_sources(
     (version / SOURCES).write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
 
 
-def sources(version: Path) -> dict[str, dict[str, str]]:
+def sources(version: Path) -> dict[str, dict[str, Any]]:
     """What each named graph of a store version was loaded from (none for a bare store)."""
     try:
         entries = json.loads((version / SOURCES).read_text(encoding="utf-8"))
@@ -137,11 +154,13 @@ def sources(version: Path) -> dict[str, dict[str, str]]:
     return {entry["graph"]: entry for entry in entries}
 
 
-def load_text(source: Path, *, language: str | None = None) -> list[Piece]:
+def load_text(
+    source: Path, *, language: str | None = None, packs: Sequence[Path] = ()
+) -> list[Piece]:
     """The whole text :func:`load_bundle` gives the engine for ``source``, in the same pieces:
     loading it with :func:`graph.store.build_store` is the same load without its Python work
     (the benchmark's baseline for growth)."""
-    bundle = open_bundle(source, language=language)
+    bundle = open_bundle(source, language=language, packs=packs)
     return list(_LoadText(bundle, LoadReport(), ontology_quads()).pieces())
 
 
@@ -185,6 +204,7 @@ class _LoadText:
             else:
                 for text in datasets_module.mapping_ntriples(dataset):
                     yield dataset.graph, text.encode()
+        yield t.DERIVED_GRAPH, _language_ntriples(self.bundle.languages)
         self.ends["files"] = time.perf_counter()
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice). The official RDF
@@ -198,6 +218,16 @@ class _LoadText:
             self.derived += text.count("\n")
             yield graph, text.encode()
         self.ends["derive"] = time.perf_counter()
+
+
+def _language_ntriples(languages: Sequence[str]) -> bytes:
+    """The ESCO graph's languages: the main one (``sg:mainLanguage``) and every one
+    (``dcterms:language``), as ``xsd:language`` literals."""
+    graph = t.nt(t.ESCO_GRAPH)
+    literal = '"{}"^^' + t.nt(t.XSD_LANGUAGE)
+    lines = [f"{graph} {t.nt(t.MAIN_LANGUAGE)} {literal.format(languages[0])} .\n"]
+    lines += [f"{graph} {t.nt(t.DCT_LANGUAGE)} {literal.format(tag)} .\n" for tag in languages]
+    return "".join(lines).encode()
 
 
 def _text(quads: list[Quad]) -> bytes:

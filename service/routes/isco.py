@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from service.deps import CatalogDep, StoreDep
+from service.language import LanguageDep
 from service.models import IscoGroup
 from service.problems import responses
 
@@ -27,7 +28,12 @@ def isco_group(
     ],
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
     limit: Annotated[int, Query(ge=1, le=5000, description="How many occupations to list.")] = 100,
 ) -> dict[str, Any]:
     """An ISCO-08 group with its parent, children and occupations."""
-    return catalog.isco_group(store, code, limit=limit)
+    return lang(
+        catalog.isco_group(
+            store, code, limit=limit, language=lang.language, languages=lang.languages
+        )
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from service.deps import CatalogDep, StoreDep
+from service.language import LanguageDep
 from service.models import MatchRequest, MatchResult
 from service.problems import responses
 
@@ -14,15 +15,20 @@ router = APIRouter(tags=["matching"], responses=responses(400, 413, 422, 503))
 
 
 @router.post("/match", response_model=MatchResult, summary="Occupations for a set of skills")
-def match(request: MatchRequest, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
+def match(
+    request: MatchRequest, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> dict[str, Any]:
     """Occupations ranked by the share of their essential skills among the skills given,
     then by how many, then by how many optional ones. Every skill given is reported back,
     resolved (with how) or unknown (with why)."""
-    return catalog.match(
-        store,
-        request.skills,
-        skill_level=request.skill_level,
-        isco_group=request.isco_group,
-        limit=request.limit,
-        offset=request.offset,
+    return lang(
+        catalog.match(
+            store,
+            request.skills,
+            skill_level=request.skill_level,
+            isco_group=request.isco_group,
+            limit=request.limit,
+            offset=request.offset,
+            language=lang.language,
+        )
     )

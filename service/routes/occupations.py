@@ -10,6 +10,7 @@ from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
 from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import PRODUCER
+from service.language import LanguageDep
 from service.models import (
     CareerPaths,
     Mappings,
@@ -55,6 +56,7 @@ MatchLimit = Annotated[
 def search_occupations(
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
     q: Annotated[
         str,
         Query(
@@ -70,7 +72,7 @@ def search_occupations(
     """Occupations ranked by relevance to the text, best first: BM25 over their labels and
     descriptions, word order, case, plurals and typos aside. All occupations in label order
     without q."""
-    return catalog.search_occupations(store, q, limit=limit, offset=offset)
+    return lang(catalog.search_occupations(store, q, limit=limit, offset=offset))
 
 
 @router.get(
@@ -80,10 +82,14 @@ def search_occupations(
     responses=NOT_FOUND,
 )
 def similar_occupations(
-    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: MatchLimit = 10
+    id: OccupationId,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+    limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Occupations at the same skill level that need much of the same knowledge and skills."""
-    return catalog.related_occupations(store, id, kind="similar", limit=limit)
+    return lang(catalog.related_occupations(store, id, kind="similar", limit=limit))
 
 
 @router.get(
@@ -93,10 +99,14 @@ def similar_occupations(
     responses=NOT_FOUND,
 )
 def occupation_prospects(
-    id: OccupationId, store: StoreDep, catalog: CatalogDep, limit: MatchLimit = 10
+    id: OccupationId,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+    limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
-    return catalog.related_occupations(store, id, kind="prospects", limit=limit)
+    return lang(catalog.related_occupations(store, id, kind="prospects", limit=limit))
 
 
 @router.get(
@@ -105,10 +115,12 @@ def occupation_prospects(
     summary="Mappings to other vocabularies",
     responses=NOT_FOUND,
 )
-def occupation_mappings(id: OccupationId, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
+def occupation_mappings(
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> dict[str, Any]:
     """The external concepts (O*NET occupations, your own job titles...) the occupation is
     mapped to by the mapping tables and datasets loaded beside ESCO; none without them."""
-    return catalog.mappings(store, id)
+    return lang(catalog.mappings(store, id))
 
 
 @router.get(
@@ -122,9 +134,10 @@ def skill_gap(
     target: TargetId,
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
 ) -> dict[str, Any]:
     """The skills shared and missing to move from one occupation to another, with coverage."""
-    return catalog.skill_gap(store, id, target)
+    return lang(catalog.skill_gap(store, id, target))
 
 
 @router.get(
@@ -138,6 +151,7 @@ def career_paths(
     target: TargetId,
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
     max_steps: Annotated[
         int, Query(ge=1, le=MAX_STEPS, description=f"Most moves in a path, 1 to {MAX_STEPS}.")
     ] = 3,
@@ -146,7 +160,7 @@ def career_paths(
     """The best paths from one occupation to another, each step a similar occupation or a
     long-term prospect of the previous one, with the essential skills learned at each step.
     Ranked by the total of new essential skills, then by the number of steps."""
-    return catalog.career_paths(store, id, target, max_steps=max_steps, limit=limit)
+    return lang(catalog.career_paths(store, id, target, max_steps=max_steps, limit=limit))
 
 
 @router.get(
@@ -155,6 +169,9 @@ def career_paths(
     summary="Occupation profile",
     responses=NOT_FOUND,
 )
-def occupation(id: OccupationId, store: StoreDep, catalog: CatalogDep) -> dict[str, Any]:
-    """An occupation's profile: ISCO group, skill level, essential and optional skills."""
-    return catalog.occupation(store, id)
+def occupation(
+    id: OccupationId, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> dict[str, Any]:
+    """An occupation's profile: ISCO group, skill level, essential and optional skills;
+    with language=fr,es (or *), its labels and description in each language too."""
+    return lang(catalog.occupation(store, id, language=lang.language, languages=lang.languages))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from graph import terms as t
 from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import MANAGE_BUDGETS
+from service.language import LanguageDep
 from service.models import SkillList, SkillProfile
 from service.problems import responses
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/skills", tags=["skills"], responses=responses(404, 4
 def search_skills(
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
     q: Annotated[
         str,
         Query(
@@ -35,7 +37,7 @@ def search_skills(
     preferred label before alternative and hidden ones, and within each an exact match,
     then a label starting with the text, one containing it, one containing every word;
     then the shorter label. Every skill in label order without q."""
-    return catalog.search_skills(store, q, limit=limit, offset=offset)
+    return lang(catalog.search_skills(store, q, limit=limit, offset=offset))
 
 
 @router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")
@@ -50,6 +52,8 @@ def skill(
     ],
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
 ) -> dict[str, Any]:
-    """A skill or knowledge concept with the occupations it is essential or optional for."""
-    return catalog.skill(store, id)
+    """A skill or knowledge concept with the occupations it is essential or optional for;
+    with language=fr,es (or *), its labels and description in each language too."""
+    return lang(catalog.skill(store, id, language=lang.language, languages=lang.languages))

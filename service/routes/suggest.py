@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from graph.suggest import MAX_LIMIT
 from service.deps import CatalogDep, StoreDep
+from service.language import LanguageDep
 from service.models import Suggestions
 from service.problems import responses
 
@@ -18,6 +19,7 @@ router = APIRouter(tags=["search"], responses=responses(422, 503))
 def suggest(
     store: StoreDep,
     catalog: CatalogDep,
+    lang: LanguageDep,
     q: Annotated[
         str,
         Query(
@@ -39,4 +41,4 @@ def suggest(
     that starts with it before one where a later word does, a preferred label before an
     alternative or hidden one, then the shorter label."""
     types = frozenset(type or ("occupation", "skill"))
-    return catalog.suggest(store, q, limit=limit, types=types)
+    return lang(catalog.suggest(store, q, limit=limit, types=types))

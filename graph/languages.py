@@ -1,0 +1,105 @@
+"""The languages of a store version, and answers in the one asked for.
+
+A store holds ESCO's labels in its main language (that of the download) and in any language
+packs loaded with it (``skillgraph load BUNDLE PACK...``). The named queries answer in the
+main language; :class:`Translations` holds every ESCO concept's preferred label in every
+language, read once per store version, and puts an answer into another language: each
+concept an answer names (a dict with ``uri`` and ``label``) gets its label in that
+language, or keeps the main language's where the language has none, and says which it got
+(``language``).
+
+Languages are BCP 47 tags in lower case, as Oxigraph keeps them (``en``, ``fr``, ``en-us``).
+:meth:`Translations.lookup` finds the loaded language a tag asks for as RFC 4647's lookup
+does: ``en-GB`` is answered in ``en`` when no ``en-gb`` is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Store
+
+from graph.queries import QueryRunner
+
+
+@dataclass
+class Translations:
+    """Every ESCO concept's preferred label in every language of a store version."""
+
+    main: str
+    """the main language: every concept has its labels in it"""
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """language -> concept URI -> preferred label"""
+    languages: tuple[str, ...] = ()
+    """the main language first, then the others by how many concepts they label"""
+
+    def __post_init__(self) -> None:
+        self.labels.setdefault(self.main, {})
+        others = sorted(
+            (language for language in self.labels if language != self.main),
+            key=lambda language: (-len(self.labels[language]), language),
+        )
+        self.languages = (self.main, *others)
+
+    @classmethod
+    def build(cls, store: Store, runner: QueryRunner) -> Translations:
+        """Read the preferred labels of ``store``'s ESCO concepts in every language."""
+        labels: dict[str, dict[str, str]] = {}
+        for row in runner.solutions(store, "preferred_labels", {}):
+            language = row["label_language"].value
+            labels.setdefault(language, {})[row["uri"].value] = row["label"].value
+        return cls(runner.main_language(store), labels)
+
+    def counts(self) -> dict[str, int]:
+        """How many concepts have a preferred label in each language, main first."""
+        return {language: len(self.labels[language]) for language in self.languages}
+
+    def lookup(self, tag: str) -> str | None:
+        """The loaded language that answers for ``tag`` (RFC 4647 lookup: the tag, then the
+        tag less its last subtag, and so on), or None."""
+        parts = tag.strip().lower().split("-")
+        while parts:
+            candidate = "-".join(parts)
+            if candidate in self.labels:
+                return candidate
+            parts.pop()
+            if parts and len(parts[-1]) == 1:  # a singleton (x-...) goes with what follows it
+                parts.pop()
+        return None
+
+    def label(self, uri: str, language: str) -> tuple[str | None, str]:
+        """A concept's preferred label in ``language``, else in the main one: (label, the
+        language it is in)."""
+        found = self.labels.get(language, {}).get(uri)
+        if found is not None:
+            return found, language
+        return self.labels[self.main].get(uri), self.main
+
+    def localize(self, answer: Any, language: str) -> Any:
+        """``answer`` (JSON-like dicts and lists) with every ESCO concept it names labelled in
+        ``language`` where it has a label in it, and each such concept's ``language`` set to
+        the language its label is in. Changes ``answer`` in place, and returns it."""
+        translated = self.labels.get(language, {})
+        main = self.labels[self.main]
+
+        def visit(value: Any) -> None:
+            if isinstance(value, dict):
+                uri = value.get("uri")
+                if "label" in value and isinstance(uri, str) and uri in main:
+                    label = translated.get(uri)
+                    if label is not None:
+                        value["label"] = label
+                        value["language"] = language
+                    else:
+                        value["language"] = self.main
+                for item in value.values():
+                    if isinstance(item, dict | list):
+                        visit(item)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict | list):
+                        visit(item)
+
+        visit(answer)
+        return answer

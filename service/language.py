@@ -1,0 +1,123 @@
+"""Which language an answer is in: the ``language`` parameter, else ``Accept-Language``.
+
+``language`` names one language (``fr``, ``en-us``), several (``fr,es``) or every loaded
+one (``*``); the first is the answer's, and a profile then also gives its labels and
+description in each (``translations``). A language the store does not hold is refused with
+a 422 problem that lists the ones it does. Without the parameter, ``Accept-Language``
+chooses (RFC 9110: q-values, ``*``); a header naming no loaded language gets the main one,
+as HTTP allows, and ``Content-Language`` always says which language the answer is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request, Response
+from pyoxigraph import Store
+
+from graph.catalog import Catalog
+from graph.languages import Translations
+from service.deps import get_catalog, get_store
+from service.problems import ProblemError
+
+MAX_LANGUAGES = 30
+"""The most languages one request may name (ESCO has 28)."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """The language of one answer, and how to put an answer into it."""
+
+    language: str
+    """the answer's language (``Content-Language``)"""
+    languages: tuple[str, ...]
+    """every language asked for with the parameter, the answer's first; empty when one was"""
+    translations: Translations
+
+    def __call__(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """``answer`` with the concepts it names labelled in :attr:`language`."""
+        return self.translations.localize(answer, self.language)
+
+
+def choose(translations: Translations, parameter: str | None, header: str | None) -> Language:
+    """The language of an answer, from the ``language`` parameter or the header.
+
+    :raises ProblemError: (422) if the parameter names a language the store lacks.
+    """
+    loaded = ", ".join(translations.languages)
+    if parameter is not None and parameter.strip():
+        tags = [tag.strip() for tag in parameter.split(",") if tag.strip()]
+        if len(tags) > MAX_LANGUAGES:
+            raise ProblemError(
+                422, "invalid-parameter", f"language names more than {MAX_LANGUAGES} languages"
+            )
+        chosen: list[str] = []
+        for tag in tags:
+            if tag == "*":
+                chosen += translations.languages
+                continue
+            found = translations.lookup(tag)
+            if found is None:
+                raise ProblemError(
+                    422,
+                    "unknown-language",
+                    f"this store has no labels in {tag!r}; its languages are {loaded}",
+                    languages=list(translations.languages),
+                )
+            chosen.append(found)
+        unique = tuple(dict.fromkeys(chosen))
+        several = len(tags) > 1 or "*" in tags
+        return Language(unique[0], unique if several else (), translations)
+    return Language(_negotiate(translations, header or ""), (), translations)
+
+
+def _negotiate(translations: Translations, header: str) -> str:
+    """The loaded language ``Accept-Language`` prefers most (the main one if none)."""
+    ranges: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")[:MAX_LANGUAGES]):
+        tag, _, parameters = item.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag.strip() and 0 < quality <= 1:
+            ranges.append((-quality, position, tag.strip()))
+    for _, _, tag in sorted(ranges):
+        if tag == "*":
+            return translations.main
+        found = translations.lookup(tag)
+        if found is not None:
+            return found
+    return translations.main
+
+
+async def get_language(
+    request: Request,
+    response: Response,
+    store: Annotated[Store, Depends(get_store)],
+    catalog: Annotated[Catalog, Depends(get_catalog)],
+    language: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="The language of the labels and descriptions (BCP 47: fr, es, "
+            "en-us), several for a profile's translations (fr,es), or * for every language "
+            "loaded. A label the language lacks is the main language's, and says so "
+            "(language). Without it, Accept-Language chooses.",
+            examples=["fr"],
+        ),
+    ] = None,
+) -> Language:
+    """The answer's language; sets ``Content-Language`` and ``Vary: Accept-Language``."""
+    chosen = choose(catalog.translations(store), language, request.headers.get("accept-language"))
+    response.headers["Content-Language"] = chosen.language
+    response.headers["Vary"] = "Accept-Language"
+    return chosen
+
+
+LanguageDep = Annotated[Language, Depends(get_language)]
