@@ -140,6 +140,7 @@ class Catalog:
                     "uri": s.concept.uri,
                     "label": s.concept.label,
                     "matched_label": LABEL_KINDS[s.kind],
+                    "matched_language": s.language,
                 }
                 for s in found
             ]

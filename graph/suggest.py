@@ -44,23 +44,34 @@ class Suggestion:
     """the label that matched: 0 preferred, 1 alternative, 2 hidden"""
     at_start: bool
     """whether the label starts with the text (else one of its later words does)"""
+    language: str = "en"
+    """the language of the label that matched"""
 
 
-Entry = tuple[str, bool, int, int]
-"""(text from a word to the label's end, the word is the first, label kind, concept)"""
+Entry = tuple[str, bool, int, int, str]
+"""(text from a word to the label's end, the word is the first, label kind, concept, the
+label's language)"""
 
 
 class Suggester:
     """The word-start index of every label of a store version's occupations and skills."""
 
-    def __init__(self, concepts: list[Concept], labels: list[tuple[str, int, int]]) -> None:
-        """``labels``: (label, kind 0 preferred / 1 alternative / 2 hidden, concept index)."""
+    def __init__(
+        self,
+        concepts: list[Concept],
+        labels: list[tuple[str, int, int]],
+        languages: list[str] | None = None,
+    ) -> None:
+        """``labels``: (label, kind 0 preferred / 1 alternative / 2 hidden, concept index),
+        each in the language at its position in ``languages`` (English when not given)."""
         self.concepts = concepts
         entries: list[Entry] = []
-        for text, kind, concept in labels:
+        for (text, kind, concept), language in zip(
+            labels, languages or ["en"] * len(labels), strict=True
+        ):
             words = text.lower().split()
             for n in range(len(words)):
-                entries.append((" ".join(words[n:]), n == 0, kind, concept))
+                entries.append((" ".join(words[n:]), n == 0, kind, concept, language))
         entries.sort(key=lambda e: e[0])
         self._keys = [e[0] for e in entries]
         self._entries = entries
@@ -97,10 +108,10 @@ class Suggester:
             candidates.sort(key=self._rank)
         found: list[Suggestion] = []
         seen: set[int] = set()
-        for _, at_start, kind, concept in candidates:
+        for _, at_start, kind, concept, language in candidates:
             if concept not in seen:
                 seen.add(concept)
-                found.append(Suggestion(self.concepts[concept], kind, at_start))
+                found.append(Suggestion(self.concepts[concept], kind, at_start, language))
                 if len(found) == limit:
                     break
         return found
@@ -127,4 +138,4 @@ def build(occupations: LabelIndex, careers: CareerIndex) -> Suggester:
     first_skill = len(concepts)
     concepts += [Concept("skill", s.uri, s.label) for s in careers.skills]
     labels += [(text, kind, first_skill + skill) for text, kind, skill in careers.labels]
-    return Suggester(concepts, labels)
+    return Suggester(concepts, labels, occupations.label_languages + careers.label_languages)

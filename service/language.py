@@ -23,6 +23,9 @@ from service.problems import ProblemError
 
 MAX_LANGUAGES = 30
 """The most languages one request may name (ESCO has 28)."""
+_TAG = r"(?:\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)"
+LANGUAGES_PATTERN = rf"^\s*{_TAG}(?:\s*,\s*{_TAG})*\s*$"
+"""What the ``language`` parameter may be: BCP 47 tags or ``*``, comma-separated."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ async def get_language(
         str | None,
         Query(
             max_length=300,
+            pattern=LANGUAGES_PATTERN,
             description="The language of the labels and descriptions (BCP 47: fr, es, "
             "en-us), several for a profile's translations (fr,es), or * for every language "
             "loaded. A label the language lacks is the main language's, and says so "

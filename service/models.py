@@ -90,6 +90,7 @@ class Suggestion(_Model):
     matched_label: Literal["preferred", "alternative", "hidden"] = Field(
         description="Which of its labels has a word starting with the text."
     )
+    matched_language: str = Field(description="That label's language (BCP 47).")
 
 
 class Suggestions(_Model):

@@ -204,7 +204,9 @@ class _LoadText:
             else:
                 for text in datasets_module.mapping_ntriples(dataset):
                     yield dataset.graph, text.encode()
-        yield t.DERIVED_GRAPH, _language_ntriples(self.bundle.languages)
+        languages = _language_ntriples(self.bundle.languages)
+        self.derived += languages.count(b"\n")
+        yield t.DERIVED_GRAPH, languages
         self.ends["files"] = time.perf_counter()
         # Every derived line is a triple the files do not state, so counting the lines
         # counts what they add (no need to count the whole store twice). The official RDF

@@ -50,10 +50,12 @@ def test_search_returns_summaries_best_first(client: TestClient) -> None:
         "id": uuid(tiny.PRODUCER),
         "uri": tiny.PRODUCER,
         "label": "producer",
+        "language": "en",
         "isco_group": "2654",
         "skill_level": 4,
         "matched_label": "preferred",
         "matched_text": "producer",
+        "matched_language": "en",
         "match": "exact",
     }
     assert score > body["items"][1]["score"] > 0
@@ -71,8 +73,11 @@ def test_profile_by_uuid_and_by_full_uri_agree(client: TestClient) -> None:
         "id",
         "uri",
         "label",
+        "language",
         "alt_labels",
         "description",
+        "description_language",
+        "translations",
         "code",
         "isco_group",
         "skill_level",
@@ -90,6 +95,7 @@ def test_profile_by_uuid_and_by_full_uri_agree(client: TestClient) -> None:
         "id": uuid(tiny.SCRIPT),
         "uri": tiny.SCRIPT,
         "label": "script writing",
+        "language": "en",
         "skill_type": "knowledge",
     }
 
@@ -103,6 +109,7 @@ def test_similar_and_prospects(client: TestClient) -> None:
         "id",
         "uri",
         "label",
+        "language",
         "isco_group",
         "skill_level",
         "score",

@@ -84,7 +84,7 @@ def test_query_lists_and_runs_named_queries(runner: CliRunner, tiny_root: Path) 
             "csv",
         ],
     )
-    assert as_csv.output.splitlines()[0] == "from,to,skill,label,skill_type,relation,held"
+    assert as_csv.output.splitlines()[0] == "from,to,skill,label,skill_type,relation,held,language"
 
 
 @pytest.mark.parametrize(

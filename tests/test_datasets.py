@@ -65,7 +65,7 @@ def test_rdf_files_and_mappings_load_into_their_graphs_and_join_with_esco(
     joined = _ask(
         store,
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label ?code WHERE { "
-        f"<{PRODUCER}> skos:prefLabel ?p ; skos:closeMatch ?o . "
+        f"<{PRODUCER}> skos:prefLabel ?p ; skos:closeMatch ?o . FILTER(LANG(?p) = 'en') "
         "GRAPH <https://w3id.org/skillgraph/graph/onet> { ?o skos:prefLabel ?label ; "
         "skos:notation ?code } }",
     )

@@ -49,6 +49,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?skill ?label WHERE {{
   <{PRODUCER}> esco:relatedEssentialSkill ?skill .
   ?skill skos:prefLabel ?label .
+  FILTER(LANG(?label) = "en")
 }} ORDER BY ?label
 """
 CONSTRUCT_PRODUCER = f"CONSTRUCT {{ <{PRODUCER}> ?p ?o }} WHERE {{ <{PRODUCER}> ?p ?o }}"
@@ -136,8 +137,9 @@ def test_construct_in_every_rdf_format_parses_to_the_same_graph(
     for media, graph in graphs.items():
         assert len(graph) == expected, media
         assert isomorphic(graph, graphs["text/turtle"]), media
-    label = graphs["text/turtle"].value(rdflib.URIRef(PRODUCER), rdflib.SKOS.prefLabel)
-    assert label == rdflib.Literal("producer", lang="en")
+    labels = set(graphs["text/turtle"].objects(rdflib.URIRef(PRODUCER), rdflib.SKOS.prefLabel))
+    assert rdflib.Literal("producer", lang="en") in labels
+    assert rdflib.Literal("producteur/productrice", lang="fr") in labels
 
 
 def test_sparqlwrapper_construct_and_describe(sample_server: LiveServer) -> None:
@@ -192,7 +194,8 @@ def test_updates_are_refused_and_change_nothing(
         f"SELECT ?l WHERE {{ <{PRODUCER}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}",
         JSON,
     ).queryAndConvert()
-    assert [b["l"]["value"] for b in labels["results"]["bindings"]] == ["producer"]  # type: ignore[index]
+    found = sorted(b["l"]["value"] for b in labels["results"]["bindings"])  # type: ignore[index]
+    assert found == ["producer", "producteur/productrice", "productor/productora"]
 
 
 def test_accept_q_values_pick_the_format(sample_http: httpx.Client) -> None:

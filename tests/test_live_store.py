@@ -150,7 +150,7 @@ def test_per_version_values_keep_the_two_newest_versions() -> None:
 
 
 def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
-    labels, careers, suggester = indexes
+    labels, careers, suggester, translations = indexes
     return (
         labels.search("", limit=10_000),
         suggester.suggest("a", limit=50, types=frozenset({"occupation", "skill"})),
@@ -160,6 +160,8 @@ def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
         careers.required,
         careers.moves,
         careers.labels,
+        careers.label_languages,
+        translations.labels,
     )
 
 
@@ -210,7 +212,8 @@ def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     catalog.prepare(live.get())  # builds them in a child process
     store = live.get().store
     labels, careers = catalog._labels.get(store), catalog._careers.get(store)
-    assert _content((labels, careers, catalog._suggester.get(store))) == expected
+    indexes = (labels, careers, catalog._suggester.get(store), catalog.translations(store))
+    assert _content(indexes) == expected
 
 
 def test_the_previous_version_is_retired_after_the_grace_period(

@@ -37,7 +37,7 @@ def test_every_query_parses_and_projects_its_params(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_query_runs_on_the_tiny_store(name: str, tiny_root_shared: Path) -> None:
     store = LiveStore(tiny_root_shared).get().store
-    values = {"IRI": tiny.PRODUCER, "string": "prod", "integer": 1}
+    values = {"IRI": tiny.PRODUCER, "string": "prod", "integer": 1, "language": "en"}
     params = {p: values[spec.kind] for p, spec in QUERIES[name].params.items()}
     rows = QueryRunner(QUERIES).select(store, name, params)
     assert isinstance(rows, list)
