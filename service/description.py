@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from graph.terms import DERIVED_GRAPH, ESCO_GRAPH, MODEL_GRAPH, PREFIXES, TITLE
+from graph.terms import (
+    DCT_LANGUAGE,
+    DERIVED_GRAPH,
+    ESCO_GRAPH,
+    MAIN_LANGUAGE,
+    MODEL_GRAPH,
+    PREFIXES,
+    SG,
+    TITLE,
+    XSD_LANGUAGE,
+)
 from service.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -47,6 +57,16 @@ RESULT_FORMATS = (
 """The W3C format IRIs (http://www.w3.org/ns/formats/) of what queries answer in."""
 
 
+def _languages(node: BlankNode, languages: tuple[str, ...]) -> list[Triple]:
+    """``node``'s languages: each as dct:language, the first also as sg:mainLanguage."""
+    facts = [
+        Triple(node, DCT_LANGUAGE, Literal(tag, datatype=XSD_LANGUAGE)) for tag in languages
+    ]
+    if languages:
+        facts.append(Triple(node, MAIN_LANGUAGE, Literal(languages[0], datatype=XSD_LANGUAGE)))
+    return facts
+
+
 def _sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
@@ -60,11 +80,18 @@ GRAPH_TITLES = {
 
 
 def describe(
-    endpoint: str, media: str, *, triples: int, graphs: dict[str, int], settings: Settings
+    endpoint: str,
+    media: str,
+    *,
+    triples: int,
+    graphs: dict[str, int],
+    settings: Settings,
+    languages: tuple[str, ...] = (),
 ) -> bytes:
     """The description of the endpoint at ``endpoint``, serialized as ``media``: its default
     dataset has the union of the named graphs as its default graph, and each named graph
-    with its size."""
+    with its size; the ESCO graph and the default graph with the ``languages`` of the
+    labels (``dct:language``, the main one first and also as ``sg:mainLanguage``)."""
     service = BlankNode("service")
     dataset = BlankNode("dataset")
     graph = BlankNode("defaultGraph")
@@ -83,6 +110,7 @@ def describe(
         Triple(dataset, _sd("defaultGraph"), graph),
         Triple(graph, RDF_TYPE, _sd("Graph")),
         Triple(graph, triples_count, Literal(str(triples), datatype=XSD_INTEGER)),
+        *_languages(graph, languages),
     ]
     for number, (name, size) in enumerate(sorted(graphs.items())):
         named, described = BlankNode(f"named-{number}"), BlankNode(f"graph-{number}")
@@ -96,6 +124,8 @@ def describe(
         ]
         if name in GRAPH_TITLES:
             facts.append(Triple(described, TITLE, Literal(GRAPH_TITLES[name], language="en")))
+        if name == ESCO_GRAPH.value:
+            facts += _languages(described, languages)
     for prefix, namespace in PREFIXES.items():
         declaration = BlankNode(f"prefix-{prefix}")
         facts += [
@@ -111,7 +141,14 @@ def describe(
         serialize(
             facts,
             format=FORMATS[media],
-            prefixes={"sd": SD, "formats": FORMATS_NS, "void": VOID, "sh": SH, "dct": DCTERMS},
+            prefixes={
+                "sd": SD,
+                "formats": FORMATS_NS,
+                "void": VOID,
+                "sh": SH,
+                "dct": DCTERMS,
+                "sg": SG,
+            },
         )
         or b""
     )

@@ -624,12 +624,16 @@ async def _describe(scope: Scope, send: Send) -> None:
             # Counted once per store version, off the event loop (a scan of the store).
             counted = await asyncio.to_thread(graph_sizes, opened.store)
             sizes = state.graph_sizes = (opened.path, counted)
+    # The languages, read with the store version's indexes (on a bare store, read here).
+    translations = await asyncio.to_thread(state.catalog.translations, opened.store)
+    languages = translations.languages
     body = description.describe(
         endpoint_url(scope),
         media,
         triples=opened.triples,
         graphs=sizes[1],
         settings=_settings(state),
+        languages=languages,
     )
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
     await send(
