@@ -193,13 +193,6 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
             f"  {tag:>9}  {counts.labels:,} labels, {counts.notes:,} descriptions; "
             f"{concepts or 'no concepts'}"
         )
-        unknown = sum(counts.unknown.values())
-        if unknown:
-            click.echo(
-                f"warning: {unknown:,} rows of {counts.source} ({tag}) name a concept the "
-                "download does not describe: not loaded (of another release?)",
-                err=True,
-            )
     for dataset in linked:
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
         if dataset.graph.value in result.notes:
@@ -208,6 +201,19 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     click.echo(
         "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"
     )
+    for tag, counts in report.languages.items():
+        if counts.unknown:
+            kinds = ", ".join(
+                f"{counts.unknown[k]:,} {LANGUAGE_KINDS[k]}"
+                for k in LANGUAGE_KINDS
+                if counts.unknown[k]
+            )
+            click.echo(
+                f"warning: {sum(counts.unknown.values()):,} rows of {counts.source} ({tag}: "
+                f"{kinds}) name a concept the download does not describe: their labels are "
+                "not loaded (of another release?)",
+                err=True,
+            )
     for column, count in sorted(report.dangling.items()):
         click.echo(
             f"warning: {count:,} relations name a {column} the bundle does not describe", err=True

@@ -167,9 +167,8 @@ def test_the_cli_prints_the_counts_per_language(tiny_bundle: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "2 languages:" in result.output
     assert "fr  4 labels, 1 descriptions; 1 occupations, 1 skills" in result.output
-    assert "1 rows of" in result.output and "(fr) name a concept the download does not" in (
-        result.output
-    )
+    assert "1 rows of" in result.output
+    assert "(fr: 1 occupations) name a concept the download does not describe" in result.output
 
 
 # --- Choosing the language --------------------------------------------------------------
