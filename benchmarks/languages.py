@@ -188,7 +188,7 @@ def report(
         *(f"| {name} | {mb:.0f} MB |" for name, mb in memory.items()),
         "",
         f"Target under 500 MB with all languages: "
-        f"**{'met' if memory['4 languages'] < 500 else 'not met'}**.",
+        f"**{'met' if memory['all languages'] < 500 else 'not met'}**.",
         "",
     ]
     out.write_text("\n".join(lines), encoding="utf-8")
