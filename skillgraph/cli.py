@@ -253,6 +253,11 @@ def info(store: Path | None) -> None:
             click.echo(f"  {size:>9,}  <{graph}>{where}")
             if origin and origin.get("note"):
                 click.echo(f"             {origin['note']}")
+            for entry in (origin or {}).get("languages", [])[1:]:
+                click.echo(f"             labels in {entry['language']}: {entry['source']}")
+            if origin and origin.get("languages"):
+                tags = ", ".join(entry["language"] for entry in origin["languages"])
+                click.echo(f"             languages: {tags} (main: {origin['language']})")
 
 
 def _check_port(host: str, port: int) -> None:

@@ -162,6 +162,8 @@ def test_info_lists_the_graphs_their_sizes_and_sources(files: Path, tmp_path: Pa
     onet = next(line for line in lines if "graph/onet>" in line)
     assert onet.split()[0] == "5" and "Turtle: " in onet and onet.endswith("onet.ttl")
     assert any("graph/esco>" in line and "ESCO CSV download" in line for line in lines)
+    # The sample's folder holds its French and Spanish labels beside the English files.
+    assert "             languages: en, es, fr (main: en)" in lines
 
 
 def test_an_occupations_mappings_list_what_the_datasets_map_it_to(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,7 @@ from service.language import choose
 from service.problems import ProblemError
 from skillgraph.pipeline import load_bundle, sample_path
 from tests import tiny
-from tests.conftest import LiveServer
+from tests.conftest import FULL_BUNDLE, FULL_LABELS, LiveServer, running
 
 PACK_HEADERS = {
     # An earlier release's columns: no hiddenLabels, scopeNote, status or modifiedDate.
@@ -346,11 +347,12 @@ def test_the_service_description_lists_the_languages(sample_server: LiveServer) 
 
 
 def test_sparql_picks_a_language_with_a_fallback(sample_http: httpx.Client) -> None:
+    producer = f"<{t.OCCUPATION_BASE}{PRODUCER}>"
     query = f"""
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     SELECT ?label WHERE {{
-      OPTIONAL {{ <{t.OCCUPATION_BASE}{PRODUCER}> skos:prefLabel ?asked FILTER(LANG(?asked) = "fr") }}
-      OPTIONAL {{ <{t.OCCUPATION_BASE}{PRODUCER}> skos:prefLabel ?main FILTER(LANG(?main) = "en") }}
+      OPTIONAL {{ {producer} skos:prefLabel ?asked FILTER(LANG(?asked) = "fr") }}
+      OPTIONAL {{ {producer} skos:prefLabel ?main FILTER(LANG(?main) = "en") }}
       BIND(COALESCE(?asked, ?main) AS ?label)
     }}"""
     response = sample_http.post(
@@ -360,3 +362,54 @@ def test_sparql_picks_a_language_with_a_fallback(sample_http: httpx.Client) -> N
     assert [(r["label"]["value"], r["label"]["xml:lang"]) for r in rows] == [
         ("producteur/productrice", "fr")
     ]
+
+
+# --- The full classification with French, Spanish and US English (../shared) -------------
+
+
+@pytest.fixture(scope="module")
+def full_languages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A real server on ESCO v1.2.0 loaded with the label files of three more languages."""
+    root = tmp_path_factory.mktemp("languages") / "store"
+    result = load_bundle(FULL_BUNDLE, root, packs=[FULL_LABELS])
+    assert list(result.report.languages) == ["en", "en-us", "es", "fr"]
+    with running(root) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+FULL_PRODUCER = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
+
+
+@pytest.mark.fulldata
+def test_the_full_classification_answers_in_french(full_languages: httpx.Client) -> None:
+    profile = full_languages.get(f"/occupations/{FULL_PRODUCER}", params={"language": "fr"})
+    body = profile.json()
+    assert body["label"] == "producteur/productrice" and body["language"] == "fr"
+    skills = body["essential_skills"] + body["optional_skills"]
+    french = [s for s in skills if s["language"] == "fr"]
+    assert len(french) >= 0.9 * len(skills) and "gérer des budgets" in {s["label"] for s in french}
+    found = full_languages.get("/occupations", params={"q": "productrice", "language": "fr"})
+    assert FULL_PRODUCER in [item["id"] for item in found.json()["items"][:5]]
+    american = full_languages.get(
+        f"/occupations/{FULL_PRODUCER}", headers={"Accept-Language": "en-US"}
+    )
+    assert american.headers["content-language"] == "en-us"
+    assert american.json()["description_language"] == "en-us"
+    every = full_languages.get(f"/occupations/{FULL_PRODUCER}", params={"language": "*"}).json()
+    assert set(every["translations"]) == {"en", "en-us", "es", "fr"}
+    assert every["translations"]["es"]["label"] == "productor/productora"
+
+
+@pytest.mark.fulldata
+def test_the_full_classification_lists_its_languages_in_sparql(
+    full_languages: httpx.Client,
+) -> None:
+    query = """SELECT ?language (COUNT(*) AS ?labels) WHERE {
+      ?o a <http://data.europa.eu/esco/model#Occupation> ;
+         <http://www.w3.org/2004/02/skos/core#prefLabel> ?l
+      BIND(LANG(?l) AS ?language) } GROUP BY ?language ORDER BY ?language"""
+    rows = full_languages.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
+    counts = {r["language"]["value"]: int(r["labels"]["value"]) for r in rows}
+    assert counts == {"en": 3039, "en-us": 2937, "es": 2937, "fr": 2937}

@@ -69,6 +69,10 @@ def fresh_home(tmp_path: Path) -> dict[str, str]:
 
 
 JOIN_QUERY = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX sg:"
+LANGUAGE_QUERY = (
+    "PREFIX esco: <http://data.europa.eu/esco/model#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?occupation ?label"
+)
 
 
 def test_every_block_is_run_or_says_why_not() -> None:
@@ -85,6 +89,11 @@ def test_every_block_is_run_or_says_why_not() -> None:
         "1,016 O*NET occupations",  # tests/test_onet.py: the full load prints it
         '.venv/bin/skillgraph load "ESCO dataset',
         "PREFIX rdfs:",
+        ".venv/bin/skillgraph load ../shared/esco-v1.2.0 ../shared/esco-labels-v1.0",
+        "  4 languages:",  # what that load prints
+        "curl -s 'localhost:8000/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f?language=fr,es'",
+        '{"label": "producteur/productrice"',  # what that curl answers
+        LANGUAGE_QUERY,
     )
     for language, body in BLOCKS:
         known = [s for s in (*run, *NOT_RUN) if body.startswith(s)]
@@ -224,3 +233,49 @@ def test_the_reconciliation_curl_reconciles(sample_server: LiveServer) -> None:
     assert answer["q0"]["result"][0]["match"] is True
     assert answer["q1"]["result"]
     assert {c["description"] for c in answer["q1"]["result"]} == {"ISCO-08 2654"}
+
+
+@pytest.mark.fulldata
+def test_loading_several_languages_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    command = _block(".venv/bin/skillgraph load ../shared/esco-v1.2.0 ../shared/esco-labels-v1.0")
+    command = command.strip().replace("/tmp/languages", str(tmp_path / "languages"))
+    done = subprocess.run(
+        ["bash", "-c", command.replace(".venv/bin/", f"{BIN}/")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = _block("  4 languages:")
+    for line in shown.splitlines():
+        if "loaded in" in line:  # the time varies
+            line = line.split(", loaded in")[0]
+        assert line in done.stdout + done.stderr, line
+
+
+def test_the_translation_curl_answers_what_the_readme_shows(sample_server: LiveServer) -> None:
+    command = _block("curl -s 'localhost:8000/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f?")
+    answer = json.loads(_shell(_ported(command.strip(), sample_server)))
+    shown = _block('{"label": "producteur/productrice"')
+    assert (answer["label"], answer["language"]) == ("producteur/productrice", "fr")
+    assert answer["description"].startswith("Producers are responsible for managing")
+    assert answer["description_language"] == "en"
+    for language, labels in answer["translations"].items():
+        assert json.dumps(labels, ensure_ascii=False) in shown, language
+    first = answer["essential_skills"][0]
+    assert f'"label": "{first["label"]}", "language": "{first["language"]}"' in shown
+
+
+def test_the_language_query_picks_french_and_falls_back(sample_http: httpx.Client) -> None:
+    query = _block(LANGUAGE_QUERY)
+    rows = sample_http.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
+    languages = [row["label"]["xml:lang"] for row in rows]
+    assert len(rows) == 53  # every occupation of the sample, once
+    assert languages.count("fr") == 51 and languages.count("en") == 2
+    producer = next(
+        r for r in rows if r["occupation"]["value"].endswith("52b9e8dc-de6c-41dd-b29a-e1291c273f6f")
+    )
+    assert producer["label"]["value"] == "producteur/productrice"
