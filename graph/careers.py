@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -154,8 +155,11 @@ class CareerIndex:
     optional_for: list[list[int]] = field(init=False)
     _sort_labels: list[str] = field(init=False)
     _essential_sizes: list[int] = field(init=False)
-    _exact: dict[str, dict[str, tuple[int, int]]] = field(init=False)
-    """label text -> language -> (kind, skill): the skill a label names in each language"""
+    _exact: dict[str, int] = field(init=False)
+    """label text -> the label (an index into :attr:`labels`) it names first"""
+    _exact_by_language: dict[str, dict[str, int]] = field(init=False)
+    """label text -> language -> label, for the texts that name different skills in
+    different languages"""
 
     def __post_init__(self) -> None:
         self.occupation_index = {o.uri: i for i, o in enumerate(self.occupations)}
@@ -166,15 +170,21 @@ class CareerIndex:
         # the first by label.
         if not self.label_languages:
             self.label_languages = ["en"] * len(self.labels)
-        exact: dict[str, dict[str, tuple[int, int]]] = {}
+        self.label_languages = [sys.intern(tag) for tag in self.label_languages]
+        exact: dict[str, int] = {}
+        by_language: dict[str, dict[str, int]] = {}
         order = sorted(
             range(len(self.labels)),
             key=lambda n: (self.labels[n][1], self.skills[self.labels[n][2]].label),
         )
         for n in order:
-            text, kind, skill = self.labels[n]
-            exact.setdefault(text, {}).setdefault(self.label_languages[n], (kind, skill))
+            text = self.labels[n][0]
+            best = exact.setdefault(text, n)
+            if self.labels[best][2] != self.labels[n][2]:  # another skill's, in some language
+                languages = by_language.setdefault(text, {self.label_languages[best]: best})
+                languages.setdefault(self.label_languages[n], n)
         self._exact = exact
+        self._exact_by_language = by_language
         # Every label in the order resolve() prefers them (preferred labels first, then the
         # shortest, then alphabetical), as one text that str.find
         # searches at C speed: the first label holding a match is the best one.
@@ -444,11 +454,11 @@ class CareerIndex:
         lowered = " ".join(text.lower().split())
         if not lowered:
             return Resolution(given, None, "empty")
-        by_language = self._exact.get(lowered)
-        if by_language is not None:
-            tag = language if language in by_language else min(by_language, key=by_language.get)  # type: ignore[arg-type]
-            kind, skill = by_language[tag]
-            return Resolution(given, skill, _KINDS[kind], tag)
+        label = self._exact.get(lowered)
+        if label is not None:
+            label = self._exact_by_language.get(lowered, {}).get(language or "", label)
+            _, kind, skill = self.labels[label]
+            return Resolution(given, skill, _KINDS[kind], self.label_languages[label])
         skill = self._first_containing(lowered)
         if skill is not None:
             return Resolution(given, skill, "label containing the text")

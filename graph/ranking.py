@@ -233,7 +233,8 @@ class Ranker:
         words = sorted(stems, key=lambda w: (len(w), w))
         self.words = words
         self.word_lengths = [len(w) for w in words]
-        self.word_stems = [sorted(stems[w]) for w in words]
+        # A word's stems as one text (stems have no spaces): a list per word weighed megabytes.
+        self.word_stems = [" ".join(sorted(stems[w])) for w in words]
 
     def _query_words(self, text: str) -> list[tuple[str, list[str]]]:
         """Each word of a query, not a stop word in every language, with its stems in the
@@ -269,7 +270,7 @@ class Ranker:
                     stem
                     for _, score, i in close
                     if score >= best - 1e-9
-                    for stem in self.word_stems[low + i]
+                    for stem in self.word_stems[low + i].split()
                 }
                 terms.extend(sorted(chosen))
         return list(dict.fromkeys(terms))

@@ -10,6 +10,7 @@ holding a text at C speed, for the suggestions and the skill resolution.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ class LabelIndex:
                     uri, str(row["label"]), row["isco_group"], row["skill_level"]
                 )
             labels.append((str(row["text"]).lower(), int(row["kind"] or 0), uri))
-            languages.append(str(row.get("text_language") or "en"))
+            languages.append(sys.intern(str(row.get("text_language") or "en")))
         self._occupations = occupations
         self._labels = labels
         self.label_languages = languages

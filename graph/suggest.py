@@ -6,11 +6,12 @@ A concept counts by its best label with a word starting with what the user typed
 starts with the text before one where a later word does, a preferred label before an
 alternative one before a hidden one, then the shorter preferred label, then the label.
 
-The entries are kept twice. Sorted by text, the entries starting with a prefix are one
-range, found by bisection: a word ranges over a few dozen. Sorted by that ranking, one list
-per concept type, the first entries starting with a prefix are the answer: a short prefix
-("ma") ranges over thousands of entries, but they are dense in the ranked list, so its scan
-stops early. Each request takes whichever is shorter to read.
+The entries are sorted by text, so the entries starting with a prefix are one range, found
+by bisection, and each knows its place in that ranking. A word ranges over a few dozen
+entries, read whole; a short prefix ("ma") over tens of thousands, of which numpy picks the
+best few hundred by rank (``argpartition``) before any Python loop sees them. The entries
+are columns (texts in a list, the rest numpy arrays): with several languages there are
+hundreds of thousands.
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import numpy as np
+
 from graph.careers import CareerIndex
 from graph.search import LabelIndex
 
 MAX_LIMIT = 50
 """The most suggestions one request may ask for."""
 DIRECT = 500
-"""A range of at most this many entries is read whole; a longer one through the ranked lists."""
+"""A range of at most this many entries is sorted whole; of a longer one, the best are picked
+first (:data:`PICK` entries per suggestion asked for)."""
+PICK = 8
+"""Entries picked per suggestion asked for, from a long range: a concept has several labels
+(and languages) starting alike, so more entries than suggestions are needed."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +55,11 @@ class Suggestion:
     """the language of the label that matched"""
 
 
-Entry = tuple[str, bool, int, int, str]
-"""(text from a word to the label's end, the word is the first, label kind, concept, the
-label's language)"""
-
-
 class Suggester:
-    """The word-start index of every label of a store version's occupations and skills."""
+    """The word-start index of every label of a store version's occupations and skills.
+
+    The entries are held as columns (the texts in a list, the rest in numpy arrays), since
+    with several languages there are hundreds of thousands of them."""
 
     def __init__(
         self,
@@ -65,28 +70,35 @@ class Suggester:
         """``labels``: (label, kind 0 preferred / 1 alternative / 2 hidden, concept index),
         each in the language at its position in ``languages`` (English when not given)."""
         self.concepts = concepts
-        entries: list[Entry] = []
-        for (text, kind, concept), language in zip(
-            labels, languages or ["en"] * len(labels), strict=True
-        ):
+        tags = languages or ["en"] * len(labels)
+        self._languages = sorted(set(tags))
+        code = {tag: n for n, tag in enumerate(self._languages)}
+        # (text from a word to the label's end, the word is the first, kind, concept, language)
+        entries: list[tuple[str, bool, int, int, int]] = []
+        for (text, kind, concept), language in zip(labels, tags, strict=True):
             words = text.lower().split()
             for n in range(len(words)):
-                entries.append((" ".join(words[n:]), n == 0, kind, concept, language))
+                entries.append((" ".join(words[n:]), n == 0, kind, concept, code[language]))
         entries.sort(key=lambda e: e[0])
+        # Every entry's place in the ranking.
+        known = [(len(c.label), c.label.lower(), c.uri) for c in concepts]
+        order = sorted(
+            range(len(entries)),
+            key=lambda n: (0 if entries[n][1] else 1, entries[n][2], known[entries[n][3]]),
+        )
+        self._rank_of = np.empty(len(order), dtype=np.int32)
+        self._rank_of[order] = np.arange(len(order), dtype=np.int32)
+        del order
         self._keys = [e[0] for e in entries]
-        self._entries = entries
-        self._ranked: dict[str, list[Entry]] = {}
-        for entry in sorted(entries, key=self._rank):
-            self._ranked.setdefault(concepts[entry[3]].type, []).append(entry)
-
-    def _rank(self, entry: Entry) -> tuple[int, int, int, str, str]:
-        concept = self.concepts[entry[3]]
-        return (
-            0 if entry[1] else 1,
-            entry[2],
-            len(concept.label),
-            concept.label.lower(),
-            concept.uri,
+        self._first = np.array([e[1] for e in entries], dtype=bool)
+        self._kind = np.array([e[2] for e in entries], dtype=np.int8)
+        self._concept = np.array([e[3] for e in entries], dtype=np.int32)
+        self._language = np.array([e[4] for e in entries], dtype=np.int8)
+        # Each entry's concept's type.
+        self._types = sorted({c.type for c in concepts})
+        type_code = {type: n for n, type in enumerate(self._types)}
+        self._type = np.array(
+            [type_code[concepts[c].type] for c in self._concept.tolist()], dtype=np.int8
         )
 
     def suggest(self, text: str, *, limit: int, types: frozenset[str]) -> list[Suggestion]:
@@ -96,35 +108,34 @@ class Suggester:
             return []
         low = bisect.bisect_left(self._keys, prefix)
         high = bisect.bisect_left(self._keys, prefix + "\U0010ffff", low)
-        if high - low <= DIRECT:
-            candidates = sorted(
-                (e for e in self._entries[low:high] if self.concepts[e[3]].type in types),
-                key=self._rank,
-            )
-        else:
-            candidates = []
-            for type in sorted(types & self._ranked.keys()):
-                candidates += self._first(self._ranked[type], prefix, limit)
-            candidates.sort(key=self._rank)
+        entries = np.arange(low, high, dtype=np.int32)
+        if set(self._types) - types:
+            wanted = [n for n, type in enumerate(self._types) if type in types]
+            entries = entries[np.isin(self._type[low:high], wanted)]
+        ranks = self._rank_of[entries]
+        candidates: list[int] = []
+        pick = limit * PICK
+        if len(entries) > max(DIRECT, pick):  # the best few, found by numpy
+            best = np.argpartition(ranks, pick)[:pick]
+            candidates = entries[best[np.argsort(ranks[best])]].tolist()
+            if len({int(self._concept[e]) for e in candidates}) < limit:
+                candidates = []  # too few concepts among them: the whole range
+        if not candidates:
+            candidates = entries[np.argsort(ranks)].tolist()
         found: list[Suggestion] = []
         seen: set[int] = set()
-        for _, at_start, kind, concept, language in candidates:
+        for entry in candidates:
+            concept = int(self._concept[entry])
             if concept not in seen:
                 seen.add(concept)
-                found.append(Suggestion(self.concepts[concept], kind, at_start, language))
-                if len(found) == limit:
-                    break
-        return found
-
-    @staticmethod
-    def _first(ranked: list[Entry], prefix: str, limit: int) -> list[Entry]:
-        """The best entries of ``ranked`` starting with ``prefix``, ``limit`` concepts' worth."""
-        found: list[Entry] = []
-        seen: set[int] = set()
-        for entry in ranked:
-            if entry[0].startswith(prefix) and entry[3] not in seen:
-                seen.add(entry[3])
-                found.append(entry)
+                found.append(
+                    Suggestion(
+                        self.concepts[concept],
+                        int(self._kind[entry]),
+                        bool(self._first[entry]),
+                        self._languages[int(self._language[entry])],
+                    )
+                )
                 if len(found) == limit:
                     break
         return found
