@@ -23,6 +23,7 @@ store version (:mod:`graph.prepare`).
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -204,9 +205,18 @@ class Ranker:
         self.owners, self.starts = np.unique(owners, return_index=True)
         self.label_weight = np.array([KIND_WEIGHTS[labels[i][2]] for i in order], dtype=np.float32)
         label_terms = [self.analyzers[label_langs[i]].terms(labels[i][1]) for i in order]
-        self._exact: dict[str, list[int]] = {}
-        for position, (i, terms) in enumerate(zip(order, label_terms, strict=True)):
-            self._exact.setdefault(_exact_key(label_langs[i], terms), []).append(position)
+        # Which labels' words are exactly a text's: the labels by a digest of their language
+        # and sorted terms, as two arrays (a dict of strings weighed 20 MB with 4 languages).
+        digests = np.array(
+            [
+                _exact_key(label_langs[i], terms)
+                for i, terms in zip(order, label_terms, strict=True)
+            ],
+            dtype=np.uint64,
+        )
+        by_digest = np.argsort(digests, kind="stable")
+        self._exact_digests = digests[by_digest]
+        self._exact_positions = by_digest.astype(np.int64)
         self.labels = _index(label_terms)
         described = [
             (c, self.analyzers[language].terms(text))
@@ -288,7 +298,10 @@ class Ranker:
         scores = _scores(self.labels, terms) * self.label_weight
         exact = np.zeros(len(scores), dtype=bool)
         for language, analyzer in self.analyzers.items():
-            exact[self._exact.get(_exact_key(language, analyzer.terms(text)), [])] = True
+            digest = np.uint64(_exact_key(language, analyzer.terms(text)))
+            low = np.searchsorted(self._exact_digests, digest, side="left")
+            high = np.searchsorted(self._exact_digests, digest, side="right")
+            exact[self._exact_positions[low:high]] = True
         if exclude_label is not None:
             position = self.label_position[exclude_label]
             scores[position] = 0.0
@@ -315,8 +328,11 @@ class Ranker:
         return hits, len(found)
 
 
-def _exact_key(language: str, terms: list[str]) -> str:
-    return language + " " + " ".join(sorted(terms))
+def _exact_key(language: str, terms: list[str]) -> int:
+    """A 64-bit digest of a language and a set of terms (the same in every process, unlike
+    ``hash``: the index is pickled)."""
+    text = language + " " + " ".join(sorted(terms))
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 def _index(documents: list[list[str]]) -> bm25s.BM25:

@@ -17,7 +17,9 @@ hundreds of thousands.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -73,12 +75,19 @@ class Suggester:
         tags = languages or ["en"] * len(labels)
         self._languages = sorted(set(tags))
         code = {tag: n for n, tag in enumerate(self._languages)}
-        # (text from a word to the label's end, the word is the first, kind, concept, language)
-        entries: list[tuple[str, bool, int, int, int]] = []
-        for (text, kind, concept), language in zip(labels, tags, strict=True):
-            words = text.lower().split()
-            for n in range(len(words)):
-                entries.append((" ".join(words[n:]), n == 0, kind, concept, code[language]))
+        # Each label lower-cased and single-spaced (the caller's own text where it is so).
+        self._texts: list[str] = []
+        for text, _, _ in labels:
+            spaced = " ".join(text.lower().split())
+            self._texts.append(text if spaced == text else spaced)
+        # (text from a word to the label's end, the word is the first, kind, concept, language,
+        # label, where the word starts in it)
+        entries: list[tuple[str, bool, int, int, int, int, int]] = []
+        for label, ((_, kind, concept), language) in enumerate(zip(labels, tags, strict=True)):
+            text = self._texts[label]
+            starts = [0] + [at + 1 for at, char in enumerate(text) if char == " "]
+            for n, start in enumerate(starts):
+                entries.append((text[start:], n == 0, kind, concept, code[language], label, start))
         entries.sort(key=lambda e: e[0])
         # Every entry's place in the ranking.
         known = [(len(c.label), c.label.lower(), c.uri) for c in concepts]
@@ -89,7 +98,13 @@ class Suggester:
         self._rank_of = np.empty(len(order), dtype=np.int32)
         self._rank_of[order] = np.arange(len(order), dtype=np.int32)
         del order
-        self._keys = [e[0] for e in entries]
+        # The entries' texts are read from the labels when a search bisects them (holding
+        # them as strings weighed 70 MB with 4 languages).
+        self._keys = _Suffixes(
+            self._texts,
+            np.array([e[5] for e in entries], dtype=np.int32),
+            np.array([e[6] for e in entries], dtype=np.int32),
+        )
         self._first = np.array([e[1] for e in entries], dtype=bool)
         self._kind = np.array([e[2] for e in entries], dtype=np.int8)
         self._concept = np.array([e[3] for e in entries], dtype=np.int32)
@@ -139,6 +154,25 @@ class Suggester:
                 if len(found) == limit:
                     break
         return found
+
+
+class _Suffixes(Sequence[str]):
+    """The text of each entry, from a word of a label to its end, made when asked for."""
+
+    def __init__(self, texts: list[str], labels: np.ndarray, starts: np.ndarray) -> None:
+        self._texts, self._labels, self._starts = texts, labels, starts
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        return self._texts[int(self._labels[index])][int(self._starts[index]) :]
 
 
 def build(occupations: LabelIndex, careers: CareerIndex) -> Suggester:
