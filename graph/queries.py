@@ -31,6 +31,7 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
+    Quad,
     QueryResultsFormat,
     QuerySolutions,
     Store,
@@ -243,7 +244,7 @@ class QueryRunner:
             if known is store:
                 return language
         found = next(store.quads_for_pattern(t.ESCO_GRAPH, t.MAIN_LANGUAGE, None), None)
-        if found is not None:
+        if isinstance(found, Quad) and isinstance(found.object, Literal):
             language = found.object.value.lower()
         elif "store_languages" in self.queries:
             rows = self.select(store, "store_languages", limit=1)

@@ -59,9 +59,7 @@ RESULT_FORMATS = (
 
 def _languages(node: BlankNode, languages: tuple[str, ...]) -> list[Triple]:
     """``node``'s languages: each as dct:language, the first also as sg:mainLanguage."""
-    facts = [
-        Triple(node, DCT_LANGUAGE, Literal(tag, datatype=XSD_LANGUAGE)) for tag in languages
-    ]
+    facts = [Triple(node, DCT_LANGUAGE, Literal(tag, datatype=XSD_LANGUAGE)) for tag in languages]
     if languages:
         facts.append(Triple(node, MAIN_LANGUAGE, Literal(languages[0], datatype=XSD_LANGUAGE)))
     return facts

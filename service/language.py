@@ -40,7 +40,8 @@ class Language:
 
     def __call__(self, answer: dict[str, Any]) -> dict[str, Any]:
         """``answer`` with the concepts it names labelled in :attr:`language`."""
-        return self.translations.localize(answer, self.language)
+        localized: dict[str, Any] = self.translations.localize(answer, self.language)
+        return localized
 
 
 def choose(translations: Translations, parameter: str | None, header: str | None) -> Language:

@@ -137,11 +137,12 @@ def _write_sources(
         {"graph": t.DERIVED_GRAPH.value, "source": "skillgraph", "kind": "derived facts"},
         {"graph": t.MODEL_GRAPH.value, "source": "ontology/esco.ttl", "kind": "model"},
     ]
-    entries += [
-        {"graph": d.graph.value, "source": str(d.path.resolve()), "kind": d.kind}
-        | ({"note": notes[d.graph.value]} if d.graph.value in notes else {})
-        for d in datasets
-    ]
+    for d in datasets:
+        entry: dict[str, object] = {"graph": d.graph.value, "source": str(d.path.resolve())}
+        entry["kind"] = d.kind
+        if d.graph.value in notes:
+            entry["note"] = notes[d.graph.value]
+        entries.append(entry)
     (version / SOURCES).write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
 
 
