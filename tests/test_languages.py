@@ -413,3 +413,14 @@ def test_the_full_classification_lists_its_languages_in_sparql(
     ).json()["results"]["bindings"]
     counts = {r["language"]["value"]: int(r["labels"]["value"]) for r in rows}
     assert counts == {"en": 3039, "en-us": 2937, "es": 2937, "fr": 2937}
+
+
+def test_reconciliation_finds_a_title_written_in_another_language(
+    sample_http: httpx.Client,
+) -> None:
+    import json
+
+    queries = {"q0": {"query": "productrice", "type": t.ESCO_OCCUPATION.value}}
+    batch = sample_http.post("/reconcile", data={"queries": json.dumps(queries)}).json()
+    first = batch["q0"]["result"][0]
+    assert first["id"] == t.OCCUPATION_BASE + PRODUCER
