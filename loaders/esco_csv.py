@@ -406,8 +406,7 @@ def _concept_common(
     label = row.get("preferredLabel", "").strip()
     if not label:
         raise c.fail("preferredLabel is empty")
-    add(_label_lines(subject, c.text(label), PREF_LABEL, XL_PREF_LABEL))
-    _labels_and_notes(c, subject, row, lines)
+    _labels_and_notes(c, subject, row, lines, preferred=label)
     status = row.get("status", "").strip()
     if status:
         add(f"{subject} {STATUS} {_plain(status)} .\n")
@@ -422,11 +421,16 @@ def _concept_common(
     return schemes
 
 
-def _labels_and_notes(c: _Converter, subject: str, row: Row, lines: list[str]) -> None:
-    """A concept's alternative and hidden labels and its notes, in ``c``'s language (the
-    preferred label is the caller's), counted into the language's report."""
+def _labels_and_notes(
+    c: _Converter, subject: str, row: Row, lines: list[str], *, preferred: str
+) -> None:
+    """A concept's labels (``preferred``, if not empty, and the alternative and hidden ones)
+    and its notes, in ``c``'s language, counted into the language's report."""
     add = lines.append
-    labels = 1
+    labels = 0
+    if preferred:
+        add(_label_lines(subject, c.text(preferred), PREF_LABEL, XL_PREF_LABEL))
+        labels += 1
     for column, plain, xl in LABEL_COLUMNS:
         for value in row.get(column, "").split("\n"):
             if value.strip():
@@ -471,12 +475,7 @@ def _pack_ntriples(
                 return ""
             c.counts.concepts[kind] += 1
             lines: list[str] = []
-            label = row["preferredLabel"].strip()
-            if label:
-                lines.append(_label_lines(subject, c.text(label), PREF_LABEL, XL_PREF_LABEL))
-            else:
-                c.counts.labels -= 1  # _labels_and_notes counts the preferred label
-            _labels_and_notes(c, subject, row, lines)
+            _labels_and_notes(c, subject, row, lines, preferred=row["preferredLabel"].strip())
             return "".join(lines)
 
         yield from _read(

@@ -49,7 +49,6 @@ def choose(translations: Translations, parameter: str | None, header: str | None
 
     :raises ProblemError: (422) if the parameter names a language the store lacks.
     """
-    loaded = ", ".join(translations.languages)
     if parameter is not None and parameter.strip():
         tags = [tag.strip() for tag in parameter.split(",") if tag.strip()]
         if len(tags) > MAX_LANGUAGES:
@@ -66,7 +65,8 @@ def choose(translations: Translations, parameter: str | None, header: str | None
                 raise ProblemError(
                     422,
                     "unknown-language",
-                    f"this store has no labels in {tag!r}; its languages are {loaded}",
+                    f"this store has no labels in {tag!r}; its languages are "
+                    + ", ".join(translations.languages),
                     languages=list(translations.languages),
                 )
             chosen.append(found)

@@ -166,28 +166,40 @@ class Translation(_Model):
     description: str | None
 
 
+TextsLanguage = Annotated[
+    str,
+    Field(
+        description="The language of label and alt_labels: the one asked for, or the main "
+        "language where the concept has no label in it."
+    ),
+]
+DescriptionLanguage = Annotated[
+    str | None,
+    Field(
+        description="The description's language: the one asked for, or the main language "
+        "where it has no description in it."
+    ),
+]
+Translations = Annotated[
+    dict[str, Translation] | None,
+    Field(
+        description="With language naming several languages (fr,es) or *: the labels and "
+        "description in each, null where the language lacks them (no fallback)."
+    ),
+]
+
+
 class OccupationProfile(_Model):
     """An occupation with its ISCO group, skill level and skills."""
 
     id: str
     uri: str
     label: str
-    language: str = Field(
-        description="The language of label and alt_labels: the one asked for, or the main "
-        "language where the concept has no label in it."
-    )
+    language: TextsLanguage
     alt_labels: list[str]
     description: str | None
-    description_language: str | None = Field(
-        default=None,
-        description="The description's language: the one asked for, or the main language "
-        "where it has no description in it.",
-    )
-    translations: dict[str, Translation] | None = Field(
-        default=None,
-        description="With language naming several languages (fr,es) or *: the labels and "
-        "description in each, null where the language lacks them (no fallback).",
-    )
+    description_language: DescriptionLanguage = None
+    translations: Translations = None
     code: str | None = Field(description="The ESCO occupation code, e.g. '2654.3'.")
     isco_group: IscoGroupRef | None
     skill_level: int | None
@@ -422,22 +434,11 @@ class SkillProfile(_Model):
     id: str
     uri: str
     label: str
-    language: str = Field(
-        description="The language of label and alt_labels: the one asked for, or the main "
-        "language where the concept has no label in it."
-    )
+    language: TextsLanguage
     alt_labels: list[str]
     description: str | None
-    description_language: str | None = Field(
-        default=None,
-        description="The description's language: the one asked for, or the main language "
-        "where it has no description in it.",
-    )
-    translations: dict[str, Translation] | None = Field(
-        default=None,
-        description="With language naming several languages (fr,es) or *: the labels and "
-        "description in each, null where the language lacks them (no fallback).",
-    )
+    description_language: DescriptionLanguage = None
+    translations: Translations = None
     skill_type: SkillType | None
     reuse_level: str | None = Field(
         description="transversal, cross-sector, sector-specific or occupation-specific."
@@ -460,21 +461,10 @@ class IscoGroup(_Model):
     code: str
     uri: str
     label: str
-    language: str = Field(
-        description="The language of label and alt_labels: the one asked for, or the main "
-        "language where the concept has no label in it."
-    )
+    language: TextsLanguage
     description: str | None
-    description_language: str | None = Field(
-        default=None,
-        description="The description's language: the one asked for, or the main language "
-        "where it has no description in it.",
-    )
-    translations: dict[str, Translation] | None = Field(
-        default=None,
-        description="With language naming several languages (fr,es) or *: the labels and "
-        "description in each, null where the language lacks them (no fallback).",
-    )
+    description_language: DescriptionLanguage = None
+    translations: Translations = None
     skill_level: int | None
     parent: IscoGroupRef | None
     children: list[IscoChild]

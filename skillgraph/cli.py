@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -184,14 +185,9 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     )
     click.echo(f"  {len(report.languages)} language{'s' if len(report.languages) > 1 else ''}:")
     for tag, counts in report.languages.items():
-        concepts = ", ".join(
-            f"{counts.concepts[k]:,} {LANGUAGE_KINDS[k]}"
-            for k in LANGUAGE_KINDS
-            if counts.concepts[k]
-        )
         click.echo(
             f"  {tag:>9}  {counts.labels:,} labels, {counts.notes:,} descriptions; "
-            f"{concepts or 'no concepts'}"
+            f"{_by_kind(counts.concepts) or 'no concepts'}"
         )
     for dataset in linked:
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
@@ -203,15 +199,10 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     )
     for tag, counts in report.languages.items():
         if counts.unknown:
-            kinds = ", ".join(
-                f"{counts.unknown[k]:,} {LANGUAGE_KINDS[k]}"
-                for k in LANGUAGE_KINDS
-                if counts.unknown[k]
-            )
             click.echo(
                 f"warning: {sum(counts.unknown.values()):,} rows of {counts.source} ({tag}: "
-                f"{kinds}) name a concept the download does not describe: their labels are "
-                "not loaded (of another release?)",
+                f"{_by_kind(counts.unknown)}) name a concept the download does not describe: "
+                "their labels are not loaded (of another release?)",
                 err=True,
             )
     for column, count in sorted(report.dangling.items()):
@@ -228,6 +219,11 @@ LANGUAGE_KINDS = {
     "ISCOGroups": "ISCO groups",
     "skillGroups": "skill groups",
 }
+
+
+def _by_kind(counts: Counter[str]) -> str:
+    """Counts of concepts by file kind, as a load prints them: ``51 occupations, 784 skills``."""
+    return ", ".join(f"{counts[k]:,} {LANGUAGE_KINDS[k]}" for k in LANGUAGE_KINDS if counts[k])
 
 
 @main.command(short_help="List a store's named graphs, their sizes and sources.")
