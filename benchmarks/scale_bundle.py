@@ -48,7 +48,8 @@ def scale(source: Path, target: Path, factor: int) -> None:
                         copy["conceptUri"] = variant(row["conceptUri"], n)
                         if n:
                             copy["preferredLabel"] = f"{row['preferredLabel']} (variant {n})"
-                            copy["code"] = f"{row['code']}.v{n}"
+                            if "code" in row:  # label packs in other languages have none
+                                copy["code"] = f"{row['code']}.v{n}"
                     elif kind == "occupationSkillRelations":
                         copy["occupationUri"] = variant(row["occupationUri"], n)
                     else:  # under its ISCO group, or under the same variant of its parent
