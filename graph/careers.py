@@ -148,6 +148,9 @@ class CareerIndex:
     """the language of each label of :attr:`labels` (English when empty)"""
     description_languages: list[str] = field(default_factory=list)
     """the language of each description"""
+    listed_both: dict[int, int] = field(default_factory=dict)
+    """per occupation that has any: the bit set of the skills ESCO lists as both essential
+    and optional for it (its profile lists them under both, as ESCO does)"""
     ranker: Ranker = field(init=False)
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
@@ -263,6 +266,7 @@ class CareerIndex:
             label_languages.append(row["text_language"].value)
         essential = [0] * len(occupations)
         required = [0] * len(occupations)
+        optional = [0] * len(occupations)
         for row in runner.solutions(store, "occupation_skill_sets", {}):
             occupation = position.get(row["occupation"].value)
             skill = skill_position.get(row["skill"].value)
@@ -272,6 +276,8 @@ class CareerIndex:
             required[occupation] |= bit
             if row["essential"].value == "true":
                 essential[occupation] |= bit
+            else:
+                optional[occupation] |= bit
         moves: list[dict[int, str]] = [{} for _ in occupations]
         for row in runner.solutions(store, "career_moves", {}):
             source = position.get(row["from"].value)
@@ -297,6 +303,7 @@ class CareerIndex:
             [(skill, text) for skill, text, _ in described],
             label_languages,
             [language for _, _, language in described],
+            {o: both for o, e in enumerate(essential) if (both := e & optional[o])},
         )
 
     # --- Career paths ---------------------------------------------------------------------
@@ -404,6 +411,12 @@ class CareerIndex:
             n for n, o in enumerate(self.occupations) if str(o.isco_group or "").startswith(code)
         ]
         return sorted(found, key=lambda n: str(self.occupations[n].isco_group))
+
+    def skills_of(self, occupation: int) -> tuple[list[int], list[int]]:
+        """An occupation's essential and its optional skills, each in label order."""
+        essential = self.essential[occupation]
+        optional = (self.required[occupation] & ~essential) | self.listed_both.get(occupation, 0)
+        return self.sorted_skills(_bits(essential)), self.sorted_skills(_bits(optional))
 
     def sorted_skills(self, skills: Iterable[int]) -> list[int]:
         """Skill indexes in label order."""

@@ -253,9 +253,11 @@ class Catalog:
         """
         uri = t.occupation_uri(identifier)
         head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
-        skills = by_label(
-            self.runner.select(store, "occupation_skills", {"occupation": uri}), uri_key="skill"
-        )
+        # The skills from the career index, as a skill's occupations are: occupation_skills
+        # reads the labels and types of 30 skills in 2 ms, half the profile's time; a test
+        # holds the two to the same answers.
+        index = self._careers.get(store)
+        essential, optional = index.skills_of(index.occupation_index[uri])
         isco = None
         if head.get("isco_group"):
             isco = {
@@ -270,8 +272,8 @@ class Catalog:
             "code": head.get("code"),
             "isco_group": isco,
             "skill_level": head.get("skill_level"),
-            "essential_skills": [skill_summary(r) for r in skills if r["relation"] == "essential"],
-            "optional_skills": [skill_summary(r) for r in skills if r["relation"] == "optional"],
+            "essential_skills": [_skill_item(index, s) for s in essential],
+            "optional_skills": [_skill_item(index, s) for s in optional],
             **self._onet(store, uri),
         }
 

@@ -1,5 +1,6 @@
 """Finding skills by name (GET /skills?q=), autocomplete (GET /suggest), and the in-memory
-answers of /skills/{id} and /isco/{code} held to the named queries they replace."""
+answers of /skills/{id}, /isco/{code} and the skills of /occupations/{id} held to the named
+queries they replace."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from graph import suggest
-from graph.catalog import Catalog, by_label, occupation_summary
+from graph.catalog import Catalog, by_label, occupation_summary, skill_summary
 from graph.queries import QueryRunner
 from graph.store import LiveStore
 
@@ -184,3 +185,36 @@ def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Pa
         assert group["occupation_count"] == len(rows)
         checked += len(rows)
     assert checked > 0
+
+
+def _occupations_skills_match_the_named_query(catalog: Catalog, store: object) -> int:
+    """Every occupation's profile skills against occupation_skills: how many skills ESCO
+    lists as both essential and optional for one occupation (they are under both)."""
+    occupations = [str(r["uri"]) for r in _named(store, "occupation_list", {})]
+    assert occupations
+    both = 0
+    for uri in occupations:
+        rows = by_label(_named(store, "occupation_skills", {"occupation": uri}), uri_key="skill")
+        profile = catalog.occupation(store, uri)  # type: ignore[arg-type]
+        for relation in ("essential", "optional"):
+            expected = [skill_summary(r) for r in rows if r["relation"] == relation]
+            assert profile[f"{relation}_skills"] == expected, (uri, relation)
+        both += len(
+            {s["uri"] for s in profile["essential_skills"]}
+            & {s["uri"] for s in profile["optional_skills"]}
+        )
+    return both
+
+
+def test_an_occupations_skills_are_those_of_the_named_query(sample_root: Path) -> None:
+    live = LiveStore(sample_root)
+    _occupations_skills_match_the_named_query(Catalog(), live.get().store)
+
+
+@pytest.mark.fulldata
+def test_every_occupations_skills_are_those_of_the_named_query_in_full(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    # ESCO v1.2.0 lists a few skills as both essential and optional for one occupation.
+    assert _occupations_skills_match_the_named_query(catalog, live.get().store) > 0
