@@ -418,6 +418,21 @@ class CareerIndex:
         optional = (self.required[occupation] & ~essential) | self.listed_both.get(occupation, 0)
         return self.sorted_skills(_bits(essential)), self.sorted_skills(_bits(optional))
 
+    def skill_gap(self, source: int, target: int) -> tuple[list[int], list[int], list[int], float]:
+        """What a person in ``source`` holds and lacks for ``target``: the skills of
+        ``target`` that ``source`` has (essential or optional), the essential and the optional
+        ones it lacks, each in label order, and the share of ``target``'s essential skills
+        held (a skill listed as both counts as essential, as in the skill_gap query)."""
+        held = self.required[source]
+        essential = self.essential[target]
+        optional = self.required[target] & ~essential
+        return (
+            self.sorted_skills(_bits(self.required[target] & held)),
+            self.sorted_skills(_bits(essential & ~held)),
+            self.sorted_skills(_bits(optional & ~held)),
+            _share((essential & held).bit_count(), essential.bit_count()),
+        )
+
     def sorted_skills(self, skills: Iterable[int]) -> list[int]:
         """Skill indexes in label order."""
         return sorted(skills, key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri))

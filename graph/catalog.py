@@ -382,28 +382,18 @@ class Catalog:
         :raises InvalidIdentifierError: if either is no occupation id.
         :raises NotFoundError: if the store lacks either occupation.
         """
-        origin = self.occupation_ref(store, source)
-        goal = self.occupation_ref(store, target)
-        rows = by_label(
-            self.runner.select(store, "skill_gap", {"from": origin["uri"], "to": goal["uri"]}),
-            uri_key="skill",
-        )
-        shared = [skill_summary(r) for r in rows if r["held"]]
-        missing_essential = [
-            skill_summary(r) for r in rows if not r["held"] and r["relation"] == "essential"
-        ]
-        missing_optional = [
-            skill_summary(r) for r in rows if not r["held"] and r["relation"] == "optional"
-        ]
-        essential = sum(1 for r in rows if r["relation"] == "essential")
-        held_essential = essential - len(missing_essential)
+        # From the career index (as career paths are): the skill_gap query reads the labels
+        # and types of the target's skills in 3 ms; a test holds the two to the same answers.
+        index = self._careers.get(store)
+        origin, goal = _indexed(index, source), _indexed(index, target)
+        shared, essential, optional, coverage = index.skill_gap(origin, goal)
         return {
-            "from": origin,
-            "to": goal,
-            "shared_skills": shared,
-            "missing_essential": missing_essential,
-            "missing_optional": missing_optional,
-            "coverage": round(held_essential / essential, 6) if essential else 1.0,
+            "from": _occupation_item(index, origin),
+            "to": _occupation_item(index, goal),
+            "shared_skills": [_skill_item(index, s) for s in shared],
+            "missing_essential": [_skill_item(index, s) for s in essential],
+            "missing_optional": [_skill_item(index, s) for s in optional],
+            "coverage": coverage,
         }
 
     def career_paths(

@@ -218,3 +218,38 @@ def test_every_occupations_skills_are_those_of_the_named_query_in_full(
     catalog, live = full_catalog
     # ESCO v1.2.0 lists a few skills as both essential and optional for one occupation.
     assert _occupations_skills_match_the_named_query(catalog, live.get().store) > 0
+
+
+def _skill_gaps_match_the_named_query(catalog: Catalog, store: object, step: int) -> int:
+    """The skill gaps between every ``step``-th occupation and the next few against the
+    skill_gap query: how many pairs were checked."""
+    occupations = [str(r["uri"]) for r in _named(store, "occupation_list", {})][::step]
+    pairs = [(a, b) for n, a in enumerate(occupations) for b in occupations[n : n + 6]]
+    for source, target in pairs:
+        rows = by_label(_named(store, "skill_gap", {"from": source, "to": target}), uri_key="skill")
+        gap = catalog.skill_gap(store, source, target)  # type: ignore[arg-type]
+        missing = [r for r in rows if not r["held"]]
+        essential = [r for r in rows if r["relation"] == "essential"]
+        assert gap["shared_skills"] == [skill_summary(r) for r in rows if r["held"]]
+        assert gap["missing_essential"] == [
+            skill_summary(r) for r in missing if r["relation"] == "essential"
+        ]
+        assert gap["missing_optional"] == [
+            skill_summary(r) for r in missing if r["relation"] == "optional"
+        ]
+        held = sum(1 for r in essential if r["held"])
+        assert gap["coverage"] == (round(held / len(essential), 6) if essential else 1.0)
+    return len(pairs)
+
+
+def test_skill_gaps_are_those_of_the_named_query(sample_root: Path) -> None:
+    live = LiveStore(sample_root)
+    assert _skill_gaps_match_the_named_query(Catalog(), live.get().store, 1) > 200
+
+
+@pytest.mark.fulldata
+def test_skill_gaps_are_those_of_the_named_query_in_full(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    assert _skill_gaps_match_the_named_query(catalog, live.get().store, 30) > 500
