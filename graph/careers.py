@@ -1,5 +1,6 @@
 """Career paths between occupations, matching occupations to a person's skills, and
-finding skills by label (``GET /skills?q=``; each skill's occupations for ``/skills/{id}``).
+finding skills by label (``GET /skills?q=``); each skill's occupations for ``/skills/{id}``,
+each occupation's skills for its profile, and the skill gap between two occupations.
 
 All work on one :class:`CareerIndex` per store version, read from the store with named
 queries: ``occupation_list`` (the occupations), ``occupation_skill_sets`` (their essential
