@@ -158,6 +158,7 @@ class CareerIndex:
     essential_for: list[list[int]] = field(init=False)
     optional_for: list[list[int]] = field(init=False)
     _sort_labels: list[str] = field(init=False)
+    _label_rank: list[int] = field(init=False)
     _essential_sizes: list[int] = field(init=False)
     _exact: dict[str, int] = field(init=False)
     """label text -> the label (an index into :attr:`labels`) it names first"""
@@ -200,6 +201,9 @@ class CareerIndex:
             range(len(self.skills)),
             key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri),
         )
+        self._label_rank = [0] * len(self.skills)  # a skill's place in label order
+        for rank, skill in enumerate(self._by_label):
+            self._label_rank[skill] = rank
         self._ranked = JoinedLabels(self._ranked_labels)
         self.ranker = Ranker(
             len(self.skills),
@@ -436,7 +440,7 @@ class CareerIndex:
 
     def sorted_skills(self, skills: Iterable[int]) -> list[int]:
         """Skill indexes in label order."""
-        return sorted(skills, key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri))
+        return sorted(skills, key=self._label_rank.__getitem__)
 
     @property
     def skills_by_label(self) -> list[int]:
