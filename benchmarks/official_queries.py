@@ -41,7 +41,7 @@ def answer(store: Store, path: Path) -> int:
     result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
     if isinstance(result, QueryBoolean):
         return int(bool(result))
-    return sum(1 for _ in result)  # type: ignore[union-attr]
+    return sum(1 for _ in result)
 
 
 def main() -> None:
