@@ -33,7 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks import peers  # noqa: E402
-from benchmarks.run import machine, occupation_ids, percentile, timed_pass  # noqa: E402
+from benchmarks.common import machine, occupation_ids, percentile, timed_pass  # noqa: E402
 from skillgraph.pipeline import LoadResult, load_bundle, sample_path  # noqa: E402
 
 SHARED = REPO.parent / "shared"
