@@ -105,6 +105,52 @@ def test_query_errors_are_one_line(
     assert message in result.output
 
 
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+"""A well-formed ESCO UUID that names nothing in the tiny store."""
+
+
+@pytest.mark.parametrize(
+    ("args", "missing"),
+    [
+        (["similar_occupations", "-p", f"occupation={UNKNOWN}"], f"occupation {UNKNOWN}"),
+        (
+            ["skill_gap", "-p", f"from={UNKNOWN}", "-p", f"to={tiny.DIRECTOR}"],
+            f"occupation {UNKNOWN}",
+        ),
+        (["skill_occupations", "-p", f"skill={UNKNOWN}"], f"skill {UNKNOWN}"),
+        # A concept of another kind is not one of this kind (/skills/<an occupation> is 404).
+        (["skill_occupations", "-p", f"skill={tiny.PRODUCER}"], f"skill {tiny.PRODUCER}"),
+        (["isco_group", "-p", "group=9999"], "ISCO group 9999"),
+        (
+            ["concept_hierarchy", "-p", f"concept={tiny.OCC}{UNKNOWN}"],
+            f"concept {tiny.OCC}{UNKNOWN}",
+        ),
+    ],
+)
+def test_query_of_an_unknown_concept_is_one_line_and_exit_1(
+    runner: CliRunner, args: list[str], missing: str, tiny_root_shared: Path
+) -> None:
+    """As the API answers 404, not "(no results)", which would say the concept has none."""
+    result = runner.invoke(main, ["query", *args, "--store", str(tiny_root_shared)])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [f"Error: no {missing} in this store"]
+
+
+def test_query_with_no_rows_about_a_known_concept_prints_no_results(
+    runner: CliRunner, tiny_root_shared: Path
+) -> None:
+    store = ["--store", str(tiny_root_shared)]
+    nothing = runner.invoke(main, ["query", "occupation_search", "-p", "q=zzzz", *store])
+    assert nothing.exit_code == 0, nothing.output
+    assert nothing.output.strip() == "(no results)"
+    # A known occupation asked about an empty relation: exit 0, no rows.
+    onet = runner.invoke(
+        main, ["query", "occupation_mappings", "-p", f"occupation={tiny.PRODUCER}", *store]
+    )
+    assert onet.exit_code == 0, onet.output
+    assert onet.output.strip() == "(no results)"
+
+
 def test_serve_refuses_a_missing_store_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["serve", "--store", str(tmp_path / "none"), "--port", "0"])
     assert result.exit_code == 1
