@@ -9,9 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from engine import Limits
 from service.app import create_app
-from service.settings import Settings
+from service.settings import BY_NAME, Settings
 
 SETTINGS_ENV = "SKILLGRAPH_SERVE"
 """What ``skillgraph serve`` hands each server process: its options, as JSON."""
@@ -24,17 +23,8 @@ def app_from_environment() -> FastAPI:
     if not store:
         raise RuntimeError("set SKILLGRAPH_STORE to the store directory to serve")
     options = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
-    _log_to_stderr(options.get("log_level", "info"))
-    cache_mb = int(options.get("cache_mb", 64))
-    limits = Limits(**options.get("sparql", {}))
-    return create_app(
-        Settings(
-            store=Path(store),
-            response_cache_bytes=cache_mb * 1024 * 1024,
-            sparql=limits,
-            allowed_services=frozenset(options.get("allow_service", ())),
-        )
-    )
+    _log_to_stderr(options.get("log_level", BY_NAME["log_level"].default))
+    return create_app(Settings.from_options({**options, "store": Path(store)}))
 
 
 def _log_to_stderr(level: str) -> None:

@@ -20,16 +20,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from pyoxigraph import NamedNode, QueryResultsFormat, Store
 
 from graph import terms as t
 from graph.errors import NotFoundError, SkillgraphError
 from graph.queries import QueryRunner
 from graph.store import ACTIVE, LiveStore
+from service.settings import BY_NAME, SETTINGS, Setting
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STORE_ENV = "SKILLGRAPH_STORE"
+STORE_ENV = BY_NAME["store"].env
 
 # Labels for the counts a load prints, in the order people read them.
 KIND_LABELS = {
@@ -58,14 +60,65 @@ def _one_line_errors() -> Iterator[None]:
         ) from None
 
 
-def _store_option(help_text: str) -> Callable[[F], F]:
-    return click.option(
-        "--store",
-        "store",
-        type=click.Path(path_type=Path, file_okay=False),
-        envvar=STORE_ENV,
-        help=help_text,
-    )
+class _SettingOption(click.Option):
+    """The option of a setting (``service.settings.SETTINGS``): a value it refuses, given or
+    from its environment variable, is one line naming where it came from, and exit 1."""
+
+    def __init__(self, *args: Any, setting: Setting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        try:
+            return super().process_value(ctx, value)
+        except click.BadParameter:
+            given = " ".join(value) if isinstance(value, list | tuple) else str(value)
+            if ctx.get_parameter_source(self.name or "") is ParameterSource.ENVIRONMENT:
+                where = f"{self.setting.env}={given}"
+            else:
+                where = f"{self.setting.option} {given}"
+            raise click.ClickException(f"{where} is not {self.setting.expected()}") from None
+
+
+def _click_type(setting: Setting) -> click.ParamType[Any]:
+    if setting.choices:
+        return click.Choice(setting.choices)
+    if setting.kind is Path:
+        return click.Path(path_type=Path, file_okay=False)
+    if setting.kind is int:
+        low, high = setting.minimum, setting.maximum
+        return click.IntRange(
+            None if low is None else int(low), None if high is None else int(high)
+        )
+    if setting.kind is float:
+        return click.FloatRange(setting.minimum, setting.maximum)
+    return click.STRING
+
+
+def _setting_options(command: str) -> Callable[[F], F]:
+    """The options of the settings ``command`` takes, in the table's order, each also read
+    from its environment variable."""
+    settings = [setting for setting in SETTINGS if command in setting.commands]
+
+    def decorate(function: F) -> F:
+        for setting in reversed(settings):
+            function = click.option(
+                setting.option,
+                setting.name,
+                cls=_SettingOption,
+                setting=setting,
+                type=_click_type(setting),
+                default=setting.default,
+                multiple=setting.multiple,
+                metavar=None if setting.choices else setting.metavar,
+                help=setting.help,
+                envvar=setting.env,
+                show_envvar=True,
+                show_default=setting.default_text or True,
+            )(function)
+        return function
+
+    return decorate
 
 
 @click.group(
@@ -89,14 +142,7 @@ def main(context: click.Context) -> None:
 )
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.argument("datasets", nargs=-1)
-@click.option(
-    "--store",
-    "store",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar=STORE_ENV,
-    help=f"Store directory to load into (or ${STORE_ENV}; default "
-    "$XDG_DATA_HOME/skillgraph/store). A server on it switches over when the load completes.",
-)
+@_setting_options("load")
 @click.option(
     "--language",
     help="The main language, when the download's folder holds several complete ones (e.g. en).",
@@ -227,7 +273,7 @@ def _by_kind(counts: Counter[str]) -> str:
 
 
 @main.command(short_help="List a store's named graphs, their sizes and sources.")
-@_store_option(f"Store directory to describe (or ${STORE_ENV}); if omitted, as for serve.")
+@_setting_options("info")
 def info(store: Path | None) -> None:
     """What a store holds: its version, and each named graph with its size and source."""
     from graph.store import active_version, graph_sizes, open_read_only
@@ -301,93 +347,14 @@ def _resolve_store(store: Path | None) -> Path:
 
 
 @main.command()
-@_store_option(
-    f"Store directory to serve (or ${STORE_ENV}); if omitted, the store 'skillgraph load' "
-    "made by default, or else the bundled sample."
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="TCP port to listen on (0: any free one).",
-)
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Server processes sharing the read-only store.",
-)
-@click.option(
-    "--cache-mb",
-    default=64,
-    show_default=True,
-    type=click.IntRange(0, 65536),
-    help="Memory per process for JSON answers kept per store version; 0 turns it off.",
-)
-@click.option(
-    "--log-level",
-    default="info",
-    show_default=True,
-    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-)
-@click.option(
-    "--query-timeout",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 86400),
-    help="Seconds a SPARQL query may take, from its arrival to its answer's last byte.",
-)
-@click.option(
-    "--query-memory-mb",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(16, 1 << 20),
-    help="Memory a SPARQL query's worker may grow by before the query is stopped.",
-)
-@click.option(
-    "--sparql-workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="SPARQL queries evaluated at once, each in a worker process (per server process).",
-)
-@click.option(
-    "--sparql-queue",
-    default=64,
-    show_default=True,
-    type=click.IntRange(0, 10000),
-    help="SPARQL queries that may wait for a worker; more are answered 503 with Retry-After.",
-)
-@click.option(
-    "--max-results",
-    type=click.IntRange(min=1),
-    help="Cut SPARQL answers after this many rows or triples (X-SPARQL-MaxRows says so).",
-)
-@click.option(
-    "--allow-service",
-    "allow_service",
-    multiple=True,
-    metavar="URL",
-    help="An endpoint SPARQL SERVICE clauses may call (repeatable); any other is refused.",
-)
+@_setting_options("serve")
 def serve(
-    store: Path | None,
-    host: str,
-    port: int,
-    workers: int,
-    cache_mb: int,
-    log_level: str,
-    query_timeout: float,
-    query_memory_mb: int,
-    sparql_workers: int,
-    sparql_queue: int,
-    max_results: int | None,
-    allow_service: tuple[str, ...],
+    store: Path | None, host: str, port: int, workers: int, log_level: str, **settings: Any
 ) -> None:
-    """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs)."""
+    """Serve the JSON API and the SPARQL endpoint (OpenAPI docs at /docs).
+
+    Every option can also be given by its environment variable; an option given wins.
+    """
     import uvicorn
 
     from service.http import server_options
@@ -402,20 +369,8 @@ def serve(
         f"Serving {root} at http://{host}:{port} (docs at /docs, SPARQL at /sparql)", err=True
     )
     os.environ[STORE_ENV] = str(root)
-    os.environ[SETTINGS_ENV] = json.dumps(
-        {
-            "cache_mb": cache_mb,
-            "log_level": log_level,
-            "sparql": {
-                "timeout": query_timeout,
-                "memory_bytes": query_memory_mb * 1024 * 1024,
-                "workers": sparql_workers,
-                "queue": sparql_queue,
-                "max_results": max_results,
-            },
-            "allow_service": list(allow_service),
-        }
-    )
+    # The settings for Settings.from_options in each server process (skillgraph.asgi).
+    os.environ[SETTINGS_ENV] = json.dumps({"log_level": log_level, **settings})
     uvicorn.run(
         "skillgraph.asgi:app_from_environment",
         factory=True,
@@ -438,7 +393,7 @@ def serve(
     help="A parameter of the query (repeatable): an occupation, skill or ISCO group by its "
     "ESCO UUID, code or URI, e.g. -p occupation=52b9e8dc-de6c-41dd-b29a-e1291c273f6f.",
 )
-@_store_option(f"Store directory to query (or ${STORE_ENV}); if omitted, as for serve.")
+@_setting_options("query")
 @click.option(
     "--format",
     "output",
