@@ -2,16 +2,13 @@
 
 The official download names its files ``<kind>_<language>.csv`` (``occupations_en.csv``,
 ``skills_de.csv``...), possibly inside a sub-folder of the zip. Cells may span lines
-(alternative labels are newline-separated), so rows are read with :mod:`csv` and each is
-reported with the physical line it starts on.
+(alternative labels are newline-separated); rows are read by :mod:`loaders.tables`, the
+reader every loader shares, and each is reported with the physical line it starts on.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,17 +16,12 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from graph.errors import BundleError
-
-# Some cells (a concept scheme's hasTopConcept) hold thousands of URIs.
-csv.field_size_limit(sys.maxsize)
+from loaders import tables
+from loaders.tables import Row
 
 _FILE_NAME = re.compile(r"^(?P<kind>[A-Za-z]+)_(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.csv$")
 
 REQUIRED_KINDS = ("occupations", "skills", "occupationSkillRelations", "ISCOGroups")
-
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""The most a file of the download may hold (inflated, in a zip). The largest file of a
-full ESCO release, its occupation-skill relations, is about 20 MB in one language."""
 
 
 @dataclass(frozen=True)
@@ -219,9 +211,10 @@ def _scan(path: Path) -> tuple[list[BundleFile], list[str]]:
             for info in archive.infolist():
                 if info.is_dir() or not info.filename.lower().endswith(".csv"):
                     continue
-                if info.file_size > MAX_FILE_BYTES:
+                if info.file_size > tables.MAX_FILE_BYTES:
                     raise BundleError(
-                        f"inflates to {info.file_size:,} bytes, over the {MAX_FILE_BYTES:,} "
+                        f"inflates to {info.file_size:,} bytes, over the "
+                        f"{tables.MAX_FILE_BYTES:,} "
                         "a file of an ESCO download may hold",
                         file=f"{path}:{info.filename}",
                     )
@@ -276,148 +269,22 @@ def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     return opener
 
 
-class _TooLarge(Exception):
-    """A file passed :data:`MAX_FILE_BYTES` as it was read (a zip's sizes can lie)."""
-
-
-class _CountingReader(io.RawIOBase):
-    """Passes bytes through and reports how many went by, for the progress bar; remembers
-    the last byte, and stops a file past :data:`MAX_FILE_BYTES`."""
-
-    def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None] | None) -> None:
-        self._raw = raw
-        self._on_bytes = on_bytes
-        self.total = 0
-        self.last = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        if data:
-            self.total += len(data)
-            self.last = data[-1:]
-            if self.total > MAX_FILE_BYTES:
-                raise _TooLarge
-            if self._on_bytes is not None:
-                self._on_bytes(len(data))
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-Row = dict[str, str]
-
-
-def _line_ends_checked(lines: Iterator[str], file: BundleFile) -> Iterator[str]:
-    """The physical lines of a file (LF or CRLF ended), refusing a bare CR. A CR at the
-    very end is a CRLF cut in two: the file was cut short."""
-    previous: str | None = None
-    number = 0
-    for number, line in enumerate(lines, 1):
-        if previous is not None:
-            if previous.endswith("\r"):
-                raise BundleError(
-                    "a carriage return without a line feed (old Mac line ends, or a stray CR "
-                    "that would split the row)",
-                    file=file.name,
-                    line=number - 1,
-                )
-            yield previous
-        previous = line
-    if previous is not None:
-        if previous.endswith("\r"):
-            raise BundleError(
-                "the file ends inside a line end (a CR without its LF): it was cut short",
-                file=file.name,
-                line=number,
-            )
-        yield previous
-
-
 def read_rows(
     file: BundleFile,
     *,
     required: tuple[str, ...],
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, Row]]:
-    """The rows of a CSV file as ``(line, {column: cell})``, ``line`` being where the row
-    starts (1 is the header). Missing trailing cells read as empty strings (the official
-    skillsHierarchy file leaves them out).
+    """The rows of a file of the bundle as ``(line, {column: cell})``, read by
+    :func:`loaders.tables.read_table` (which says what it reads and what it refuses). An
+    ESCO download's files all end with a line end, so one that does not was cut short.
 
-    :raises BundleError: on a missing column, a row with too many cells, bytes that are not
-        UTF-8, CSV that cannot be parsed (a quoted cell the file ends inside, included), a
-        NUL byte in a cell, a carriage return without a line feed (which :mod:`csv` would
-        take for the end of a row), a file that does not end with a line end (cut short
-        mid-row), or one larger than :data:`MAX_FILE_BYTES`.
+    :raises BundleError: naming the file and line.
     """
-    raw = _CountingReader(file.open_binary(), on_bytes)
-    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
-    reader = csv.reader(_line_ends_checked(text, file), strict=True)
-    line = 1
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BundleError("the file is empty", file=file.name, line=1) from None
-        header = [h.strip() for h in header]
-        absent = [c for c in required if c not in header]
-        if absent:
-            raise BundleError(
-                f"missing column{'s' if len(absent) > 1 else ''} {', '.join(absent)} "
-                f"(the header has: {', '.join(header)})",
-                file=file.name,
-                line=1,
-            )
-        width = len(header)
-        # Each row is handed on once the next is read: the last only once the file is known
-        # to end with a line end, so that a row cut short is never loaded.
-        pending: tuple[int, Row] | None = None
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                if raw.total and raw.last not in (b"\n", b"\r"):
-                    raise BundleError(
-                        "the file ends inside a row (no line end after it): it was cut short",
-                        file=file.name,
-                        line=pending[0] if pending else line,
-                    ) from None
-                if pending is not None:
-                    yield pending
-                return
-            if not cells:
-                continue
-            if "\x00" in "".join(cells):
-                raise BundleError("a NUL byte inside a cell", file=file.name, line=line)
-            if len(cells) > width:
-                raise BundleError(
-                    f"{len(cells)} cells where the header has {width} columns",
-                    file=file.name,
-                    line=line,
-                )
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            if pending is not None:
-                yield pending
-            pending = (line, dict(zip(header, cells, strict=True)))
-    except csv.Error as error:
-        reason = f"malformed CSV: {error}"
-        if "unexpected end of data" in str(error):
-            reason += " (the file ends inside a quoted cell: cut short, or a quote left open)"
-        raise BundleError(reason, file=file.name, line=line) from None
-    except UnicodeDecodeError as error:
-        raise BundleError(f"not UTF-8 text: {error.reason}", file=file.name, line=line) from None
-    except _TooLarge:
-        raise BundleError(
-            f"holds more than the {MAX_FILE_BYTES:,} bytes a file of an ESCO download may hold",
-            file=file.name,
-            line=line,
-        ) from None
-    finally:
-        text.close()
+    return tables.read_table(
+        file.open_binary,
+        file.name,
+        required=required,
+        require_final_line_end=True,
+        on_bytes=on_bytes,
+    )

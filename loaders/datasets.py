@@ -4,7 +4,7 @@ A dataset is given as ``PATH`` (its graph is named from the file:
 ``https://w3id.org/skillgraph/graph/<file name without extension>``) or as ``IRI=PATH``
 (the graph the user names). RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD)
 go to the engine whole, which streams them at bulk-load speed; the quads of an N-Quads or
-TriG file that name a graph keep it. A mapping table is a CSV file with the columns
+TriG file that name a graph keep it. A mapping table is a CSV (or ``.tsv``) file with the columns
 ``esco_uri``, ``external_uri`` and ``match`` (``exact``, ``close``, ``broad``, ``narrow`` or
 ``related``), written as SKOS mapping triples from the ESCO concept:
 ``<esco_uri> skos:exactMatch <external_uri>``. A folder of O*NET files is read by
@@ -18,7 +18,6 @@ like a bad ESCO file.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,8 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from graph import terms as t
 from graph.errors import BundleError
-from loaders.onet import OCCUPATIONS_FILE, is_onet_folder
+from loaders import tables
+from loaders.onet import OCCUPATIONS_FILE, TEXT_RELEASE_NAMES, is_onet_folder
 
 RDF_FORMATS = {
     ".ttl": RdfFormat.TURTLE,
@@ -42,6 +42,9 @@ RDF_FORMATS = {
 }
 """The RDF files a load takes beside ESCO, by extension."""
 
+MAPPING_SUFFIXES = (".csv", ".tsv")
+"""A mapping table's extensions: a ``.tsv``'s cells are separated by tabs (:mod:`loaders.tables`
+reads both, and a ``.csv`` separated by semicolons)."""
 MAPPING_COLUMNS = ("esco_uri", "external_uri", "match")
 MATCH_KINDS = ("exact", "close", "broad", "narrow", "related")
 """A mapping table's match kinds: ``skos:<kind>Match``."""
@@ -80,13 +83,15 @@ def parse(argument: str) -> Dataset:
     onet = is_onet_folder(path)
     if path.is_dir() and not onet:
         raise BundleError(
-            f"a folder beside ESCO must be O*NET's (holding {OCCUPATIONS_FILE})", file=str(path)
+            "a folder beside ESCO must be O*NET's (holding "
+            f"{OCCUPATIONS_FILE} or {TEXT_RELEASE_NAMES[OCCUPATIONS_FILE]})",
+            file=str(path),
         )
     if not onet and not path.is_file():
         raise BundleError("no such file", file=str(path))
     suffix = "" if onet else path.suffix.lower()
-    if not onet and suffix != ".csv" and suffix not in RDF_FORMATS:
-        known = ", ".join([*RDF_FORMATS, ".csv"])
+    if not onet and suffix not in MAPPING_SUFFIXES and suffix not in RDF_FORMATS:
+        known = ", ".join([*RDF_FORMATS, *MAPPING_SUFFIXES])
         raise BundleError(
             f"not a file a load takes beside ESCO (by extension: {known})", file=path.name
         )
@@ -125,54 +130,24 @@ def mapping_ntriples(dataset: Dataset) -> Iterator[str]:
     :raises BundleError: at the first row that is not a mapping, with its line.
     """
     name = dataset.path.name
-    with dataset.path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = [cell.strip() for cell in next(reader, [])]
-            missing = [c for c in MAPPING_COLUMNS if c not in header]
-            if missing:
-                raise BundleError(
-                    f"a mapping table needs the columns {', '.join(MAPPING_COLUMNS)}; "
-                    f"missing: {', '.join(missing)}",
-                    file=name,
-                    line=1,
-                )
-            where = [header.index(c) for c in MAPPING_COLUMNS]
-            lines: list[str] = []
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) < len(header):
-                    raise BundleError(
-                        f"{len(row)} cells where the header has {len(header)}", file=name, line=line
-                    )
-                esco, external, kind = (row[i].strip() for i in where)
-                if kind.lower() not in MATCH_KINDS:
-                    raise BundleError(
-                        f"match {kind!r} is not one of {', '.join(MATCH_KINDS)}",
-                        file=name,
-                        line=line,
-                    )
-                subject = _iri(esco, "esco_uri", name, line)
-                if not esco.startswith(t.ESCO_DATA):
-                    raise BundleError(
-                        f"esco_uri {esco!r} is not an ESCO URI ({t.ESCO_DATA}...)",
-                        file=name,
-                        line=line,
-                    )
-                target = _iri(external, "external_uri", name, line)
-                lines.append(f"{subject} <{t.SKOS}{kind.lower()}Match> {target} .\n")
-                if len(lines) >= 10_000:
-                    yield "".join(lines)
-                    lines.clear()
-            yield "".join(lines)
-        except csv.Error as error:
+    lines: list[str] = []
+    for line, row in tables.read_file(dataset.path, required=MAPPING_COLUMNS):
+        esco, external, kind = (row[column].strip() for column in MAPPING_COLUMNS)
+        if kind.lower() not in MATCH_KINDS:
             raise BundleError(
-                f"not a CSV file the strict parser reads ({error})", file=name, line=reader.line_num
-            ) from None
-        except UnicodeDecodeError:
-            raise BundleError("not UTF-8 text", file=name) from None
+                f"match {kind!r} is not one of {', '.join(MATCH_KINDS)}", file=name, line=line
+            )
+        subject = _iri(esco, "esco_uri", name, line)
+        if not esco.startswith(t.ESCO_DATA):
+            raise BundleError(
+                f"esco_uri {esco!r} is not an ESCO URI ({t.ESCO_DATA}...)", file=name, line=line
+            )
+        target = _iri(external, "external_uri", name, line)
+        lines.append(f"{subject} <{t.SKOS}{kind.lower()}Match> {target} .\n")
+        if len(lines) >= 10_000:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 def _iri(value: str, column: str, file: str, line: int) -> str:

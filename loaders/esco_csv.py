@@ -33,7 +33,8 @@ from pyoxigraph import NamedNode
 from graph import terms as t
 from graph.analytics import ClassificationFacts
 from graph.errors import BundleError
-from loaders.bundle import REQUIRED_KINDS, Bundle, BundleFile, LabelPack, Row, read_rows
+from loaders.bundle import REQUIRED_KINDS, Bundle, BundleFile, LabelPack, read_rows
+from loaders.tables import Row
 
 # The thematic collections of the download are files without a scheme column; ESCO
 # publishes each as a concept scheme, so membership is written as skos:inScheme. The two

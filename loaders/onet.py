@@ -5,7 +5,9 @@ ONET_FOLDER``).
 A folder is an O*NET dataset when it holds ``occupation_data.csv``; ``interests.csv``,
 ``related_occupations.csv`` and a crosswalk (``*crosswalk*.csv``: columns ``concept_uri``,
 ``onet_code``, ``semantic_similarity``, ``confidence``, as Nesta's Mapping Career Causeways
-publishes it) are read when present. Everything goes into the dataset's one named graph.
+publishes it) are read when present; O*NET's text release (``Occupation Data.txt``,
+``Interests.txt``, ``Related Occupations.txt``, tab-separated) is read the same, where the
+CSV files are absent. Everything goes into the dataset's one named graph.
 
 URIs (stable, documented in the README). O*NET publishes no RDF, so its occupations get
 URIs of ours that keep the taxonomy in the path, because a code's meaning changes between
@@ -36,7 +38,6 @@ concept) with ``sg:inheritedFrom`` naming the ancestor.
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid
 from collections import Counter
@@ -47,12 +48,20 @@ from pathlib import Path
 from graph import terms as t
 from graph.analytics import ClassificationFacts
 from graph.errors import BundleError
+from loaders import tables
 from loaders.esco_csv import escape
 
 OCCUPATIONS_FILE = "occupation_data.csv"
 INTERESTS_FILE = "interests.csv"
 RELATED_FILE = "related_occupations.csv"
 CROSSWALK_GLOB = "*crosswalk*.csv"
+TEXT_RELEASE_NAMES = {
+    OCCUPATIONS_FILE: "Occupation Data.txt",
+    INTERESTS_FILE: "Interests.txt",
+    RELATED_FILE: "Related Occupations.txt",
+}
+"""The same files as O*NET's text release names them (tab-separated, :mod:`loaders.tables`),
+read where the CSV file is absent."""
 
 TAXONOMY = "2019"
 SCHEME = t.ONET_SCHEME
@@ -88,6 +97,9 @@ CROSSWALK_CREDIT = (
     "Causeways, Nesta (MIT licence)."
 )
 
+_RELATED_COLUMNS = ("O*NET-SOC Code", "Related O*NET-SOC Code", "Relatedness Tier", "Index")
+_CROSSWALK_COLUMNS = ("concept_uri", "onet_code", "semantic_similarity", "confidence")
+
 _CODE = re.compile(r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$")
 _NAMESPACE = uuid.UUID("4f1c7a52-3b0e-5d2a-9c61-0d5e8b7a9f10")
 
@@ -104,7 +116,15 @@ _XSD_INTEGER = f"^^<{t.XSD}integer>"
 
 def is_onet_folder(path: Path) -> bool:
     """Whether ``path`` is a folder of O*NET files (it holds ``occupation_data.csv``)."""
-    return path.is_dir() and (path / OCCUPATIONS_FILE).is_file()
+    return path.is_dir() and _find(path, OCCUPATIONS_FILE) is not None
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    """The file ``name`` of ``folder``, else its text-release twin, else None."""
+    for candidate in (folder / name, folder / TEXT_RELEASE_NAMES[name]):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 @dataclass
@@ -145,25 +165,10 @@ def _mint(key: str) -> str:
     return f"<{MAPPING_BASE}{uuid.uuid5(_NAMESPACE, key)}>"
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """A CSV file's rows with their line numbers; O*NET's files start with a byte-order mark."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    raise BundleError(
-                        "a row with another number of cells than the header",
-                        file=path.name,
-                        line=reader.line_num,
-                    )
-                yield reader.line_num, row
-    except csv.Error as error:
-        raise BundleError(
-            f"not a CSV file the strict parser reads ({error})", file=path.name
-        ) from None
-    except UnicodeDecodeError:
-        raise BundleError("not UTF-8 text", file=path.name) from None
+def _rows(path: Path, *required: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """A file's rows with their line numbers (:mod:`loaders.tables`: O*NET's files start
+    with a byte-order mark)."""
+    return tables.read_file(path, required=required)
 
 
 def _cell(row: dict[str, str], column: str, path: Path, line: int) -> str:
@@ -203,11 +208,17 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
     :raises BundleError: at the first cell that is not what its column says.
     """
     codes: set[str] = set()
-    yield _schemes_text() + _occupations_text(folder / OCCUPATIONS_FILE, codes, report)
-    if (folder / INTERESTS_FILE).is_file():
-        yield from _interests(folder / INTERESTS_FILE, codes, report)
-    if (folder / RELATED_FILE).is_file():
-        yield from _related(folder / RELATED_FILE, codes, report)
+    occupations = _find(folder, OCCUPATIONS_FILE)
+    if occupations is None:
+        raise BundleError(f"holds no {OCCUPATIONS_FILE}", file=str(folder))
+    yield _schemes_text() + _occupations_text(occupations, codes, report)
+    known = _Known(codes, occupations.name)
+    interests = _find(folder, INTERESTS_FILE)
+    if interests is not None:
+        yield from _interests(interests, known, report)
+    related = _find(folder, RELATED_FILE)
+    if related is not None:
+        yield from _related(related, known, report)
     for path in sorted(folder.glob(CROSSWALK_GLOB)):
         yield from _crosswalk(path, codes, facts, report)
 
@@ -239,7 +250,7 @@ def _schemes_text() -> str:
 def _occupations_text(path: Path, codes: set[str], report: OnetReport) -> str:
     """The occupations of ``occupation_data.csv``; their codes go into ``codes``."""
     lines: list[str] = []
-    for line, row in _rows(path):
+    for line, row in _rows(path, "O*NET-SOC Code", "Title", "Description"):
         code = _code(_cell(row, "O*NET-SOC Code", path, line), path, line)
         title = _cell(row, "Title", path, line)
         subject = f"<{occupation_iri(code)}>"
@@ -260,13 +271,13 @@ def _occupations_text(path: Path, codes: set[str], report: OnetReport) -> str:
     return "".join(lines)
 
 
-def _interests(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]:
+def _interests(path: Path, known: _Known, report: OnetReport) -> Iterator[str]:
     """Each occupation's interest scores, high-points and Holland code."""
     lines: list[str] = []
     high: dict[str, dict[int, str]] = {}
     scored: set[str] = set()
-    for line, row in _rows(path):
-        code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
+    for line, row in _rows(path, "O*NET-SOC Code", "Data Value"):
+        code = known.check(_cell(row, "O*NET-SOC Code", path, line), path, line)
         element = (
             _cell(row, "Element Name", path, line)
             if "Element Name" in row
@@ -308,12 +319,12 @@ def _interests(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]
     yield "".join(lines)
 
 
-def _related(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]:
+def _related(path: Path, known: _Known, report: OnetReport) -> Iterator[str]:
     """Each occupation's related occupations, with O*NET's tier and rank."""
     lines: list[str] = []
-    for line, row in _rows(path):
-        code = _known(_cell(row, "O*NET-SOC Code", path, line), codes, path, line)
-        other = _known(_cell(row, "Related O*NET-SOC Code", path, line), codes, path, line)
+    for line, row in _rows(path, *_RELATED_COLUMNS):
+        code = known.check(_cell(row, "O*NET-SOC Code", path, line), path, line)
+        other = known.check(_cell(row, "Related O*NET-SOC Code", path, line), path, line)
         tier = _cell(row, "Relatedness Tier", path, line)
         rank = _cell(row, "Index", path, line)
         if not rank.isdigit():
@@ -335,13 +346,20 @@ def _related(path: Path, codes: set[str], report: OnetReport) -> Iterator[str]:
     yield "".join(lines)
 
 
-def _known(code: str, codes: set[str], path: Path, line: int) -> str:
-    _code(code, path, line)
-    if code not in codes:
-        raise BundleError(
-            f"O*NET-SOC code {code} is not in {OCCUPATIONS_FILE}", file=path.name, line=line
-        )
-    return code
+@dataclass(frozen=True)
+class _Known:
+    """The codes of the occupations file, and its name, that other files' codes must be."""
+
+    codes: set[str]
+    source: str
+
+    def check(self, code: str, path: Path, line: int) -> str:
+        _code(code, path, line)
+        if code not in self.codes:
+            raise BundleError(
+                f"O*NET-SOC code {code} is not in {self.source}", file=path.name, line=line
+            )
+        return code
 
 
 @dataclass(frozen=True)
@@ -356,7 +374,7 @@ def _crosswalk(
     path: Path, codes: set[str], facts: ClassificationFacts, report: OnetReport
 ) -> Iterator[str]:
     direct: dict[str, _Mapping] = {}
-    for line, row in _rows(path):
+    for line, row in _rows(path, *_CROSSWALK_COLUMNS):
         report.crosswalk_rows += 1
         esco = _cell(row, "concept_uri", path, line)
         given = _code(_cell(row, "onet_code", path, line), path, line)
