@@ -54,6 +54,7 @@ def _example(setting: Setting, tmp_path: Path, nth: int) -> tuple[str, Any]:
         return " ".join(urls), urls
     if setting.kind in (int, float):
         base = setting.default if setting.default is not None else setting.minimum
+        assert base is not None
         value = setting.kind(base + nth)
         return str(value), value
     return f"host{nth}.example.org", f"host{nth}.example.org"
@@ -257,7 +258,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served_from_the_environment(sample_root: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def served_from_the_environment(sample_root: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """``skillgraph serve`` in a process of its own, given its settings by environment
     variables (and ``--max-results 2`` on its command line, over ``SKILLGRAPH_MAX_RESULTS=1``);
     yields its URL and its log."""
