@@ -102,7 +102,12 @@ def test_rdf_files_and_mappings_load_into_their_graphs_and_join_with_esco(
             f"esco_uri,external_uri,match\n{PRODUCER},{ONET},close\n{PRODUCER},{ONET},closest\n",
             "bad.csv, line 3: match 'closest' is not one of",
         ),
-        ("cols.csv", "esco,external\n", "cols.csv, line 1: a mapping table needs the columns"),
+        (
+            "cols.csv",
+            "esco,external\n",
+            "cols.csv, line 1: missing columns esco_uri, external_uri, match (the header has: "
+            "esco, external)",
+        ),
         (
             "iri.csv",
             f"esco_uri,external_uri,match\n{PRODUCER},not an iri,exact\n",
@@ -116,10 +121,9 @@ def test_rdf_files_and_mappings_load_into_their_graphs_and_join_with_esco(
     ],
 )
 def test_a_bad_dataset_stops_the_load_with_file_and_line_and_keeps_the_served_version(
-    tmp_path: Path, name: str, content: str, message: str
+    sample_copy: Path, tmp_path: Path, name: str, content: str, message: str
 ) -> None:
-    root = tmp_path / "store"
-    load_bundle(sample_path(), root)
+    root = sample_copy
     before, triples = active_version(root), LiveStore(root).get().triples
     (tmp_path / name).write_text(content)
     done = subprocess.run(

@@ -561,7 +561,7 @@ def test_a_zip_member_that_inflates_past_the_limit_is_refused(
 ) -> None:
     import zipfile
 
-    from loaders import bundle as bundle_module
+    from loaders import tables
 
     archive = tmp_path / "esco.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
@@ -572,18 +572,18 @@ def test_a_zip_member_that_inflates_past_the_limit_is_refused(
         out.writestr(
             "occupationSkillRelations_en.csv", b"occupationUri,relationType\n" + b"x" * (64 << 20)
         )
-    monkeypatch.setattr(bundle_module, "MAX_FILE_BYTES", 16 << 20)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 16 << 20)
     _refused(archive, tiny_root, r"inflates to 67,108,891 bytes, over the 16,777,216")
 
 
 def test_a_zip_member_that_lies_about_its_size_is_stopped_while_read(
     tiny_root: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loaders import bundle as bundle_module
+    from loaders import tables
 
     # A folder's files are read with the same counting reader as a zip's members, whose
     # headers may understate what they inflate to.
-    monkeypatch.setattr(bundle_module, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1000)
     _refused(tiny_bundle, tiny_root, "more than the 1,000 bytes")
 
 
