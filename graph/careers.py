@@ -38,7 +38,7 @@ import numpy as np
 from pyoxigraph import Store
 
 from graph import terms as t
-from graph.queries import QueryRunner, Value
+from graph.queries import QueryRunner, Row, Value
 from graph.ranking import Ranker
 from graph.search import JoinedLabels, OccupationFacts
 
@@ -126,6 +126,20 @@ class Match:
     essential: int
     matched_essential: int
     matched_optional: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """A similar occupation or a prospect of another, as ``/similar`` and ``/prospects`` list
+    them."""
+
+    occupation: int
+    score: float
+    """the cosine similarity of the two skill sets"""
+    shared_essential: int
+    """the shared skills essential for this occupation"""
+    shared_optional: int
+    """the other shared skills"""
 
 
 @dataclass
@@ -241,8 +255,17 @@ class CareerIndex:
                 self._reverse[target].append(source)
 
     @classmethod
-    def build(cls, store: Store, runner: QueryRunner) -> CareerIndex:
-        """Read everything the searches need from ``store`` with the named queries."""
+    def build(
+        cls,
+        store: Store,
+        runner: QueryRunner,
+        *,
+        label_rows: Iterable[Row] | None = None,
+        descriptions: Iterable[tuple[str, str, str]] | None = None,
+    ) -> CareerIndex:
+        """Read everything the searches need from ``store`` with the named queries; the rows
+        of ``skill_labels`` and the (URI, text, language) of ``concept_descriptions`` may be
+        given by a caller that reads them for other indexes too."""
         occupations = [
             OccupationFacts(str(r["uri"]), str(r["label"]), r["isco_group"], r["skill_level"])
             for r in runner.select(store, "occupation_list")
@@ -252,8 +275,10 @@ class CareerIndex:
         skill_position: dict[str, int] = {}
         labels: list[tuple[str, int, int]] = []
         label_languages: list[str] = []
-        for row in runner.solutions(store, "skill_labels", {}):
-            uri = row["uri"].value
+        if label_rows is None:
+            label_rows = runner.select(store, "skill_labels")
+        for row in label_rows:
+            uri = str(row["uri"])
             index = skill_position.get(uri)
             if index is None:
                 index = skill_position[uri] = len(skills)
@@ -261,14 +286,14 @@ class CareerIndex:
                 skills.append(
                     SkillFacts(
                         uri,
-                        row["label"].value,
-                        skill_type.value if skill_type else None,
-                        reuse.value if reuse else None,
+                        str(row["label"]),
+                        str(skill_type) if skill_type else None,
+                        str(reuse) if reuse else None,
                     )
                 )
-            text = " ".join(row["text"].value.lower().split())  # as resolve() reads
-            labels.append((text, int(row["kind"].value), index))
-            label_languages.append(row["text_language"].value)
+            text = " ".join(str(row["text"]).lower().split())  # as resolve() reads
+            labels.append((text, int(row["kind"] or 0), index))
+            label_languages.append(str(row["text_language"]))
         essential = [0] * len(occupations)
         required = [0] * len(occupations)
         optional = [0] * len(occupations)
@@ -289,14 +314,15 @@ class CareerIndex:
             target = position.get(row["to"].value)
             if source is not None and target is not None:
                 moves[source][target] = row["move"].value
-        described = [
-            (
-                skill_position[row["uri"].value],
-                row["description"].value,
-                row["description_language"].value,
+        if descriptions is None:
+            descriptions = (
+                (str(r["uri"]), str(r["description"]), str(r["description_language"]))
+                for r in runner.select(store, "concept_descriptions")
             )
-            for row in runner.solutions(store, "concept_descriptions", {})
-            if row["uri"].value in skill_position
+        described = [
+            (skill_position[uri], text, language)
+            for uri, text, language in descriptions
+            if uri in skill_position
         ]
         return cls(
             occupations,
@@ -318,6 +344,30 @@ class CareerIndex:
         size = self.required[a].bit_count() * self.required[b].bit_count()
         shared = (self.required[a] & self.required[b]).bit_count()
         return shared / math.sqrt(size) if size else 0.0
+
+    def related(self, occupation: int, move: str) -> list[Related]:
+        """The occupations the load stored as ``occupation``'s ``similar`` ones or its
+        ``prospect``s, best first: by score, then label, then URI. Scored as the load scores
+        them: shared skills over the product of the square roots of the two skill counts."""
+        mine = self.required[occupation]
+        norm = math.sqrt(mine.bit_count())
+        found = []
+        for other, kind in self.moves[occupation].items():
+            theirs = self.required[other]
+            if kind != move or not norm or not theirs:
+                continue
+            shared = (mine & theirs).bit_count()
+            essential = (mine & self.essential[other]).bit_count()
+            score = shared / (norm * math.sqrt(theirs.bit_count()))
+            found.append(Related(other, score, essential, shared - essential))
+        found.sort(
+            key=lambda r: (
+                -r.score,
+                self._sort_labels[r.occupation],
+                self.occupations[r.occupation].uri,
+            )
+        )
+        return found
 
     def _within(self, target: int, steps: int) -> dict[int, int]:
         """Occupations that can reach ``target`` in at most ``steps`` moves: how many."""

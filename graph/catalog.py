@@ -11,19 +11,20 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
-from graph import prepare, suggest
+from graph import prepare
 from graph import terms as t
 from graph.careers import MATCHES, CareerIndex
 from graph.errors import NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
-from graph.search import LABEL_KINDS, LabelIndex
+from graph.search import LABEL_KINDS
 from graph.store import OpenStore, PerVersion
+from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.catalog")
 
@@ -66,23 +67,16 @@ def skill_summary(row: Row, *, uri_key: str = "skill") -> Json:
     }
 
 
-FACETS = {"occupation": ("isco_group", "skill_level"), "skill": ("skill_type", "reuse_level")}
-"""The facts :meth:`Catalog.facet` looks concepts up by."""
-
-
 class Catalog:
-    """Read access to the classification through the named queries."""
+    """Read access to one store version at a time: its in-memory indexes
+    (:class:`graph.version.Indexes`, one value per version) for what the JSON API answers
+    on every request, and the named queries for the rest."""
 
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
-        self._labels = PerVersion(lambda store: LabelIndex.build(store, self.runner))
-        self._careers = PerVersion(lambda store: CareerIndex.build(store, self.runner))
-        self._suggester = PerVersion(
-            lambda store: suggest.build(self._labels.get(store), self._careers.get(store))
+        self._versions: PerVersion[Indexes] = PerVersion(
+            lambda store: Indexes.build(store, self.runner)
         )
-        self._facets = PerVersion(self._build_facets)
-        self._translations = PerVersion(lambda store: Translations.build(store, self.runner))
-        self._summary: tuple[Store, Json] | None = None
 
     def prepare(self, opened: OpenStore) -> None:
         """Take the indexes of a store version: the ones its load wrote beside it, else
@@ -96,42 +90,29 @@ class Catalog:
                 log.warning("%s; building them in the server instead", error)
                 self.warm(opened.store)
                 return
-        labels, careers, suggester, translations = indexes
-        self._translations.put(opened.store, translations)
-        self._labels.put(opened.store, labels)
-        self._careers.put(opened.store, careers)
-        self._suggester.put(opened.store, suggester)
+        self._versions.put(opened.store, indexes)
 
     def retire(self, store: Store) -> None:
         """Drop the indexes of a store version no request answers from any more."""
-        for per_version in (
-            self._labels,
-            self._careers,
-            self._suggester,
-            self._facets,
-            self._translations,
-        ):
-            per_version.forget(store)
-        if self._summary is not None and self._summary[0] is store:
-            self._summary = None
+        self._versions.forget(store)
         _release_memory()
 
     def warm(self, store: Store) -> None:
-        """Build what the first request would otherwise wait for (the label, career and
-        suggestion indexes)."""
-        self._labels.get(store)
-        self._careers.get(store)
-        self._suggester.get(store)
-        self._translations.get(store)
+        """Build what the first request would otherwise wait for (every index)."""
+        self._versions.get(store)
+
+    def indexes(self, store: Store) -> Indexes:
+        """The in-memory indexes of ``store``'s version (built on first use)."""
+        return self._versions.get(store)
 
     def translations(self, store: Store) -> Translations:
         """The preferred labels of every concept in every language of ``store``."""
-        return self._translations.get(store)
+        return self._versions.get(store).translations
 
     def suggest(self, store: Store, text: str, *, limit: int, types: frozenset[str]) -> Json:
         """Occupations and skills with a label word starting with ``text``, best first (see
         :mod:`graph.suggest`)."""
-        found = self._suggester.get(store).suggest(text, limit=limit, types=types)
+        found = self.indexes(store).suggester.suggest(text, limit=limit, types=types)
         return {
             "items": [
                 {
@@ -149,7 +130,7 @@ class Catalog:
     def search_skills(self, store: Store, text: str, *, limit: int, offset: int = 0) -> Json:
         """Skills and knowledge concepts ranked by relevance to ``text`` (see
         :meth:`CareerIndex.search_skills`), and how many the text finds."""
-        index = self._careers.get(store)
+        index = self.indexes(store).careers
         hits, total = index.search_skills(text, limit=limit, offset=offset)
         searched = bool(text.split())
         items = []
@@ -172,7 +153,7 @@ class Catalog:
         """Occupations ranked by relevance to ``text`` (:mod:`graph.ranking`), and how many
         the text finds; every occupation in label order when ``text`` is empty (see
         :mod:`graph.search`)."""
-        index = self._labels.get(store)
+        index = self.indexes(store).occupations
         rows, total = index.search(text, limit=limit, offset=offset)
         items = []
         for row in rows:
@@ -189,52 +170,22 @@ class Catalog:
     def listing(self, store: Store, kind: str) -> Iterator[Json]:
         """Every occupation (``kind="occupation"``) or skill, in label order, lazily: the
         short form with ISCO group and skill level, or skill type and reuse level."""
-        if kind == "occupation":
-            for o in self._labels.get(store).by_label:
-                yield occupation_summary(
-                    {
-                        "uri": o.uri,
-                        "label": o.label,
-                        "isco_group": o.isco_group,
-                        "skill_level": o.skill_level,
-                    }
-                )
-            return
-        index = self._careers.get(store)
-        for skill in index.skills_by_label:
-            yield {**_skill_item(index, skill), "reuse_level": index.skills[skill].reuse_level}
+        indexes = self.indexes(store)
+        count = len(
+            indexes.occupations.by_label if kind == "occupation" else indexes.careers.skills
+        )
+        return (_listed(indexes, kind, n) for n in range(count))
 
     def facet(self, store: Store, kind: str, facts: dict[str, list[str]]) -> Iterator[Json]:
         """The occupations or skills (as :meth:`listing` gives them, in label order) whose
         facts take one of the given values each (``{"isco_group": ["26"], ...}``; an ISCO
         group by its code or a prefix of it), from an index per store version: a lookup,
         not a scan. A fact the kind does not have is ignored."""
-        items, index = self._facets.get(store)[kind]
-        chosen: set[int] | None = None
-        for fact, values in facts.items():
-            if fact not in FACETS[kind]:
-                continue
-            held = set().union(*(index.get((fact, v.lower()), ()) for v in values))
-            chosen = held if chosen is None else chosen & held
-        positions = range(len(items)) if chosen is None else sorted(chosen)
-        return (items[i] for i in positions)
-
-    def _build_facets(self, store: Store) -> dict[str, tuple[list[Json], dict[Any, list[int]]]]:
-        built = {}
-        for kind, facts in FACETS.items():
-            items = list(self.listing(store, kind))
-            index: dict[Any, list[int]] = {}
-            for position, item in enumerate(items):
-                for fact in facts:
-                    value = str(item.get(fact) or "").lower()
-                    keys = {value}
-                    if fact == "isco_group":  # every prefix: 2, 26, 265, 2654
-                        keys = {value[:n] for n in range(1, len(value) + 1)}
-                    for key in keys:
-                        if key:
-                            index.setdefault((fact, key), []).append(position)
-            built[kind] = (items, index)
-        return built
+        indexes = self.indexes(store)
+        chosen = indexes.facets.chosen(kind, facts)
+        if chosen is None:
+            return self.listing(store, kind)
+        return (_listed(indexes, kind, n) for n in chosen)
 
     def occupation(
         self,
@@ -251,27 +202,28 @@ class Catalog:
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        uri = t.occupation_uri(identifier)
-        head = self._one(store, "occupation", {"occupation": uri}, "occupation", identifier)
-        # The skills from the career index, as a skill's occupations are: occupation_skills
-        # reads the labels and types of 30 skills in 2 ms, half the profile's time; a test
-        # holds the two to the same answers.
-        index = self._careers.get(store)
-        essential, optional = index.skills_of(index.occupation_index[uri])
+        indexes = self.indexes(store)
+        index = indexes.careers
+        occupation = _indexed(index, identifier)
+        facts = index.occupations[occupation]
+        uri = facts.uri
+        essential, optional = index.skills_of(occupation)
+        texts = indexes.texts
         isco = None
-        if head.get("isco_group"):
+        group = texts.isco_groups.get(uri)
+        if group is not None:
             isco = {
-                "code": head.get("isco_code"),
-                "uri": head["isco_group"],
-                "label": head.get("isco_label"),
+                "code": facts.isco_group,
+                "uri": group,
+                "label": texts.isco_labels.get(group),
             }
         return {
             "id": t.concept_id(uri),
             "uri": uri,
-            **self._texts(store, uri, head, language, languages),
-            "code": head.get("code"),
+            **self._texts(store, uri, facts.label, language, languages),
+            "code": texts.codes.get(uri),
             "isco_group": isco,
-            "skill_level": head.get("skill_level"),
+            "skill_level": facts.skill_level,
             "essential_skills": [_skill_item(index, s) for s in essential],
             "optional_skills": [_skill_item(index, s) for s in optional],
             **self._onet(store, uri),
@@ -283,27 +235,30 @@ class Catalog:
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        uri = t.occupation_uri(identifier)
-        head = self._one(store, "occupation_ref", {"occupation": uri}, "occupation", identifier)
-        return occupation_summary(head, uri_key="occupation")
+        index = self.indexes(store).careers
+        return _occupation_item(index, _indexed(index, identifier))
 
     def related_occupations(self, store: Store, identifier: str, *, kind: str, limit: int) -> Json:
-        """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``).
+        """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``):
+        the matches the load stored (the named queries ``similar_occupations`` and
+        ``occupation_prospects`` read them), scored from the career index's skill sets as
+        the load scored them.
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        query = {"similar": "similar_occupations", "prospects": "occupation_prospects"}[kind]
-        occupation = self.occupation_ref(store, identifier)
-        rows = by_score(self.runner.select(store, query, {"occupation": occupation["uri"]}))
+        index = self.indexes(store).careers
+        origin = _indexed(index, identifier)
         items = []
-        for row in rows[:limit]:
-            item = occupation_summary(row)
-            item["score"] = round(float(row["score"] or 0.0), 6)
-            item["shared_essential"] = row["shared_essential"]
-            item["shared_optional"] = row["shared_optional"]
+        for related in index.related(origin, "similar" if kind == "similar" else "prospect")[
+            :limit
+        ]:
+            item = _occupation_item(index, related.occupation)
+            item["score"] = round(related.score, 6)
+            item["shared_essential"] = related.shared_essential
+            item["shared_optional"] = related.shared_optional
             items.append(item)
-        return {"occupation": occupation, "items": items}
+        return {"occupation": _occupation_item(index, origin), "items": items}
 
     def mappings(self, store: Store, identifier: str) -> Json:
         """The external concepts an occupation is mapped to, by the SKOS mapping properties
@@ -316,6 +271,8 @@ class Catalog:
         return {"occupation": occupation, "items": self._mappings(store, occupation["uri"])}
 
     def _mappings(self, store: Store, uri: str) -> list[Json]:
+        if not self.indexes(store).has_mappings:
+            return []  # no dataset maps occupations: no query to run
         rows = self.runner.select(store, "occupation_mappings", {"occupation": uri})
         items: dict[tuple[object, ...], Json] = {}
         for row in rows:
@@ -384,7 +341,7 @@ class Catalog:
         """
         # From the career index (as career paths are): the skill_gap query reads the labels
         # and types of the target's skills in 3 ms; a test holds the two to the same answers.
-        index = self._careers.get(store)
+        index = self.indexes(store).careers
         origin, goal = _indexed(index, source), _indexed(index, target)
         shared, essential, optional, coverage = index.skill_gap(origin, goal)
         return {
@@ -405,7 +362,7 @@ class Catalog:
         :raises InvalidIdentifierError: if either is no occupation id.
         :raises NotFoundError: if the store lacks either occupation.
         """
-        index = self._careers.get(store)
+        index = self.indexes(store).careers
         origin, goal = _indexed(index, source), _indexed(index, target)
         search = index.paths(origin, goal, max_steps=max_steps, limit=limit)
         paths = []
@@ -466,7 +423,7 @@ class Catalog:
         Each of ``skills`` is a skill URI, an ESCO id or a label; the answer shows how each
         was understood and lists those that name no skill.
         """
-        index = self._careers.get(store)
+        index = self.indexes(store).careers
         resolutions = [index.resolve(given, language) for given in skills]
         held = index.bits(r.skill for r in resolutions if r.skill is not None)
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
@@ -516,22 +473,24 @@ class Catalog:
         :raises NotFoundError: if the store has no such skill.
         """
         uri = t.skill_uri(identifier)
-        head = self._one(store, "skill", {"skill": uri}, "skill", identifier)
-        # The occupations from the career index: reading a few hundred of them with
-        # skill_occupations costs 25 us each (8 ms for "manage budgets"); a test holds the two
-        # to the same answers.
-        # The index holds every skill with a preferred label, as the query above finds them.
-        index = self._careers.get(store)
-        skill = index.skill_index[uri]
+        # The skill and its occupations from the career index, which holds every skill with
+        # a preferred label (as the ``skill`` query finds them): reading a few hundred
+        # occupations with skill_occupations costs 25 us each (8 ms for "manage budgets"); a
+        # test holds the two to the same answers.
+        index = self.indexes(store).careers
+        skill = index.skill_index.get(uri)
+        if skill is None:
+            raise NotFoundError("skill", identifier)
+        facts = index.skills[skill]
         essential_for = [_occupation_item(index, o) for o in index.essential_for[skill]]
         optional_for = [_occupation_item(index, o) for o in index.optional_for[skill]]
         hierarchy = by_label(self.runner.select(store, "concept_hierarchy", {"concept": uri}))
         return {
             "id": t.concept_id(uri),
             "uri": uri,
-            **self._texts(store, uri, head, language, languages),
-            "skill_type": head.get("skill_type") or None,
-            "reuse_level": head.get("reuse_level") or None,
+            **self._texts(store, uri, facts.label, language, languages),
+            "skill_type": facts.skill_type or None,
+            "reuse_level": facts.reuse_level or None,
             "essential_for": essential_for,
             "optional_for": optional_for,
             "broader": [_concept_ref(r) for r in hierarchy if r["direction"] == "broader"],
@@ -559,7 +518,7 @@ class Catalog:
         children = self.runner.select(store, "isco_children", {"group": uri})
         # From the career index, as for a skill's occupations (isco_occupations reads the
         # thousand of a major group in 27 ms).
-        index = self._careers.get(store)
+        index = self.indexes(store).careers
         occupations = index.in_isco_group(code)
         parent = None
         if parents:
@@ -571,7 +530,15 @@ class Catalog:
         return {
             "code": head["code"],
             "uri": uri,
-            **self._texts(store, uri, head, language, languages, alt_labels=False),
+            **self._texts(
+                store,
+                uri,
+                str(head["label"]),
+                language,
+                languages,
+                notes=self._described(store, uri, head, language, languages),
+                alt_labels=False,
+            ),
             "skill_level": head.get("skill_level"),
             "parent": parent,
             "children": [
@@ -621,25 +588,27 @@ class Catalog:
         return list(found), page
 
     def counted(self, store: Store) -> Json | None:
-        """:meth:`summary`, if it has been counted for ``store`` already."""
-        if self._summary is not None and self._summary[0] is store:
-            return self._summary[1]
-        return None
+        """:meth:`summary`, if the indexes of ``store`` are built already."""
+        indexes = self._versions.peek(store)
+        return None if indexes is None else dict(indexes.summary)
 
     def summary(self, store: Store) -> Json:
         """How much the store holds, counted once per store version."""
-        if self._summary is not None and self._summary[0] is store:
-            return self._summary[1]
-        row = self.runner.select(store, "store_summary")[0]
-        summary = {
-            "occupations": row["occupations"],
-            "skills": row["skills"],
-            "isco_groups": row["isco_groups"],
-            "occupation_skill_relations": int(row["essential_relations"] or 0)
-            + int(row["optional_relations"] or 0),
-        }
-        self._summary = (store, summary)
-        return summary
+        return dict(self.indexes(store).summary)
+
+    def _described(
+        self, store: Store, uri: str, head: Row, language: str | None, languages: tuple[str, ...]
+    ) -> Callable[[str], str | None]:
+        """A concept's description in a language, read with ``concept_description`` only when
+        a language other than the main one is asked for (``head`` has the main one's)."""
+        main = self.translations(store).main
+        notes: dict[str, str] = {}
+        if (language or main) != main or languages:
+            for row in self.runner.select(store, "concept_description", {"concept": uri}):
+                notes.setdefault(str(row["description_language"]), str(row["description"]))
+        elif head.get("description") is not None:
+            notes[main] = str(head["description"])
+        return notes.get
 
     def _one(
         self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str
@@ -653,49 +622,47 @@ class Catalog:
         self,
         store: Store,
         uri: str,
-        head: Row,
+        label: str,
         language: str | None,
         languages: tuple[str, ...],
         *,
+        notes: Callable[[str], str | None] | None = None,
         alt_labels: bool = True,
     ) -> Json:
         """A concept's own label, alternative labels and description in ``language``: the
         label and its alternatives in the main language where the concept has no preferred
         label in ``language``, the description so where it has none in it; ``language`` and
         ``description_language`` say which each is in. With ``languages``, ``translations``
-        gives them in each of those (none where the language lacks them)."""
-        translations = self.translations(store)
+        gives them in each of those (none where the language lacks them). The texts of
+        occupations and skills come from the version's indexes; ``notes`` gives the
+        description in a language for other concepts (ISCO groups, which show no
+        alternative labels)."""
+        indexes = self.indexes(store)
+        translations = indexes.translations
         main = translations.main
         language = language or main
-        alternatives: dict[str, list[str]] = {}
-        if alt_labels:
-            for row in self.runner.select(store, "concept_alt_labels", {"concept": uri}):
-                alternatives.setdefault(str(row["alt_language"]), []).append(str(row["alt_label"]))
-            for found in alternatives.values():
-                found.sort(key=lambda label: (label.lower(), label))
-        notes: dict[str, str] = {}
-        if language != main or languages:
-            for row in self.runner.select(store, "concept_description", {"concept": uri}):
-                notes.setdefault(str(row["description_language"]), str(row["description"]))
-        elif head.get("description") is not None:
-            notes[main] = str(head["description"])
-        label, label_language = translations.label(uri, language)
-        description_language = language if language in notes else main
+        texts_index = indexes.texts
+        describe = notes or (lambda tag: texts_index.description(uri, tag))
+        found, label_language = translations.label(uri, language)
+        description = describe(language)
+        description_language = language if description is not None else main
+        if description is None and language != main:
+            description = describe(main)
         texts: Json = {
-            "label": label if label is not None else head["label"],
+            "label": found if found is not None else label,
             "language": label_language,
-            "description": notes.get(description_language),
-            "description_language": description_language if description_language in notes else None,
+            "description": description,
+            "description_language": description_language if description is not None else None,
             "translations": None,
         }
         if alt_labels:
-            texts["alt_labels"] = alternatives.get(label_language, [])
+            texts["alt_labels"] = texts_index.alternatives(uri, label_language)
         if languages:
             texts["translations"] = {
                 tag: {
                     "label": translations.labels.get(tag, {}).get(uri),
-                    **({"alt_labels": alternatives.get(tag, [])} if alt_labels else {}),
-                    "description": notes.get(tag),
+                    **({"alt_labels": texts_index.alternatives(uri, tag)} if alt_labels else {}),
+                    "description": describe(tag),
                 }
                 for tag in languages
             }
@@ -712,6 +679,24 @@ def _release_memory() -> None:
     except OSError:
         return
     libc.malloc_trim(0)
+
+
+def _listed(indexes: Indexes, kind: str, position: int) -> Json:
+    """The ``position``-th occupation or skill in label order, as :meth:`Catalog.listing`
+    gives it."""
+    if kind == "occupation":
+        o = indexes.occupations.by_label[position]
+        return occupation_summary(
+            {
+                "uri": o.uri,
+                "label": o.label,
+                "isco_group": o.isco_group,
+                "skill_level": o.skill_level,
+            }
+        )
+    careers = indexes.careers
+    skill = careers.skills_by_label[position]
+    return {**_skill_item(careers, skill), "reuse_level": careers.skills[skill].reuse_level}
 
 
 def _number(value: object) -> float | None:

@@ -1,55 +1,48 @@
 """A store version's in-memory indexes: built by the load, kept beside the version.
 
-The label, career and suggestion indexes (:mod:`graph.search`, :mod:`graph.careers`,
-:mod:`graph.suggest`) take about 5 s to read from the full classification. A server
-switching to a new version used to build them while answering from the old one: under
-steady traffic that took 10-17 s, sharing two cores with the requests. So the load builds
-them once, after the store is written and before the version is published, and writes
-them into the version's folder (:data:`INDEX_FILE`). A server switching to the version, or
-starting on it, reads them (0.3 s); only a version without them (a bare Oxigraph store, or
-one written by an older skillgraph) has them built, in a process of its own::
+The indexes of a version (:class:`graph.version.Indexes`) take several seconds to read from
+the full classification. A server switching to a new version used to build them while
+answering from the old one: under steady traffic that took 10-17 s, sharing two cores with
+the requests. So the load builds them once, after the store is written and before the
+version is published, and writes them into the version's folder (:data:`INDEX_FILE`). A
+server switching to the version, or starting on it, reads them; only a version without
+them (a bare Oxigraph store, or one written by an older skillgraph) has them built, in a
+process of its own::
 
-    python -m graph.prepare VERSION_DIR    # the pickled indexes on standard output
+    python -m graph.prepare VERSION_DIR OUT_FILE    # writes the index file to OUT_FILE
 
-The file is a pickle, so the store directory must be writable only by whoever runs the
-server (as for the data it serves). It starts with a fingerprint of the code that made it:
-the index classes, the named queries, Python's and numpy's versions. A file whose
-fingerprint is not this code's is ignored and the indexes are built afresh.
+The file holds arrays and JSON only (:mod:`graph.indexfile`): reading it cannot run code,
+whoever wrote the folder. It names the code that made it (a fingerprint of the index
+modules, the named queries, Python's and the libraries' versions); a file made by other
+code, or one that cannot be read, is ignored and the indexes are built afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
 import subprocess
 import sys
+import tempfile
 from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
 
-from graph import careers, languages, ranking, search, suggest
-from graph.careers import CareerIndex
+from graph import careers, indexfile, languages, ranking, search, suggest, version
 from graph.errors import StoreError
-from graph.languages import Translations
-from graph.queries import QueryRunner
-from graph.search import LabelIndex
 from graph.store import open_read_only
-from graph.suggest import Suggester
+from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.prepare")
 
-Indexes = tuple[LabelIndex, CareerIndex, Suggester, Translations]
-
-INDEX_FILE = "skillgraph-indexes.pickle"
+INDEX_FILE = "skillgraph-indexes.npz"
 """The indexes of a version, in its folder (RocksDB leaves files it does not know alone)."""
 
 
-def _fingerprint() -> bytes:
+def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for module in (search, careers, suggest, ranking, languages):
+    for module in (search, careers, suggest, ranking, languages, version, indexfile):
         digest.update(Path(module.__file__ or "").read_bytes())
     for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -57,7 +50,7 @@ def _fingerprint() -> bytes:
     digest.update(f"{sys.version_info[:2]} numpy {np.__version__}".encode())
     for library in ("bm25s", "PyStemmer", "rapidfuzz"):
         digest.update(f"{library} {metadata.version(library)}".encode())
-    return digest.hexdigest().encode()
+    return digest.hexdigest()
 
 
 FINGERPRINT = _fingerprint()
@@ -65,72 +58,65 @@ FINGERPRINT = _fingerprint()
 
 def build(path: Path) -> Indexes:
     """The indexes of the store version at ``path``, read from it."""
-    store = open_read_only(path)
-    runner = QueryRunner()
-    labels, careers = LabelIndex.build(store, runner), CareerIndex.build(store, runner)
-    return labels, careers, suggest.build(labels, careers), Translations.build(store, runner)
+    return Indexes.build(open_read_only(path))
 
 
-def write(path: Path) -> None:
-    """Build the indexes of the (closed) store at ``path`` and write them into its folder."""
-    data = pickle.dumps(build(path), protocol=5)
-    partial = path / (INDEX_FILE + ".partial")
-    with partial.open("wb") as out:
-        out.write(FINGERPRINT + b"\n")
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    partial.rename(path / INDEX_FILE)
+def write(path: Path, *, to: Path | None = None) -> None:
+    """Build the indexes of the (closed) store at ``path`` and write them into its folder
+    (or to the file ``to``)."""
+    indexfile.write(to or path / INDEX_FILE, build(path), fingerprint=FINGERPRINT)
 
 
 def read(path: Path) -> Indexes | None:
     """The indexes the load wrote into the version at ``path``; None when it has none, or
-    they were made by other code (then the caller builds them)."""
+    they cannot be used (then the caller builds them)."""
     try:
-        with (path / INDEX_FILE).open("rb") as data:
-            if data.readline().rstrip(b"\n") != FINGERPRINT:
-                log.info("the indexes in %s were made by other code; building them", path.name)
-                return None
-            indexes: Indexes = pickle.load(data)  # written by write() above, see the module
+        indexes = indexfile.read(path / INDEX_FILE, fingerprint=FINGERPRINT)
     except FileNotFoundError:
         return None
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        ValueError,
-    ) as error:
-        log.warning("the indexes in %s cannot be read (%s); building them", path.name, error)
+    except indexfile.IndexFileError as error:
+        log.warning("the indexes in %s cannot be used (%s); building them", path.name, error)
+        return None
+    if not isinstance(indexes, Indexes):
+        log.warning("the index file in %s holds no indexes; building them", path.name)
         return None
     return indexes
 
 
 def build_apart(path: Path, *, timeout: float = 300) -> Indexes:
     """:func:`build`, run in a child process, so that a server under traffic does not
-    share its interpreter lock with the work.
+    share its interpreter lock with the work. The child writes an index file, which this
+    process reads (the version's folder may not be writable by the server).
 
     :raises StoreError: if the child fails (its standard error says why).
     """
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "graph.prepare", str(path)],
-            capture_output=True,
-            check=True,
-            timeout=timeout,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-        stderr = getattr(error, "stderr", b"") or b""
-        reason = stderr.decode(errors="replace").strip().splitlines()[-1:] or [str(error)]
-        raise StoreError(f"building the indexes of {path.name} failed: {reason[0]}") from error
-    indexes: Indexes = pickle.loads(done.stdout)  # our own child's output
+    with tempfile.TemporaryDirectory(prefix="skillgraph-indexes-") as scratch:
+        out = Path(scratch) / INDEX_FILE
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "graph.prepare", str(path), str(out)],
+                capture_output=True,
+                check=True,
+                timeout=timeout,
+            )
+            indexes = indexfile.read(out, fingerprint=FINGERPRINT)
+        except (
+            subprocess.CalledProcessError,
+            subprocess.TimeoutExpired,
+            OSError,
+            indexfile.IndexFileError,
+        ) as error:
+            stderr = getattr(error, "stderr", b"") or b""
+            reason = stderr.decode(errors="replace").strip().splitlines()[-1:] or [str(error)]
+            raise StoreError(f"building the indexes of {path.name} failed: {reason[0]}") from error
+    if not isinstance(indexes, Indexes):
+        raise StoreError(f"building the indexes of {path.name} failed: no indexes written")
     return indexes
 
 
 def main() -> None:
-    """Write the pickled indexes of the version named on the command line."""
-    sys.stdout.buffer.write(pickle.dumps(build(Path(sys.argv[1])), protocol=5))
+    """Write the index file of the version named on the command line to the file named."""
+    write(Path(sys.argv[1]), to=Path(sys.argv[2]))
 
 
 if __name__ == "__main__":

@@ -461,6 +461,13 @@ class PerVersion(Generic[T]):
             kept = tuple((s, v) for s, v in self._built if s is not store)
             self._built = (*kept[1 - self.KEEP :], (store, value))
 
+    def peek(self, store: Store) -> T | None:
+        """The value for ``store`` if it has been built, without building it."""
+        for built_for, value in self._built:
+            if built_for is store:
+                return value
+        return None
+
     def get(self, store: Store) -> T:
         """The value for ``store``."""
         for built_for, value in self._built:

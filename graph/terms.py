@@ -111,6 +111,11 @@ IN_SCHEME = _n(SKOS + "inScheme")
 HAS_TOP_CONCEPT = _n(SKOS + "hasTopConcept")
 TOP_CONCEPT_OF = _n(SKOS + "topConceptOf")
 SCOPE_NOTE = _n(SKOS + "scopeNote")
+MAPPING_PROPERTIES: Final = tuple(
+    _n(SKOS + name)
+    for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+)
+"""The SKOS mapping properties datasets link occupations to other classifications with."""
 DEFINITION = _n(SKOS + "definition")
 DESCRIPTION = _n(DCTERMS + "description")
 TITLE = _n(DCTERMS + "title")

@@ -3,6 +3,7 @@ never to a version that cannot be opened."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -10,20 +11,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pyoxigraph import Store
 
-from graph import prepare
+from graph import indexfile, prepare
 from graph.catalog import Catalog
 from graph.store import ACTIVE, LiveStore, OpenStore, PerVersion, active_version
+from graph.version import Indexes
 from skillgraph.pipeline import load_bundle
-
-
-def eventually(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
+from tests.conftest import eventually
 
 
 class Gate:
@@ -54,7 +51,7 @@ def test_requests_answer_from_the_old_version_while_the_new_one_is_prepared(
     eventually(lambda: len(prepared) == 1, "the new version was not prepared")
     started = time.monotonic()
     assert live.get() is old  # still preparing: the old version answers, without waiting
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 5  # waiting, it would wait for the gate's 10 s
     release.set()
     eventually(lambda: live.get() is not old, "the server did not switch")
     new = live.get()
@@ -68,13 +65,17 @@ def test_a_version_published_during_a_preparation_follows_it(
     gate = Gate()
     prepared, release = gate.prepared, gate.release
     live = gate.follow(tiny_root)
+    others = set(threading.enumerate())
     load_bundle(tiny_bundle, tiny_root)
     live.get()
     eventually(lambda: len(prepared) == 1, "the first new version was not prepared")
     load_bundle(tiny_bundle, tiny_root)  # a second one while the first is being prepared
     live.get()
-    time.sleep(0.1)
-    assert len(prepared) == 1  # one preparation at a time
+    # One preparation at a time: the request that noticed the second started none of its own
+    # (a preparation thread starts before the request that notices the version returns).
+    preparing = [t for t in threading.enumerate() if t not in others and "prepare" in t.name]
+    assert len(preparing) == 1
+    assert len(prepared) == 1
     release.set()
     newest = active_version(tiny_root)
     eventually(lambda: live.get().path == newest, "the newest version was not reached")
@@ -149,11 +150,12 @@ def test_per_version_values_keep_the_two_newest_versions() -> None:
 # --- The indexes a load writes beside its version (graph.prepare) ---------------------------
 
 
-def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
-    labels, careers, suggester, translations = indexes
+def _content(indexes: Indexes) -> tuple[object, ...]:
+    careers, translations, texts = indexes.careers, indexes.translations, indexes.texts
     return (
-        labels.search("", limit=10_000),
-        suggester.suggest("a", limit=50, types=frozenset({"occupation", "skill"})),
+        indexes.occupations.search("", limit=10_000),
+        indexes.occupations.search("producer", limit=10),
+        indexes.suggester.suggest("a", limit=50, types=frozenset({"occupation", "skill"})),
         careers.occupations,
         careers.skills,
         careers.essential,
@@ -161,7 +163,17 @@ def _content(indexes: prepare.Indexes) -> tuple[object, ...]:
         careers.moves,
         careers.labels,
         careers.label_languages,
+        careers.search_skills("budgets", limit=10),
         translations.labels,
+        texts.alt_labels,
+        texts.descriptions,
+        texts.codes,
+        texts.isco_groups,
+        texts.isco_labels,
+        indexes.facets.positions,
+        indexes.summary,
+        indexes.has_mappings,
+        indexes.languages,
     )
 
 
@@ -174,13 +186,14 @@ def test_a_load_writes_the_indexes_servers_read_and_they_are_the_stores(
     written = prepare.read(version)
     assert written is not None
     assert _content(written) == _content(prepare.build(version))
-    assert written[1].occupations  # not two empty indexes
+    assert written.careers.occupations  # not empty indexes
+    assert written.texts.descriptions
 
 
 def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     tiny_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_build(path: Path, **options: object) -> prepare.Indexes:
+    def no_build(path: Path, **options: object) -> Indexes:
         raise AssertionError("built although the load wrote them")
 
     monkeypatch.setattr(prepare, "build_apart", no_build)
@@ -195,10 +208,11 @@ def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     "damage",
     [
         lambda file: file.unlink(),
-        lambda file: file.write_bytes(b"an older fingerprint\n" + file.read_bytes()[65:]),
+        lambda file: indexfile.write(file, prepare.build(file.parent), fingerprint="older code"),
         lambda file: file.write_bytes(file.read_bytes()[:1000]),
+        lambda file: file.write_bytes(b"\x80\x05 a pickle of the indexes, as older versions wrote"),
     ],
-    ids=["absent", "made by other code", "cut short"],
+    ids=["absent", "made by other code", "cut short", "not an archive"],
 )
 def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     tiny_root: Path, damage: Callable[[Path], object]
@@ -210,25 +224,89 @@ def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     live = LiveStore(tiny_root)
     catalog = Catalog()
     catalog.prepare(live.get())  # builds them in a child process
-    store = live.get().store
-    labels, careers = catalog._labels.get(store), catalog._careers.get(store)
-    indexes = (labels, careers, catalog._suggester.get(store), catalog.translations(store))
-    assert _content(indexes) == expected
+    assert _content(catalog.indexes(live.get().store)) == expected
+
+
+class _Payload:
+    """Unpickled, it would create a file: a forged index file that runs code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Path.touch, (self.marker,))
+
+
+def _forge(file: Path, marker: Path, how: str) -> None:
+    """An index file written by someone who can write the store folder, to run code."""
+    if how == "object array":  # numpy pickles object arrays unless told not to
+        payload = np.array([_Payload(marker)], dtype=object)
+        with file.open("wb") as out:
+            np.savez(
+                out, tree=np.frombuffer(b"{}", np.uint8), big=np.zeros(0, np.uint8), a0=payload
+            )
+        return
+    # a tree naming a callable instead of one of the plain-data classes
+    tree = {
+        "format": indexfile.FORMAT,
+        "fingerprint": prepare.FINGERPRINT,
+        "root": {"$o": "pathlib.Path.touch", "s": {"$s": [str(marker)]}},
+    }
+    with file.open("wb") as out:
+        np.savez(
+            out,
+            tree=np.frombuffer(json.dumps(tree).encode(), np.uint8),
+            big=np.zeros(0, np.uint8),
+        )
+
+
+@pytest.mark.parametrize("how", ["object array", "class not allowed"])
+def test_an_index_file_cannot_make_a_server_run_code(
+    tiny_root: Path, tmp_path: Path, how: str
+) -> None:
+    version = active_version(tiny_root)
+    marker = tmp_path / "ran"
+    _forge(version / prepare.INDEX_FILE, marker, how)
+    assert prepare.read(version) is None  # refused, and built afresh by the caller
+    catalog = Catalog()
+    live = LiveStore(tiny_root)
+    catalog.prepare(live.get())
+    assert catalog.search_occupations(live.get().store, "", limit=1)["items"]
+    assert not marker.exists()
+
+
+def test_the_index_file_reads_back_what_was_written(tiny_root: Path, tmp_path: Path) -> None:
+    built = prepare.build(active_version(tiny_root))
+    file = tmp_path / "indexes.npz"
+    indexfile.write(file, built, fingerprint="this code")
+    back = indexfile.read(file, fingerprint="this code")
+    assert isinstance(back, Indexes)
+    assert _content(back) == _content(built)
+    assert back.careers.essential == built.careers.essential  # the bit sets, whole
+    with pytest.raises(indexfile.IndexFileError, match="other code"):
+        indexfile.read(file, fingerprint="other code")
 
 
 def test_the_previous_version_is_retired_after_the_grace_period(
     tiny_root: Path, tiny_bundle: Path
 ) -> None:
-    retired: list[Store] = []
+    retired: list[tuple[Store, float]] = []
     live = LiveStore(
-        tiny_root, check_every=0, prepare=lambda opened: None, retire=retired.append, grace=0.2
+        tiny_root,
+        check_every=0,
+        prepare=lambda opened: None,
+        retire=lambda store: retired.append((store, time.monotonic())),
+        grace=0.5,
     )
     old = live.get()
     load_bundle(tiny_bundle, tiny_root)
+    published = time.monotonic()  # the switch, and the grace period, start after this
     live.get()
     eventually(lambda: live.get() is not old, "the server did not switch")
-    assert retired == []  # requests on the old version may still be running
-    eventually(lambda: retired == [old.store], "the old version was not retired")
+    eventually(lambda: len(retired) == 1, "the old version was not retired")
+    ((store, at),) = retired
+    assert store is old.store
+    assert at - published >= 0.5  # not before: requests on the old version may still run
 
 
 def test_a_forgotten_version_is_built_again_if_asked_and_the_others_are_kept() -> None:

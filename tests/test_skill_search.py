@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from graph import suggest
-from graph.catalog import Catalog, by_label, occupation_summary, skill_summary
+from graph.catalog import Catalog, by_label, by_score, occupation_summary, skill_summary
 from graph.queries import QueryRunner
 from graph.store import LiveStore
 
@@ -126,7 +126,7 @@ def test_suggest_reads_a_range_or_the_ranked_lists_to_the_same_answers(
     full_catalog: tuple[Catalog, LiveStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog, live = full_catalog
-    index = catalog._suggester.get(live.get().store)
+    index = catalog.indexes(live.get().store).suggester
     prefixes = ["e", "ma", "man", "prod", "q", "nurse", "manage b", "zz", "data an"]
     for types in (BOTH, frozenset({"occupation"}), frozenset({"skill"})):
         for prefix in prefixes:
@@ -253,3 +253,103 @@ def test_skill_gaps_are_those_of_the_named_query_in_full(
 ) -> None:
     catalog, live = full_catalog
     assert _skill_gaps_match_the_named_query(catalog, live.get().store, 30) > 500
+
+
+# --- Profiles, similar occupations and prospects from the version's indexes -----------------
+
+
+def _related_match_the_named_queries(catalog: Catalog, store: object) -> int:
+    """Every occupation's similar occupations and prospects against the named queries that
+    read the stored matches (similar_occupations, occupation_prospects): how many items."""
+    checked = 0
+    for row in _named(store, "occupation_list", {}):
+        uri = str(row["uri"])
+        for kind, query in (
+            ("similar", "similar_occupations"),
+            ("prospects", "occupation_prospects"),
+        ):
+            rows = by_score(_named(store, query, {"occupation": uri}))
+            answer = catalog.related_occupations(store, uri, kind=kind, limit=20)  # type: ignore[arg-type]
+            assert [i["uri"] for i in answer["items"]] == [str(r["uri"]) for r in rows], (uri, kind)
+            for item, expected in zip(answer["items"], rows, strict=True):
+                assert item == {
+                    **occupation_summary(expected),
+                    "score": round(float(expected["score"] or 0.0), 6),
+                    "shared_essential": expected["shared_essential"],
+                    "shared_optional": expected["shared_optional"],
+                }, (uri, kind)
+                checked += 1
+    return checked
+
+
+def test_similar_occupations_and_prospects_are_those_of_the_named_queries(
+    sample_root: Path,
+) -> None:
+    live = LiveStore(sample_root)
+    assert _related_match_the_named_queries(Catalog(), live.get().store) > 500
+
+
+@pytest.mark.fulldata
+def test_similar_occupations_and_prospects_are_those_of_the_named_queries_in_full(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    assert _related_match_the_named_queries(catalog, live.get().store) > 50_000
+
+
+def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int) -> int:
+    """Every ``step``-th occupation's and skill's texts (labels, alternative labels,
+    description, code, ISCO group) against the named queries a profile used to run per
+    request (occupation, skill, concept_alt_labels, concept_description), in every
+    language of the store: how many were checked."""
+    languages = catalog.translations(store).languages  # type: ignore[arg-type]
+    checked = 0
+    concepts = [("occupation", str(r["uri"])) for r in _named(store, "occupation_list", {})]
+    concepts += [("skill", str(r["uri"])) for r in _named(store, "skill_labels", {})]
+    for kind, uri in list(dict.fromkeys(concepts))[::step]:
+        alternatives: dict[str, list[str]] = {}
+        for row in _named(store, "concept_alt_labels", {"concept": uri}):
+            alternatives.setdefault(str(row["alt_language"]), []).append(str(row["alt_label"]))
+        notes: dict[str, str] = {}
+        for row in _named(store, "concept_description", {"concept": uri}):
+            notes.setdefault(str(row["description_language"]), str(row["description"]))
+        if kind == "occupation":
+            profile = catalog.occupation(store, uri, languages=languages)  # type: ignore[arg-type]
+            head = _named(store, "occupation", {"occupation": uri})[0]
+            assert profile["code"] == head["code"], uri
+            group = profile["isco_group"]
+            assert (group and group["uri"]) == head["isco_group"], uri
+            if group:
+                assert (group["code"], group["label"]) == (head["isco_code"], head["isco_label"])
+        else:
+            profile = catalog.skill(store, uri, languages=languages)  # type: ignore[arg-type]
+            head = _named(store, "skill", {"skill": uri})[0]
+            assert (profile["skill_type"], profile["reuse_level"]) == (
+                head["skill_type"] or None,
+                head["reuse_level"] or None,
+            ), uri
+        assert profile["label"] == head["label"], uri
+        assert profile["description"] == head["description"], uri
+        assert profile["alt_labels"] == sorted(
+            alternatives.get(profile["language"], []), key=lambda a: (a.lower(), a)
+        ), uri
+        for tag, texts in profile["translations"].items():
+            assert texts["description"] == notes.get(tag), (uri, tag)
+            assert texts["alt_labels"] == sorted(
+                alternatives.get(tag, []), key=lambda a: (a.lower(), a)
+            ), (uri, tag)
+        checked += 1
+    return checked
+
+
+def test_profiles_texts_are_those_of_the_named_queries(sample_root: Path) -> None:
+    live = LiveStore(sample_root)
+    assert _profiles_match_the_named_queries(Catalog(), live.get().store, 1) > 800
+
+
+@pytest.mark.fulldata
+def test_profiles_texts_are_those_of_the_named_queries_in_full(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    assert _profiles_match_the_named_queries(catalog, live.get().store, 10) > 1_500
