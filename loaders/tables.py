@@ -130,6 +130,12 @@ class _Lines:
                     '(Excel: "CSV UTF-8"; LibreOffice: the character set "Unicode (UTF-8)")',
                     where,
                 ) from None
+            if number and not stray and "\x00" not in text:  # the common case, made short
+                cr = text.find("\r")
+                if cr < 0 or (cr == len(text) - 2 and text[-1] == "\n"):
+                    number += 1
+                    yield text
+                    continue
             if "\r" in text and not (text.endswith("\r\n") and text.count("\r") == 1):
                 lines: Sequence[str] = _split_at_bare_cr(text)
             else:
