@@ -1,15 +1,22 @@
 """Shared fixtures: stores loaded from real CSV bundles, and a real uvicorn server.
 
-- ``tiny_root``: the hand-made bundle of ``tests/tiny.py`` loaded into a fresh store.
-- ``sample_root``: the bundled ESCO sample, loaded once per session.
+- ``tiny_root``: the hand-made bundle of ``tests/tiny.py`` in a fresh store of the test's own
+  (a copy of a store loaded once per session: copying is 50 times faster than loading).
+- ``sample_root``: the bundled ESCO sample, loaded once per session; read only.
+  ``sample_copy`` is a copy of it a test may change.
 - ``full_root``: the full ESCO v1.2.0 bundle in ``../shared/esco-v1.2.0``, loaded once per
   session (about 5 s). Full-data tests need it; CI has it.
 - ``serve``: starts a real uvicorn server on a free port in a thread and stops it after.
+
+"Once per session" is once per pytest-xdist worker: the suite runs on two (``-n 2`` in
+pyproject.toml). Tests that share an expensive full-data fixture run on one worker
+(``xdist_group``, see :func:`pytest_collection_modifyitems`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -43,30 +50,62 @@ def tiny_bundle(tmp_path: Path) -> Path:
     return tiny.write_bundle(tmp_path / "bundle")
 
 
-@pytest.fixture
-def tiny_root(tiny_bundle: Path, tmp_path: Path) -> Path:
-    """A fresh store directory holding the tiny bundle."""
-    root = tmp_path / "store"
-    load_bundle(tiny_bundle, root)
-    return root
+def copy_store(root: Path, to: Path) -> Path:
+    """A copy of the store directory ``root`` at ``to`` (its versions and its relative
+    ``active`` link); returns ``to``. Only for a store no load or server is writing."""
+    shutil.copytree(root, to, symlinks=True)
+    return to
 
 
-@pytest.fixture(scope="module")
-def tiny_root_shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny bundle in a store shared by the read-only tests of one module."""
-    base = tmp_path_factory.mktemp("tiny")
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny bundle loaded once; never served or changed, only copied."""
+    base = tmp_path_factory.mktemp("tiny-template")
     root = base / "store"
     load_bundle(tiny.write_bundle(base / "bundle"), root)
     return root
 
 
+@pytest.fixture
+def tiny_root(tiny_template: Path, tmp_path: Path) -> Path:
+    """A fresh store directory holding the tiny bundle, the test's own to change."""
+    return copy_store(tiny_template, tmp_path / "store")
+
+
+@pytest.fixture(scope="module")
+def tiny_root_shared(tiny_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny bundle in a store shared by the read-only tests of one module."""
+    return copy_store(tiny_template, tmp_path_factory.mktemp("tiny") / "store")
+
+
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled ESCO sample with its O*NET sample (as ``skillgraph serve`` serves it), loaded
-    once."""
+    once. Shared: a test that changes the store takes ``sample_copy``."""
     root = tmp_path_factory.mktemp("sample") / "store"
     load_bundle(sample_path(), root, datasets=sample_datasets())
     return root
+
+
+@pytest.fixture
+def sample_copy(sample_root: Path, tmp_path: Path) -> Path:
+    """A copy of ``sample_root`` that the test may load into, damage or serve."""
+    return copy_store(sample_root, tmp_path / "store")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Full-data tests that share a store run on one xdist worker, so that the store is loaded
+    once and not on every worker at the same time: those of ``full_root`` in one group, the
+    others by module (a module's own full-data fixture). ``--dist loadgroup`` reads the
+    groups; other tests go to whichever worker is free."""
+    for item in items:
+        if item.get_closest_marker("fulldata") is None:
+            continue
+        if "full_root" in getattr(item, "fixturenames", ()):
+            group = "full_root"
+        else:
+            group = f"fulldata-{item.nodeid.split('::')[0]}"
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -89,6 +128,15 @@ def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("full") / "store"
     load_bundle(FULL_BUNDLE, root, datasets=[datasets.parse(str(FULL_ONET))])
     return root
+
+
+def eventually(condition: Callable[[], bool], what: str, *, seconds: float = 30) -> None:
+    """Wait until ``condition()`` holds, polling; fail with ``what`` after ``seconds`` (a
+    deadline for a machine under load, not the time it is expected to take)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
 
 
 def alive(pid: int) -> bool:

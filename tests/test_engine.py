@@ -22,7 +22,7 @@ import engine
 from engine import Limits
 from graph.store import LiveStore
 from graph.terms import PREFIXES
-from tests.conftest import LiveServer, alive, running
+from tests.conftest import LiveServer, alive, eventually, running
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 GREEDY = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f LIMIT 1"
@@ -35,13 +35,16 @@ def workers(server: LiveServer) -> set[int]:
     return {pid for pid in pids if alive(pid)}
 
 
+def pool(server: LiveServer) -> dict[str, int]:
+    """The query workers' state as ``/health`` tells it: idle, busy, starting, waiting."""
+    state: dict[str, int] = httpx.get(server.url + "/health", timeout=30).json()["sparql"]
+    return state
+
+
 def settled(server: LiveServer) -> LiveServer:
     """``server``, once every query worker is up and idle (a test before may have had one
     killed)."""
-    deadline = time.monotonic() + 10
-    while httpx.get(server.url + "/health").json()["sparql"]["idle"] < 2:
-        assert time.monotonic() < deadline, "the query workers did not come back"
-        time.sleep(0.05)
+    eventually(lambda: pool(server)["idle"] >= 2, "the query workers did not come back")
     return server
 
 
@@ -209,20 +212,18 @@ def test_a_runaway_query_is_stopped_at_the_limit_and_its_worker_replaced(
     took = time.monotonic() - started
     assert answer.status_code == 503
     assert answer.json()["type"].endswith("/query-timeout")
-    assert 2 <= took < 3.5
+    # Stopped at the 2 s limit (left alone it runs for hours); the bound is for a busy machine.
+    assert 2 <= took < 10
     # The worker that ran it is gone (not left burning a core), and another took its place.
     gone = before - workers(calm)
     assert len(gone) == 1
     assert not any(alive(pid) for pid in gone)
-    deadline = time.monotonic() + 5
-    while len(workers(calm)) < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    eventually(lambda: len(workers(calm)) == 2, "no worker took its place")
 
 
 def test_small_queries_keep_answering_while_runaways_run(calm: LiveServer) -> None:
     threads, results = in_background(calm, RUNAWAY, 1)
-    time.sleep(0.3)
+    eventually(lambda: pool(calm)["busy"] == 1, "the runaway did not start")
     # One worker runs the runaway; the other answers the small queries meanwhile.
     for _ in range(20):
         answer = sparql(calm, SMALL)
@@ -239,10 +240,11 @@ def test_a_full_queue_is_503_with_retry_after_and_health_says_degraded(
 ) -> None:
     # Two workers busy and two queries waiting fill the server: the next is refused at once.
     threads, answers = in_background(calm, RUNAWAY, 4)
-    time.sleep(0.5)
-    started = time.monotonic()
+    eventually(
+        lambda: pool(calm)["busy"] == 2 and pool(calm)["waiting"] == 2, "the queue did not fill"
+    )
     refused = sparql(calm, SMALL)
-    assert time.monotonic() - started < 1
+    assert answers == []  # refused at once: before the runaways' 2 s limit freed a worker
     assert refused.status_code == 503
     assert refused.headers["retry-after"] == "1"
     assert refused.json()["type"].endswith("/busy")
@@ -253,10 +255,7 @@ def test_a_full_queue_is_503_with_retry_after_and_health_says_degraded(
         thread.join()
     assert sorted(a.status_code for a in answers) == [503] * 4
     # Past the storm, everything answers again.
-    deadline = time.monotonic() + 5
-    while httpx.get(calm.url + "/health").status_code != 200:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    eventually(lambda: httpx.get(calm.url + "/health").status_code == 200, "still degraded")
     assert sparql(calm, SMALL).status_code == 200
 
 
@@ -265,19 +264,17 @@ def test_a_query_past_its_memory_is_stopped(calm: LiveServer) -> None:
     answer = sparql(calm, GREEDY)
     assert answer.status_code == 503
     assert answer.json()["type"].endswith("/query-memory")
-    assert time.monotonic() - started < 5  # it grows by hundreds of MB a second
+    # It grows by hundreds of MB a second; the bound is for a busy machine.
+    assert time.monotonic() - started < 15
 
 
-def test_a_client_that_leaves_stops_its_query(calm: LiveServer) -> None:
-    before = workers(calm)
-    started = time.monotonic()
-    with pytest.raises(httpx.ReadTimeout):
-        sparql(calm, RUNAWAY, timeout=0.5)
-    # The client left after 0.5 s; its worker is killed within a second, well before the
-    # 2 s limit would have stopped it.
-    while all(alive(pid) for pid in before):
-        assert time.monotonic() - started < 1.5
-        time.sleep(0.02)
+def test_a_client_that_leaves_stops_its_query(sample_root: Path) -> None:
+    # A time limit far past the wait below: only the client's leaving can stop the query.
+    with running(sample_root, sparql=Limits(timeout=600)) as server:
+        before = workers(settled(server))
+        with pytest.raises(httpx.ReadTimeout):
+            sparql(server, RUNAWAY, timeout=0.5)
+        eventually(lambda: not all(alive(pid) for pid in before), "the query outlived its client")
 
 
 # -- no outbound requests -------------------------------------------------------------------
@@ -290,16 +287,16 @@ def listener() -> Iterator[tuple[str, list[object]]]:
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     sock.settimeout(0.2)
-    accepted: list[object] = []
+    accepted: list[object] = []  # the address each connection came from
     stop = threading.Event()
 
     def accept() -> None:
         while not stop.is_set():
             try:
-                connection, _ = sock.accept()
+                connection, address = sock.accept()
             except TimeoutError:
                 continue
-            accepted.append(connection)
+            accepted.append(address)
             connection.close()
 
     thread = threading.Thread(target=accept, daemon=True)
@@ -323,8 +320,11 @@ def test_service_is_refused_before_evaluation_and_nothing_connects(
         answer = sparql(limited, query)
         assert answer.status_code == 400, query
         assert answer.json()["type"].endswith("/service-not-allowed")
-    time.sleep(0.3)
-    assert accepted == []
+    # A connection of the test's own, accepted after any the server made before it.
+    with socket.create_connection(("127.0.0.1", httpx.URL(url).port or 0)) as own:
+        mine = own.getsockname()
+        eventually(lambda: mine in accepted, "the listener did not accept")
+    assert accepted == [mine]
 
 
 def test_an_allowed_service_is_called_and_its_failure_is_a_502(
