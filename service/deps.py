@@ -3,13 +3,17 @@ paging parameters the list endpoints share."""
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request
 from pyoxigraph import Store
+from starlette.concurrency import run_in_threadpool
 
 from graph.catalog import Catalog
 from graph.store import OpenStore
+
+T = TypeVar("T")
 
 
 class StoreSource(Protocol):
@@ -36,6 +40,18 @@ async def get_catalog(request: Request) -> Catalog:
     """The named-query catalog."""
     catalog: Catalog = request.app.state.catalog
     return catalog
+
+
+async def in_memory(
+    answer: Callable[..., T], *args: Any, reads_store: bool = False, **kwargs: Any
+) -> T:
+    """``answer(*args, **kwargs)``: on the event loop when it reads only the version's
+    in-memory indexes (a tenth of a millisecond; a hop to a worker thread and back costs
+    more than that), in the thread pool when it ``reads_store`` (a named query, which may
+    take milliseconds)."""
+    if reads_store:
+        return await run_in_threadpool(answer, *args, **kwargs)
+    return answer(*args, **kwargs)
 
 
 OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
-from service.deps import CatalogDep, Limit, Offset, StoreDep
+from service.deps import CatalogDep, Limit, Offset, StoreDep, in_memory
 from service.examples import PRODUCER
 from service.language import LanguageDep
 from service.models import (
@@ -81,7 +81,7 @@ def search_occupations(
     summary="Similar occupations",
     responses=NOT_FOUND,
 )
-def similar_occupations(
+async def similar_occupations(
     id: OccupationId,
     store: StoreDep,
     catalog: CatalogDep,
@@ -98,7 +98,7 @@ def similar_occupations(
     summary="Long-term prospects",
     responses=NOT_FOUND,
 )
-def occupation_prospects(
+async def occupation_prospects(
     id: OccupationId,
     store: StoreDep,
     catalog: CatalogDep,
@@ -129,7 +129,7 @@ def occupation_mappings(
     summary="Skill gap between two occupations",
     responses=NOT_FOUND,
 )
-def skill_gap(
+async def skill_gap(
     id: OccupationId,
     target: TargetId,
     store: StoreDep,
@@ -169,9 +169,18 @@ def career_paths(
     summary="Occupation profile",
     responses=NOT_FOUND,
 )
-def occupation(
+async def occupation(
     id: OccupationId, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
 ) -> dict[str, Any]:
     """An occupation's profile: ISCO group, skill level, essential and optional skills;
     with language=fr,es (or *), its labels and description in each language too."""
-    return lang(catalog.occupation(store, id, language=lang.language, languages=lang.languages))
+    return lang(
+        await in_memory(
+            catalog.occupation,
+            store,
+            id,
+            language=lang.language,
+            languages=lang.languages,
+            reads_store=catalog.indexes(store).has_mappings,
+        )
+    )
