@@ -12,7 +12,6 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pyoxigraph import Store
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine import ProcessEngine, ThreadEngine
@@ -20,6 +19,7 @@ from graph.catalog import Catalog
 from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
 from service import docs, problems
+from service.body import MAX_BODY, BodyLimit
 from service.cache import ResponseCache
 from service.deps import StoreSource
 from service.routes import (
@@ -83,64 +83,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, dressed)
-
-
-class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` with a 413 problem: by their
-    ``Content-Length`` before reading; a body sent without one (chunked) is read here, up
-    to the limit, and handed on whole."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length")
-        if length is not None:
-            if length.isdigit() and int(length) > self.max_bytes:
-                await self._refuse(scope, receive, send)
-            else:  # the HTTP server holds the body to its length
-                await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
-                return
-            if not message.get("more_body", False):
-                break
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problems.problem(
-            413,
-            "too-large",
-            f"request bodies are limited to {self.max_bytes:,} bytes",
-            instance=scope["path"],
-        )
-        await response(scope, receive, send)
-
-
-MAX_BODY = 1 << 20
-"""Bytes of a request body to the JSON API (``POST /match`` with 1,000 skills is ~50 KB)."""
 
 
 def create_app(
