@@ -1,20 +1,22 @@
 """Shared fixtures: stores loaded from real CSV bundles, and a real uvicorn server.
 
 - ``tiny_root``: the hand-made bundle of ``tests/tiny.py`` in a fresh store of the test's own
-  (a copy of a store loaded once per session: copying is 50 times faster than loading).
-- ``sample_root``: the bundled ESCO sample, loaded once per session; read only.
+  (a copy of a store loaded once per worker: copying is 50 times faster than loading).
+- ``sample_root``: the bundled ESCO sample, loaded once per run; read only.
   ``sample_copy`` is a copy of it a test may change.
 - ``full_root``: the full ESCO v1.2.0 bundle in ``../shared/esco-v1.2.0``, loaded once per
-  session (about 5 s). Full-data tests need it; CI has it.
+  run; read only. Full-data tests need it; CI has it.
 - ``serve``: starts a real uvicorn server on a free port in a thread and stops it after.
 
-"Once per session" is once per pytest-xdist worker: the suite runs on two (``-n 2`` in
-pyproject.toml). Tests that share an expensive full-data fixture run on one worker
+The suite runs on two pytest-xdist workers (``-n 2`` in pyproject.toml). "Once per run" is
+once for both: the first worker to need the store loads it while the other waits (see
+:func:`loaded_once`). Full-data tests with a module fixture of their own run on one worker
 (``xdist_group``, see :func:`pytest_collection_modifyitems`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -30,6 +32,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from graph.store import ACTIVE
 from loaders import datasets
 from service.app import create_app
 from service.http import server_options
@@ -48,6 +51,23 @@ FULL_LABELS = REPO.parent / "shared" / "esco-labels-v1.0"
 def tiny_bundle(tmp_path: Path) -> Path:
     """A fresh copy of the tiny bundle's CSV files, free to corrupt."""
     return tiny.write_bundle(tmp_path / "bundle")
+
+
+def loaded_once(factory: pytest.TempPathFactory, name: str, load: Callable[[Path], object]) -> Path:
+    """The store ``name``, which ``load`` loads, loaded once for the whole run: under xdist the
+    first worker to need it loads it while the others wait for it, then they share it. Only for
+    stores the tests read (a test that changes one takes a copy)."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder; each worker's own is below it
+    folder = base / f"shared-{name}"
+    folder.mkdir(exist_ok=True)
+    root = folder / "store"
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / ACTIVE).exists():  # a load publishes it last: whole, or not there
+            load(root)
+    return root
 
 
 def copy_store(root: Path, to: Path) -> Path:
@@ -82,9 +102,11 @@ def tiny_root_shared(tiny_template: Path, tmp_path_factory: pytest.TempPathFacto
 def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled ESCO sample with its O*NET sample (as ``skillgraph serve`` serves it), loaded
     once. Shared: a test that changes the store takes ``sample_copy``."""
-    root = tmp_path_factory.mktemp("sample") / "store"
-    load_bundle(sample_path(), root, datasets=sample_datasets())
-    return root
+    return loaded_once(
+        tmp_path_factory,
+        "sample",
+        lambda root: load_bundle(sample_path(), root, datasets=sample_datasets()),
+    )
 
 
 @pytest.fixture
@@ -94,18 +116,16 @@ def sample_copy(sample_root: Path, tmp_path: Path) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Full-data tests that share a store run on one xdist worker, so that the store is loaded
-    once and not on every worker at the same time: those of ``full_root`` in one group, the
-    others by module (a module's own full-data fixture). ``--dist loadgroup`` reads the
+    """Full-data tests that load a store of their own (a module fixture, not ``full_root``,
+    which every worker shares) run on one xdist worker, module by module, so that the store is
+    loaded once and not on both workers at the same time. ``--dist loadgroup`` reads the
     groups; other tests go to whichever worker is free."""
     for item in items:
-        if item.get_closest_marker("fulldata") is None:
-            continue
-        if "full_root" in getattr(item, "fixturenames", ()):
-            group = "full_root"
-        else:
-            group = f"fulldata-{item.nodeid.split('::')[0]}"
-        item.add_marker(pytest.mark.xdist_group(group))
+        if item.get_closest_marker("fulldata") and "full_root" not in getattr(
+            item, "fixturenames", ()
+        ):
+            module = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(f"fulldata {module}"))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -125,9 +145,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full ESCO v1.2.0 classification with O*NET beside it, loaded once."""
-    root = tmp_path_factory.mktemp("full") / "store"
-    load_bundle(FULL_BUNDLE, root, datasets=[datasets.parse(str(FULL_ONET))])
-    return root
+    return loaded_once(
+        tmp_path_factory,
+        "full",
+        lambda root: load_bundle(FULL_BUNDLE, root, datasets=[datasets.parse(str(FULL_ONET))]),
+    )
 
 
 def eventually(condition: Callable[[], bool], what: str, *, seconds: float = 30) -> None:

@@ -198,9 +198,8 @@ def test_a_bad_o_net_row_stops_the_load_naming_file_and_line(
     assert caught.value.line == line and reason in str(caught.value)
 
 
-def test_a_failed_o_net_load_keeps_the_previous_version(tmp_path: Path) -> None:
-    root = tmp_path / "store"
-    load_bundle(sample_path(), root)
+def test_a_failed_o_net_load_keeps_the_previous_version(sample_copy: Path, tmp_path: Path) -> None:
+    root = sample_copy
     before = active_version(root)
     folder = _folder(tmp_path, f"1,a,2654,27-2012.00,p,na,0.8,1.0,{t.OCCUPATION_BASE}a\n")
     (folder / "occupation_data.csv").write_text("PK,O*NET-SOC Code,Title,Description\n1,bad,T,D\n")
