@@ -1,14 +1,18 @@
-"""Occupations, skills and ISCO groups as the API presents them, assembled from named queries.
+"""Occupations, skills, ISCO groups and career answers, read from one store version.
 
-Each function runs one or more ``queries/*.rq`` files and shapes the rows into plain dicts
-whose keys are the JSON field names (the SPARQL variables already are). Unknown concepts
-raise :class:`NotFoundError`; ill-formed ids raise :class:`InvalidIdentifierError` before any
-query runs.
+:class:`Catalog` answers with the typed values of :mod:`graph.answers`, in the language
+asked for. What the JSON API asks on every request comes from the version's in-memory
+indexes (:class:`graph.version.Indexes`, one value per version, built once); the rest
+(a skill's place in the hierarchy, ISCO groups, mappings to other classifications, a
+concept as linked data) from the named queries of ``queries/``. Unknown concepts raise
+:class:`NotFoundError`; ill-formed ids raise :class:`InvalidIdentifierError` before any
+lookup.
 """
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import gc
 import logging
 from collections.abc import Callable, Iterator
@@ -16,6 +20,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
+from graph import answers as a
 from graph import prepare
 from graph import terms as t
 from graph.careers import MATCHES, CareerIndex
@@ -31,40 +36,9 @@ log = logging.getLogger("skillgraph.catalog")
 Json = dict[str, Any]
 
 
-def occupation_summary(row: Row, *, uri_key: str = "uri") -> Json:
-    """The short form of an occupation used in every list."""
-    uri = str(row[uri_key])
-    return {
-        "id": t.concept_id(uri),
-        "uri": uri,
-        "label": row.get("label"),
-        "isco_group": row.get("isco_group"),
-        "skill_level": row.get("skill_level"),
-    }
-
-
 def by_label(rows: list[Row], *, uri_key: str = "uri") -> list[Row]:
     """Rows in the order people read lists: by label, case aside, then URI."""
     return sorted(rows, key=lambda r: (str(r.get("label") or "").lower(), str(r[uri_key])))
-
-
-def by_score(rows: list[Row]) -> list[Row]:
-    """Matches best first: score, then label, then URI (as the load-time ranking)."""
-    return sorted(
-        rows,
-        key=lambda r: (-float(r["score"] or 0.0), str(r.get("label") or "").lower(), str(r["uri"])),
-    )
-
-
-def skill_summary(row: Row, *, uri_key: str = "skill") -> Json:
-    """The short form of a skill used in every list."""
-    uri = str(row[uri_key])
-    return {
-        "id": t.concept_id(uri),
-        "uri": uri,
-        "label": row.get("label"),
-        "skill_type": row.get("skill_type") or None,
-    }
 
 
 class Catalog:
@@ -109,83 +83,117 @@ class Catalog:
         """The preferred labels of every concept in every language of ``store``."""
         return self._versions.get(store).translations
 
-    def suggest(self, store: Store, text: str, *, limit: int, types: frozenset[str]) -> Json:
+    def _view(self, store: Store, language: str | None) -> _View:
+        return _View(self.indexes(store), language)
+
+    def suggest(
+        self,
+        store: Store,
+        text: str,
+        *,
+        limit: int,
+        types: frozenset[str],
+        language: str | None = None,
+    ) -> list[a.Suggestion]:
         """Occupations and skills with a label word starting with ``text``, best first (see
         :mod:`graph.suggest`)."""
-        found = self.indexes(store).suggester.suggest(text, limit=limit, types=types)
-        return {
-            "items": [
-                {
-                    "type": s.concept.type,
-                    "id": t.concept_id(s.concept.uri),
-                    "uri": s.concept.uri,
-                    "label": s.concept.label,
-                    "matched_label": LABEL_KINDS[s.kind],
-                    "matched_language": s.language,
-                }
-                for s in found
-            ]
-        }
+        view = self._view(store, language)
+        found = view.indexes.suggester.suggest(text, limit=limit, types=types)
+        answers = []
+        for s in found:
+            label, label_language = view.label(s.concept.uri, s.concept.label)
+            answers.append(
+                a.Suggestion(
+                    s.concept.type,
+                    s.concept.uri,
+                    label or s.concept.label,
+                    label_language,
+                    LABEL_KINDS[s.kind],
+                    s.language,
+                )
+            )
+        return answers
 
-    def search_skills(self, store: Store, text: str, *, limit: int, offset: int = 0) -> Json:
+    def search_skills(
+        self, store: Store, text: str, *, limit: int, offset: int = 0, language: str | None = None
+    ) -> a.SkillHits:
         """Skills and knowledge concepts ranked by relevance to ``text`` (see
         :meth:`CareerIndex.search_skills`), and how many the text finds."""
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         hits, total = index.search_skills(text, limit=limit, offset=offset)
         searched = bool(text.split())
         items = []
         for hit in hits:
-            facts = index.skills[hit.skill]
+            matched = None
+            if searched:
+                matched = a.MatchedLabel(
+                    LABEL_KINDS[hit.kind] if hit.kind >= 0 else None,
+                    hit.label,
+                    hit.language,
+                    MATCHES[hit.match],
+                    round(hit.score, 4),
+                )
             items.append(
-                {
-                    **_skill_item(index, hit.skill),
-                    "reuse_level": facts.reuse_level,
-                    "matched_label": LABEL_KINDS[hit.kind] if searched and hit.kind >= 0 else None,
-                    "matched_text": hit.label if searched else None,
-                    "matched_language": hit.language if searched else None,
-                    "match": MATCHES[hit.match] if searched else None,
-                    "score": round(hit.score, 4) if searched else None,
-                }
+                a.SkillHit(view.skill(hit.skill), index.skills[hit.skill].reuse_level, matched)  # type: ignore[arg-type]
             )
-        return {"total": total, "items": items}
+        return a.SkillHits(total, items)
 
-    def search_occupations(self, store: Store, text: str, *, limit: int, offset: int = 0) -> Json:
+    def search_occupations(
+        self, store: Store, text: str, *, limit: int, offset: int = 0, language: str | None = None
+    ) -> a.OccupationHits:
         """Occupations ranked by relevance to ``text`` (:mod:`graph.ranking`), and how many
         the text finds; every occupation in label order when ``text`` is empty (see
         :mod:`graph.search`)."""
-        index = self.indexes(store).occupations
-        rows, total = index.search(text, limit=limit, offset=offset)
+        view = self._view(store, language)
+        rows, total = view.indexes.occupations.search(text, limit=limit, offset=offset)
+        careers = view.indexes.careers
         items = []
         for row in rows:
-            item = occupation_summary(row)
+            matched = None
             if text.split():
-                item["matched_label"] = row["matched_label"]
-                item["matched_text"] = row["matched_text"]
-                item["matched_language"] = row["matched_language"]
-                item["match"] = row["match"]
-                item["score"] = row["score"]
-            items.append(item)
-        return {"total": total, "items": items}
+                matched = a.MatchedLabel(
+                    row["matched_label"],  # type: ignore[arg-type]
+                    row["matched_text"],  # type: ignore[arg-type]
+                    row["matched_language"],  # type: ignore[arg-type]
+                    str(row["match"]),
+                    float(row["score"] or 0.0),
+                )
+            occupation = careers.occupation_index[str(row["uri"])]
+            items.append(a.OccupationHit(view.occupation(occupation), matched))
+        return a.OccupationHits(total, items)
 
-    def listing(self, store: Store, kind: str) -> Iterator[Json]:
-        """Every occupation (``kind="occupation"``) or skill, in label order, lazily: the
-        short form with ISCO group and skill level, or skill type and reuse level."""
-        indexes = self.indexes(store)
-        count = len(
-            indexes.occupations.by_label if kind == "occupation" else indexes.careers.skills
-        )
-        return (_listed(indexes, kind, n) for n in range(count))
+    def listing(
+        self, store: Store, kind: str, *, language: str | None = None
+    ) -> Iterator[a.OccupationRef] | Iterator[a.SkillHit]:
+        """Every occupation (``kind="occupation"``) or skill, in label order, lazily (a skill
+        with its reuse level)."""
+        view = self._view(store, language)
+        if kind == "occupation":
+            return (view.occupation(n) for n in view.occupations_by_label())
+        return (view.listed_skill(n) for n in view.indexes.careers.skills_by_label)
 
-    def facet(self, store: Store, kind: str, facts: dict[str, list[str]]) -> Iterator[Json]:
+    def facet(
+        self,
+        store: Store,
+        kind: str,
+        facts: dict[str, list[str]],
+        *,
+        language: str | None = None,
+    ) -> Iterator[a.OccupationRef] | Iterator[a.SkillHit]:
         """The occupations or skills (as :meth:`listing` gives them, in label order) whose
         facts take one of the given values each (``{"isco_group": ["26"], ...}``; an ISCO
         group by its code or a prefix of it), from an index per store version: a lookup,
         not a scan. A fact the kind does not have is ignored."""
-        indexes = self.indexes(store)
-        chosen = indexes.facets.chosen(kind, facts)
+        view = self._view(store, language)
+        chosen = view.indexes.facets.chosen(kind, facts)
         if chosen is None:
-            return self.listing(store, kind)
-        return (_listed(indexes, kind, n) for n in chosen)
+            return self.listing(store, kind, language=language)
+        if kind == "occupation":
+            by_label = view.occupations_by_label()
+            return (view.occupation(by_label[n]) for n in chosen)
+        skills = view.indexes.careers.skills_by_label
+        return (view.listed_skill(skills[n]) for n in chosen)
 
     def occupation(
         self,
@@ -194,51 +202,54 @@ class Catalog:
         *,
         language: str | None = None,
         languages: tuple[str, ...] = (),
-    ) -> Json:
+    ) -> a.OccupationProfile:
         """An occupation's profile: labels, description, ISCO group, skill level, skills;
-        its own labels and description in ``language`` (see :meth:`_texts`), the concepts it
-        names in the main language (``Translations.localize`` puts them into another).
+        its own texts in ``language`` (and in each of ``languages``, see :meth:`_texts`), the
+        concepts it names in ``language`` where they have a label in it.
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        indexes = self.indexes(store)
-        index = indexes.careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         occupation = _indexed(index, identifier)
         facts = index.occupations[occupation]
         uri = facts.uri
         essential, optional = index.skills_of(occupation)
-        texts = indexes.texts
+        texts = view.indexes.texts
         isco = None
         group = texts.isco_groups.get(uri)
         if group is not None:
-            isco = {
-                "code": facts.isco_group,
-                "uri": group,
-                "label": texts.isco_labels.get(group),
-            }
-        return {
-            "id": t.concept_id(uri),
-            "uri": uri,
-            **self._texts(store, uri, facts.label, language, languages),
-            "code": texts.codes.get(uri),
-            "isco_group": isco,
-            "skill_level": facts.skill_level,
-            "essential_skills": [_skill_item(index, s) for s in essential],
-            "optional_skills": [_skill_item(index, s) for s in optional],
-            **self._onet(store, uri),
-        }
+            label, label_language = view.label(group, texts.isco_labels.get(group))
+            isco = a.IscoRef(facts.isco_group, group, label, label_language)  # type: ignore[arg-type]
+        onet, interests, holland = self._onet(store, uri)
+        return a.OccupationProfile(
+            uri=uri,
+            texts=self._texts(store, uri, facts.label, language, languages),
+            code=texts.codes.get(uri),
+            isco_group=isco,
+            skill_level=facts.skill_level,  # type: ignore[arg-type]
+            essential_skills=[view.skill(s) for s in essential],
+            optional_skills=[view.skill(s) for s in optional],
+            onet=onet,
+            interests=interests,
+            holland_code=holland,
+        )
 
-    def occupation_ref(self, store: Store, identifier: str) -> Json:
+    def occupation_ref(
+        self, store: Store, identifier: str, *, language: str | None = None
+    ) -> a.OccupationRef:
         """The short form of one occupation.
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        index = self.indexes(store).careers
-        return _occupation_item(index, _indexed(index, identifier))
+        view = self._view(store, language)
+        return view.occupation(_indexed(view.indexes.careers, identifier))
 
-    def related_occupations(self, store: Store, identifier: str, *, kind: str, limit: int) -> Json:
+    def related_occupations(
+        self, store: Store, identifier: str, *, kind: str, limit: int, language: str | None = None
+    ) -> a.RelatedOccupations:
         """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``):
         the matches the load stored (the named queries ``similar_occupations`` and
         ``occupation_prospects`` read them), scored from the career index's skill sets as
@@ -247,93 +258,93 @@ class Catalog:
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         origin = _indexed(index, identifier)
-        items = []
-        for related in index.related(origin, "similar" if kind == "similar" else "prospect")[
-            :limit
-        ]:
-            item = _occupation_item(index, related.occupation)
-            item["score"] = round(related.score, 6)
-            item["shared_essential"] = related.shared_essential
-            item["shared_optional"] = related.shared_optional
-            items.append(item)
-        return {"occupation": _occupation_item(index, origin), "items": items}
+        move = "similar" if kind == "similar" else "prospect"
+        items = [
+            a.RelatedOccupation(
+                view.occupation(related.occupation),
+                round(related.score, 6),
+                related.shared_essential,
+                related.shared_optional,
+            )
+            for related in index.related(origin, move)[:limit]
+        ]
+        return a.RelatedOccupations(view.occupation(origin), items)
 
-    def mappings(self, store: Store, identifier: str) -> Json:
+    def mappings(self, store: Store, identifier: str, *, language: str | None = None) -> a.Mappings:
         """The external concepts an occupation is mapped to, by the SKOS mapping properties
         of the datasets loaded beside ESCO (none without them).
 
         :raises InvalidIdentifierError: if ``identifier`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
         """
-        occupation = self.occupation_ref(store, identifier)
-        return {"occupation": occupation, "items": self._mappings(store, occupation["uri"])}
+        occupation = self.occupation_ref(store, identifier, language=language)
+        return a.Mappings(occupation, self._mappings(store, occupation.uri))
 
-    def _mappings(self, store: Store, uri: str) -> list[Json]:
+    def _mappings(self, store: Store, uri: str) -> list[a.Mapping]:
         if not self.indexes(store).has_mappings:
             return []  # no dataset maps occupations: no query to run
         rows = self.runner.select(store, "occupation_mappings", {"occupation": uri})
-        items: dict[tuple[object, ...], Json] = {}
+        items: dict[tuple[object, ...], a.Mapping] = {}
         for row in rows:
-            # A target with several labels, codes or schemes repeats: the first of each wins.
+            # A target with several labels, codes or schemes repeats: the first of each wins,
+            # but O*NET's scheme wins over any other.
             key = (row["match"], row["target"], row["graph"], row["inherited_from"])
-            item = items.setdefault(
-                key,
-                {
-                    "match": row["match"],
-                    "uri": row["target"],
-                    "label": row["label"],
-                    "code": row["notation"],
-                    "scheme": row["scheme"],
-                    "graph": row["graph"],
-                    "confidence": _number(row["confidence"]),
-                    "similarity": _number(row["similarity"]),
-                    "inherited_from": row["inherited_from"],
-                    "source_code": row["source_code"],
-                },
+            found = items.get(key)
+            if found is not None:
+                if row["scheme"] == t.ONET_SCHEME and found.scheme != t.ONET_SCHEME:
+                    items[key] = dataclasses.replace(found, scheme=t.ONET_SCHEME)
+                continue
+            items[key] = a.Mapping(
+                match=str(row["match"]),
+                uri=str(row["target"]),
+                label=_text(row["label"]),
+                code=_text(row["notation"]),
+                scheme=_text(row["scheme"]),
+                graph=str(row["graph"]),
+                confidence=_number(row["confidence"]),
+                similarity=_number(row["similarity"]),
+                inherited_from=_text(row["inherited_from"]),
+                source_code=_text(row["source_code"]),
             )
-            if row["scheme"] == t.ONET_SCHEME:
-                item["scheme"] = t.ONET_SCHEME
         return list(items.values())
 
-    def _onet(self, store: Store, uri: str) -> Json:
-        """An occupation's O*NET fields: its O*NET occupations (direct mappings first, then
-        by confidence), and the interests and Holland code of the first; all None when no
-        O*NET occupation is linked to it."""
-        linked = [m for m in self._mappings(store, uri) if m["scheme"] == t.ONET_SCHEME]
+    def _onet(
+        self, store: Store, uri: str
+    ) -> tuple[list[a.OnetLink] | None, dict[str, float] | None, list[str] | None]:
+        """An occupation's O*NET occupations (direct mappings first, then by confidence),
+        and the interests and Holland code of the first; all None when no O*NET occupation
+        is linked to it."""
+        linked = [m for m in self._mappings(store, uri) if m.scheme == t.ONET_SCHEME]
         if not linked:
-            return {"onet": None, "interests": None, "holland_code": None}
-        linked.sort(
-            key=lambda m: (m["inherited_from"] is not None, -(m["confidence"] or 0), m["uri"])
-        )
+            return None, None, None
+        linked.sort(key=lambda m: (m.inherited_from is not None, -(m.confidence or 0), m.uri))
         onet = [
-            {
-                "code": m["code"],
-                "uri": m["uri"],
-                "title": m["label"],
-                "match": m["match"],
-                "confidence": m["confidence"],
-                "similarity": m["similarity"],
-                "inherited": m["inherited_from"] is not None,
-                "inherited_from": m["inherited_from"],
-                "crosswalk_code": m["source_code"],
-            }
+            a.OnetLink(
+                code=m.code,
+                uri=m.uri,
+                title=m.label,
+                match=m.match,
+                confidence=m.confidence,
+                similarity=m.similarity,
+                inherited_from=m.inherited_from,
+                crosswalk_code=m.source_code,
+            )
             for m in linked
         ]
-        rows = self.runner.select(store, "onet_interests", {"onet": linked[0]["uri"]})
+        rows = self.runner.select(store, "onet_interests", {"onet": linked[0].uri})
         if not rows:
-            return {"onet": onet, "interests": None, "holland_code": None}
+            return onet, None, None
         scores = {str(r["name"]).lower(): _number(r["score"]) for r in rows if r["name"]}
-        interests = {area: scores[area] for area in t.RIASEC if area in scores}
+        interests = {area: score for area in t.RIASEC if (score := scores.get(area)) is not None}
         high = sorted((int(str(r["high_point"])), str(r["name"])) for r in rows if r["high_point"])
-        return {
-            "onet": onet,
-            "interests": interests,
-            "holland_code": [name for _, name in high],
-        }
+        return onet, interests, [name for _, name in high]
 
-    def skill_gap(self, store: Store, source: str, target: str) -> Json:
+    def skill_gap(
+        self, store: Store, source: str, target: str, *, language: str | None = None
+    ) -> a.SkillGap:
         """What a person in occupation ``source`` holds and lacks for occupation ``target``.
 
         :raises InvalidIdentifierError: if either is no occupation id.
@@ -341,71 +352,72 @@ class Catalog:
         """
         # From the career index (as career paths are): the skill_gap query reads the labels
         # and types of the target's skills in 3 ms; a test holds the two to the same answers.
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         origin, goal = _indexed(index, source), _indexed(index, target)
         shared, essential, optional, coverage = index.skill_gap(origin, goal)
-        return {
-            "from": _occupation_item(index, origin),
-            "to": _occupation_item(index, goal),
-            "shared_skills": [_skill_item(index, s) for s in shared],
-            "missing_essential": [_skill_item(index, s) for s in essential],
-            "missing_optional": [_skill_item(index, s) for s in optional],
-            "coverage": coverage,
-        }
+        return a.SkillGap(
+            source=view.occupation(origin),
+            target=view.occupation(goal),
+            shared_skills=[view.skill(s) for s in shared],
+            missing_essential=[view.skill(s) for s in essential],
+            missing_optional=[view.skill(s) for s in optional],
+            coverage=coverage,
+        )
 
     def career_paths(
-        self, store: Store, source: str, target: str, *, max_steps: int, limit: int
-    ) -> Json:
+        self,
+        store: Store,
+        source: str,
+        target: str,
+        *,
+        max_steps: int,
+        limit: int,
+        language: str | None = None,
+    ) -> a.CareerPaths:
         """The ``limit`` best career paths from ``source`` to ``target`` in at most
         ``max_steps`` moves (see :mod:`graph.careers` for the method).
 
         :raises InvalidIdentifierError: if either is no occupation id.
         :raises NotFoundError: if the store lacks either occupation.
         """
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         origin, goal = _indexed(index, source), _indexed(index, target)
         search = index.paths(origin, goal, max_steps=max_steps, limit=limit)
-        paths = []
-        for path in search.paths:
-            steps = [
-                {
-                    "occupation": _occupation_item(index, step.occupation),
-                    "move": step.move,
-                    "score": round(step.score, 6),
-                    "learn": [_skill_item(index, s) for s in step.learn],
-                    "coverage": step.coverage,
-                }
-                for step in path.steps
-            ]
-            paths.append(
-                {
-                    "new_essential_skills": path.new_essential,
-                    "step_count": len(steps),
-                    "largest_step": max(len(step.learn) for step in path.steps),
-                    "steps": steps,
-                }
+        paths = [
+            a.CareerPath(
+                new_essential_skills=path.new_essential,
+                steps=[
+                    a.PathStep(
+                        occupation=view.occupation(step.occupation),
+                        move=step.move,
+                        score=round(step.score, 6),
+                        learn=[view.skill(s) for s in step.learn],
+                        coverage=step.coverage,
+                    )
+                    for step in path.steps
+                ],
             )
-        note = None
+            for path in search.paths
+        ]
+        outcome = a.PathOutcome.FOUND
         if origin == goal:
-            note = "The two occupations are the same: there is nothing to move to."
+            outcome = a.PathOutcome.SAME
         elif not paths:
-            note = (
-                f"No path of at most {max_steps} steps: no chain of similar occupations and "
-                "prospects leads there (moves never go down a skill level). Allow more steps, "
-                "or see the direct skill gap."
-            )
+            outcome = a.PathOutcome.NONE_WITHIN
         elif not search.complete:
-            note = "The search stopped early: these are the best paths, but fewer than asked."
-        return {
-            "from": _occupation_item(index, origin),
-            "to": _occupation_item(index, goal),
-            "max_steps": max_steps,
-            "target_essential_skills": search.target_essential,
-            "start_coverage": search.start_coverage,
-            "paths": paths,
-            "complete": search.complete,
-            "note": note,
-        }
+            outcome = a.PathOutcome.STOPPED
+        return a.CareerPaths(
+            source=view.occupation(origin),
+            target=view.occupation(goal),
+            max_steps=max_steps,
+            target_essential_skills=search.target_essential,
+            start_coverage=search.start_coverage,
+            paths=paths,
+            complete=search.complete,
+            outcome=outcome,
+        )
 
     def match(
         self,
@@ -417,46 +429,40 @@ class Catalog:
         limit: int = 10,
         offset: int = 0,
         language: str | None = None,
-    ) -> Json:
+    ) -> a.MatchResult:
         """Occupations ranked by how well ``skills`` cover their essential skills.
 
         Each of ``skills`` is a skill URI, an ESCO id or a label; the answer shows how each
         was understood and lists those that name no skill.
         """
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         resolutions = [index.resolve(given, language) for given in skills]
         held = index.bits(r.skill for r in resolutions if r.skill is not None)
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
-        items = []
-        for found in matches[offset : offset + limit]:
-            item = _occupation_item(index, found.occupation)
-            item.update(
+        items = [
+            a.OccupationMatch(
+                occupation=view.occupation(found.occupation),
                 coverage=round(found.coverage, 6),
                 essential_skills=found.essential,
                 matched_essential=found.matched_essential,
                 matched_optional=found.matched_optional,
-                missing_essential=[
-                    _skill_item(index, s) for s in index.missing(found.occupation, held)
-                ],
+                missing_essential=[view.skill(s) for s in index.missing(found.occupation, held)],
             )
-            items.append(item)
-        return {
-            "skills": [
-                {
-                    "given": r.given,
-                    "resolved_by": r.resolved_by,
-                    "resolved_language": r.language,
-                    **_skill_item(index, r.skill),
-                }
+            for found in matches[offset : offset + limit]
+        ]
+        return a.MatchResult(
+            skills=[
+                a.ResolvedSkill(r.given, view.skill(r.skill), r.resolved_by, r.language)
                 for r in resolutions
                 if r.skill is not None
             ],
-            "unknown": [
-                {"given": r.given, "reason": r.resolved_by} for r in resolutions if r.skill is None
+            unknown=[
+                a.UnknownSkill(r.given, r.resolved_by) for r in resolutions if r.skill is None
             ],
-            "total": len(matches),
-            "items": items,
-        }
+            total=len(matches),
+            items=items,
+        )
 
     def skill(
         self,
@@ -465,7 +471,7 @@ class Catalog:
         *,
         language: str | None = None,
         languages: tuple[str, ...] = (),
-    ) -> Json:
+    ) -> a.SkillProfile:
         """A skill with the occupations it is essential or optional for, and its place in
         the skills hierarchy.
 
@@ -477,25 +483,23 @@ class Catalog:
         # a preferred label (as the ``skill`` query finds them): reading a few hundred
         # occupations with skill_occupations costs 25 us each (8 ms for "manage budgets"); a
         # test holds the two to the same answers.
-        index = self.indexes(store).careers
+        view = self._view(store, language)
+        index = view.indexes.careers
         skill = index.skill_index.get(uri)
         if skill is None:
             raise NotFoundError("skill", identifier)
         facts = index.skills[skill]
-        essential_for = [_occupation_item(index, o) for o in index.essential_for[skill]]
-        optional_for = [_occupation_item(index, o) for o in index.optional_for[skill]]
         hierarchy = by_label(self.runner.select(store, "concept_hierarchy", {"concept": uri}))
-        return {
-            "id": t.concept_id(uri),
-            "uri": uri,
-            **self._texts(store, uri, facts.label, language, languages),
-            "skill_type": facts.skill_type or None,
-            "reuse_level": facts.reuse_level or None,
-            "essential_for": essential_for,
-            "optional_for": optional_for,
-            "broader": [_concept_ref(r) for r in hierarchy if r["direction"] == "broader"],
-            "narrower": [_concept_ref(r) for r in hierarchy if r["direction"] == "narrower"],
-        }
+        return a.SkillProfile(
+            uri=uri,
+            texts=self._texts(store, uri, facts.label, language, languages),
+            skill_type=_text(facts.skill_type) or None,
+            reuse_level=_text(facts.reuse_level) or None,
+            essential_for=[view.occupation(o) for o in index.essential_for[skill]],
+            optional_for=[view.occupation(o) for o in index.optional_for[skill]],
+            broader=[view.concept(r) for r in hierarchy if r["direction"] == "broader"],
+            narrower=[view.concept(r) for r in hierarchy if r["direction"] == "narrower"],
+        )
 
     def isco_group(
         self,
@@ -505,7 +509,7 @@ class Catalog:
         limit: int,
         language: str | None = None,
         languages: tuple[str, ...] = (),
-    ) -> Json:
+    ) -> a.IscoGroup:
         """An ISCO-08 group with its parent, children and occupations (the first ``limit``).
 
         :raises InvalidIdentifierError: if ``identifier`` is no ISCO code.
@@ -518,19 +522,17 @@ class Catalog:
         children = self.runner.select(store, "isco_children", {"group": uri})
         # From the career index, as for a skill's occupations (isco_occupations reads the
         # thousand of a major group in 27 ms).
-        index = self.indexes(store).careers
-        occupations = index.in_isco_group(code)
+        view = self._view(store, language)
+        occupations = view.indexes.careers.in_isco_group(code)
         parent = None
         if parents:
-            parent = {
-                "code": parents[0]["parent_code"],
-                "uri": parents[0]["parent"],
-                "label": parents[0]["parent_label"],
-            }
-        return {
-            "code": head["code"],
-            "uri": uri,
-            **self._texts(
+            parent = view.isco(
+                parents[0]["parent_code"], parents[0]["parent"], parents[0]["parent_label"]
+            )
+        return a.IscoGroup(
+            code=str(head["code"]),
+            uri=uri,
+            texts=self._texts(
                 store,
                 uri,
                 str(head["label"]),
@@ -539,20 +541,14 @@ class Catalog:
                 notes=self._described(store, uri, head, language, languages),
                 alt_labels=False,
             ),
-            "skill_level": head.get("skill_level"),
-            "parent": parent,
-            "children": [
-                {
-                    "code": r["code"],
-                    "uri": r["uri"],
-                    "label": r["label"],
-                    "skill_level": r.get("skill_level"),
-                }
-                for r in children
+            skill_level=head.get("skill_level"),  # type: ignore[arg-type]
+            parent=parent,
+            children=[
+                view.isco(r["code"], r["uri"], r["label"], r.get("skill_level")) for r in children
             ],
-            "occupation_count": len(occupations),
-            "occupations": [_occupation_item(index, o) for o in occupations[:limit]],
-        }
+            occupation_count=len(occupations),
+            occupations=[view.occupation(o) for o in occupations[:limit]],
+        )
 
     def describe(self, store: Store, uri: str) -> tuple[list[Triple], str]:
         """A concept as linked data, and the path of its JSON page: its own triples, the
@@ -587,12 +583,12 @@ class Catalog:
                 found[quad.triple] = None
         return list(found), page
 
-    def counted(self, store: Store) -> Json | None:
+    def counted(self, store: Store) -> dict[str, int] | None:
         """:meth:`summary`, if the indexes of ``store`` are built already."""
         indexes = self._versions.peek(store)
         return None if indexes is None else dict(indexes.summary)
 
-    def summary(self, store: Store) -> Json:
+    def summary(self, store: Store) -> dict[str, int]:
         """How much the store holds, counted once per store version."""
         return dict(self.indexes(store).summary)
 
@@ -628,7 +624,7 @@ class Catalog:
         *,
         notes: Callable[[str], str | None] | None = None,
         alt_labels: bool = True,
-    ) -> Json:
+    ) -> a.Texts:
         """A concept's own label, alternative labels and description in ``language``: the
         label and its alternatives in the main language where the concept has no preferred
         label in ``language``, the description so where it has none in it; ``language`` and
@@ -641,32 +637,31 @@ class Catalog:
         translations = indexes.translations
         main = translations.main
         language = language or main
-        texts_index = indexes.texts
-        describe = notes or (lambda tag: texts_index.description(uri, tag))
+        known = indexes.texts
+        describe = notes or (lambda tag: known.description(uri, tag))
         found, label_language = translations.label(uri, language)
         description = describe(language)
         description_language = language if description is not None else main
         if description is None and language != main:
             description = describe(main)
-        texts: Json = {
-            "label": found if found is not None else label,
-            "language": label_language,
-            "description": description,
-            "description_language": description_language if description is not None else None,
-            "translations": None,
-        }
-        if alt_labels:
-            texts["alt_labels"] = texts_index.alternatives(uri, label_language)
+        translated = None
         if languages:
-            texts["translations"] = {
-                tag: {
-                    "label": translations.labels.get(tag, {}).get(uri),
-                    **({"alt_labels": texts_index.alternatives(uri, tag)} if alt_labels else {}),
-                    "description": describe(tag),
-                }
+            translated = {
+                tag: a.Translation(
+                    label=translations.labels.get(tag, {}).get(uri),
+                    alt_labels=known.alternatives(uri, tag) if alt_labels else None,
+                    description=describe(tag),
+                )
                 for tag in languages
             }
-        return texts
+        return a.Texts(
+            label=found if found is not None else label,
+            language=label_language,
+            alt_labels=known.alternatives(uri, label_language) if alt_labels else None,
+            description=description,
+            description_language=description_language if description is not None else None,
+            translations=translated,
+        )
 
 
 def _release_memory() -> None:
@@ -681,31 +676,12 @@ def _release_memory() -> None:
     libc.malloc_trim(0)
 
 
-def _listed(indexes: Indexes, kind: str, position: int) -> Json:
-    """The ``position``-th occupation or skill in label order, as :meth:`Catalog.listing`
-    gives it."""
-    if kind == "occupation":
-        o = indexes.occupations.by_label[position]
-        return occupation_summary(
-            {
-                "uri": o.uri,
-                "label": o.label,
-                "isco_group": o.isco_group,
-                "skill_level": o.skill_level,
-            }
-        )
-    careers = indexes.careers
-    skill = careers.skills_by_label[position]
-    return {**_skill_item(careers, skill), "reuse_level": careers.skills[skill].reuse_level}
-
-
 def _number(value: object) -> float | None:
     return None if value is None else float(str(value))
 
 
-def _concept_ref(row: Row) -> Json:
-    uri = str(row["uri"])
-    return {"id": t.concept_id(uri), "uri": uri, "label": row.get("label")}
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _indexed(index: CareerIndex, identifier: str) -> int:
@@ -720,9 +696,54 @@ def _indexed(index: CareerIndex, identifier: str) -> int:
     return position
 
 
-def _occupation_item(index: CareerIndex, occupation: int) -> Json:
-    return occupation_summary(vars(index.occupations[occupation]))
+class _View:
+    """One version's indexes seen in one language: the concepts an answer names, as typed
+    values with their labels in that language where they have one."""
 
+    def __init__(self, indexes: Indexes, language: str | None) -> None:
+        self.indexes = indexes
+        translations = indexes.translations
+        self.main = translations.main
+        self.language = language or self.main
+        self._known = translations.labels[self.main]
+        self._translated = (
+            translations.labels.get(self.language, {}) if self.language != self.main else {}
+        )
 
-def _skill_item(index: CareerIndex, skill: int) -> Json:
-    return skill_summary(vars(index.skills[skill]), uri_key="uri")
+    def label(self, uri: str, label: str | None) -> tuple[str | None, str]:
+        """``uri``'s label in the view's language, else ``label`` (the main language's)."""
+        found = self._translated.get(uri)
+        if found is not None:
+            return found, self.language
+        return label, self.main
+
+    def occupation(self, occupation: int) -> a.OccupationRef:
+        facts = self.indexes.careers.occupations[occupation]
+        label, language = self.label(facts.uri, facts.label)
+        return a.OccupationRef(facts.uri, label, language, facts.isco_group, facts.skill_level)  # type: ignore[arg-type]
+
+    def occupations_by_label(self) -> list[int]:
+        """Every occupation, in label order, as career-index positions."""
+        position = self.indexes.careers.occupation_index
+        return [position[o.uri] for o in self.indexes.occupations.by_label]
+
+    def skill(self, skill: int) -> a.SkillRef:
+        facts = self.indexes.careers.skills[skill]
+        label, language = self.label(facts.uri, facts.label)
+        return a.SkillRef(facts.uri, label, language, _text(facts.skill_type) or None)
+
+    def listed_skill(self, skill: int) -> a.SkillHit:
+        return a.SkillHit(
+            self.skill(skill), _text(self.indexes.careers.skills[skill].reuse_level), None
+        )
+
+    def concept(self, row: Row) -> a.ConceptRef:
+        uri, label = str(row["uri"]), _text(row.get("label"))
+        if uri not in self._known:  # not an ESCO concept with labels: as the row names it
+            return a.ConceptRef(uri, label, None)
+        label, language = self.label(uri, label)
+        return a.ConceptRef(uri, label, language)
+
+    def isco(self, code: object, uri: object, label: object, level: object = None) -> a.IscoRef:
+        found, language = self.label(str(uri), _text(label))
+        return a.IscoRef(_text(code), str(uri), found, language, level)  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ code, so the file is not a pickle: it is a numpy ``.npz`` archive read with
 - ``big``: the bytes of the Python integers too large for JSON (the career index's skill bit
   sets), as ``int.from_bytes`` reads them.
 
+An object held in several places (the occupations both the search and the career index
+hold) is written once and named by its number after that, so it is read back as one object.
 Long homogeneous lists are written as columns (a list of tuples of scalars as one list per
 position, a list of same-class objects as one list per field), so that reading the full
 classification's indexes is a handful of C-speed JSON and numpy calls, not a walk over a
@@ -102,6 +104,9 @@ class _Writer:
         self.arrays: dict[str, np.ndarray] = {}
         self.big = bytearray()
         self.allowed = classes()
+        self.seen: dict[int, int] = {}
+        """id() of each object written -> its number, in the order written"""
+        self.kept: list[object] = []  # so that no id() is reused while writing
 
     def value(self, value: Any) -> Any:
         if _is_small(value):
@@ -125,7 +130,14 @@ class _Writer:
         name = _name(value)
         if name not in self.allowed:
             raise TypeError(f"{name} is not a class index files may hold")
+        if id(value) in self.seen:  # held in two places: written once, then named
+            return {"$ref": self.seen[id(value)]}
+        self._number(value)
         return {"$o": name, "s": self.value(_state(value))}
+
+    def _number(self, value: object) -> None:
+        self.seen[id(value)] = len(self.kept)
+        self.kept.append(value)
 
     def items(self, items: list[Any]) -> Any:
         if len(items) >= _LINES and all(type(v) is int and -_SMALL < v < _SMALL for v in items):
@@ -147,11 +159,14 @@ class _Writer:
             fields = list(vars(first))
             if all(
                 _name(v) == name
+                and id(v) not in self.seen
                 and list(vars(v)) == fields
                 and all(_is_small(x) for x in vars(v).values())
                 for v in items
-            ):
+            ) and len({id(v) for v in items}) == len(items):
                 columns = [[vars(v)[f] for v in items] for f in fields]
+                for v in items:
+                    self._number(v)
                 return {"$os": name, "f": fields, "c": columns}
         return [self.value(v) for v in items]
 
@@ -186,6 +201,8 @@ class _Reader:
         self.arrays = arrays
         self.big = big
         self.allowed = classes()
+        self.made: list[object] = []
+        """the objects read, numbered as the writer numbered them"""
         self.readers: dict[str, Callable[[Any], Any]] = {
             "$s": lambda items: items,
             "$t": lambda items: tuple(self.value(items)),
@@ -207,6 +224,11 @@ class _Reader:
             return value
         if "$o" in value:
             return self._object(value["$o"], value["s"])
+        if "$ref" in value:
+            try:
+                return self.made[value["$ref"]]
+            except (IndexError, TypeError):
+                raise IndexFileError(f"no object {value['$ref']!r} before this one") from None
         if "$os" in value:
             return self._objects(value["$os"], value["f"], value["c"])
         if len(value) != 1:
@@ -226,6 +248,7 @@ class _Reader:
     def _object(self, name: str, state: Any) -> Any:
         kind = self._class(name)
         made: Any = object.__new__(kind)
+        self.made.append(made)
         state = self.value(state)
         if _custom_state(kind):
             made.__setstate__(state)
@@ -242,6 +265,7 @@ class _Reader:
             item: Any = object.__new__(kind)
             vars(item).update(zip(fields, row, strict=True))
             made.append(item)
+        self.made.extend(made)
         return made
 
     def _array(self, name: str) -> np.ndarray:

@@ -60,17 +60,22 @@ class LabelIndex:
     ranking over them and the occupations' descriptions (:mod:`graph.ranking`)."""
 
     def __init__(
-        self, rows: list[dict[str, Value]], descriptions: Sequence[tuple[str, str, str]] = ()
+        self,
+        rows: list[dict[str, Value]],
+        descriptions: Sequence[tuple[str, str, str]] = (),
+        facts: Sequence[OccupationFacts] = (),
     ) -> None:
         """``rows`` as ``occupation_labels`` gives them; ``descriptions``: (URI, text,
-        language)."""
+        language); ``facts``: the occupations as another index of the version holds them,
+        to be shared rather than held twice (the others are made from the rows)."""
+        known = {o.uri: o for o in facts}
         occupations: dict[str, OccupationFacts] = {}
         labels: list[tuple[str, int, str]] = []
         languages: list[str] = []
         for row in rows:
             uri = str(row["uri"])
             if uri not in occupations:
-                occupations[uri] = OccupationFacts(
+                occupations[uri] = known.get(uri) or OccupationFacts(
                     uri, str(row["label"]), row["isco_group"], row["skill_level"]
                 )
             labels.append((str(row["text"]).lower(), int(row["kind"] or 0), uri))

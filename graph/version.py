@@ -185,10 +185,11 @@ class Indexes:
         ]
         occupation_labels = runner.select(store, "occupation_labels")
         skill_labels = runner.select(store, "skill_labels")
-        occupations = LabelIndex(occupation_labels, descriptions)
         careers = CareerIndex.build(
             store, runner, label_rows=skill_labels, descriptions=descriptions
         )
+        # One set of occupation facts, shared by both indexes (and written once).
+        occupations = LabelIndex(occupation_labels, descriptions, facts=careers.occupations)
         translations = Translations.build(store, runner)
         texts = Texts.build(
             (

@@ -12,6 +12,7 @@ from pyoxigraph import Store
 from graph.catalog import Catalog
 from graph.errors import InvalidIdentifierError, NotFoundError
 from graph.store import LiveStore
+from service import answers
 from tests import tiny
 
 
@@ -28,7 +29,9 @@ def uris(items: list[dict[str, object]]) -> list[object]:
 
 
 def test_similar_occupations_rank_by_cosine_at_the_same_level(store: Store) -> None:
-    result = CATALOG.related_occupations(store, tiny.PRODUCER, kind="similar", limit=10)
+    result = answers.related_occupations(
+        CATALOG.related_occupations(store, tiny.PRODUCER, kind="similar", limit=10)
+    )
     assert result["occupation"]["uri"] == tiny.PRODUCER
     assert uris(result["items"]) == [tiny.DIRECTOR, tiny.SOUND_DESIGNER]
     director, sound = result["items"]
@@ -40,29 +43,33 @@ def test_similar_occupations_rank_by_cosine_at_the_same_level(store: Store) -> N
 
 def test_similar_occupations_exclude_the_occupation_and_other_levels(store: Store) -> None:
     for occupation, level in tiny.SKILL_LEVELS.items():
-        items = CATALOG.related_occupations(store, occupation, kind="similar", limit=100)["items"]
+        items = answers.related_occupations(
+            CATALOG.related_occupations(store, occupation, kind="similar", limit=100)
+        )["items"]
         assert occupation not in uris(items)
         assert all(item["skill_level"] == level for item in items)
 
 
 def test_an_occupation_sharing_nothing_has_no_similar_occupations(store: Store) -> None:
     assert (
-        CATALOG.related_occupations(store, tiny.ARMY_OFFICER, kind="similar", limit=10)["items"]
+        answers.related_occupations(
+            CATALOG.related_occupations(store, tiny.ARMY_OFFICER, kind="similar", limit=10)
+        )["items"]
         == []
     )
 
 
 def test_prospects_are_at_a_higher_level_ranked_by_cosine(store: Store) -> None:
-    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=10)[
-        "items"
-    ]
+    items = answers.related_occupations(
+        CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=10)
+    )["items"]
     assert uris(items) == [tiny.SOUND_DESIGNER, tiny.CAMERA_OPERATOR, tiny.PRODUCER]
     assert [i["score"] for i in items] == pytest.approx(
         [1 / math.sqrt(2 * 2), 1 / math.sqrt(2 * 3), 1 / math.sqrt(2 * 4)], abs=1e-6
     )
-    items = CATALOG.related_occupations(store, tiny.CAMERA_OPERATOR, kind="prospects", limit=10)[
-        "items"
-    ]
+    items = answers.related_occupations(
+        CATALOG.related_occupations(store, tiny.CAMERA_OPERATOR, kind="prospects", limit=10)
+    )["items"]
     assert uris(items) == [tiny.PRODUCER, tiny.SOUND_DESIGNER, tiny.DIRECTOR]
     producer = items[0]
     assert (producer["shared_essential"], producer["shared_optional"]) == (0, 2)
@@ -70,14 +77,17 @@ def test_prospects_are_at_a_higher_level_ranked_by_cosine(store: Store) -> None:
 
 def test_an_occupation_at_level_4_has_no_prospects(store: Store) -> None:
     assert (
-        CATALOG.related_occupations(store, tiny.PRODUCER, kind="prospects", limit=10)["items"] == []
+        answers.related_occupations(
+            CATALOG.related_occupations(store, tiny.PRODUCER, kind="prospects", limit=10)
+        )["items"]
+        == []
     )
 
 
 def test_limit_cuts_the_ranking(store: Store) -> None:
-    items = CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=1)[
-        "items"
-    ]
+    items = answers.related_occupations(
+        CATALOG.related_occupations(store, tiny.INSTRUMENT_MAKER, kind="prospects", limit=1)
+    )["items"]
     assert uris(items) == [tiny.SOUND_DESIGNER]
 
 
@@ -86,7 +96,7 @@ def labels(items: list[dict[str, object]]) -> list[object]:
 
 
 def test_skill_gap_counts_held_shared_and_missing(store: Store) -> None:
-    gap = CATALOG.skill_gap(store, tiny.CAMERA_OPERATOR, tiny.PRODUCER)
+    gap = answers.skill_gap(CATALOG.skill_gap(store, tiny.CAMERA_OPERATOR, tiny.PRODUCER))
     assert gap["from"]["uri"] == tiny.CAMERA_OPERATOR and gap["to"]["uri"] == tiny.PRODUCER
     assert labels(gap["shared_skills"]) == ["music theory", "operate camera"]
     assert labels(gap["missing_essential"]) == ["manage budgets", "script writing"]
@@ -95,7 +105,7 @@ def test_skill_gap_counts_held_shared_and_missing(store: Store) -> None:
 
 
 def test_skill_gap_treats_a_skill_listed_twice_as_essential(store: Store) -> None:
-    gap = CATALOG.skill_gap(store, tiny.PRODUCER, tiny.DIRECTOR)
+    gap = answers.skill_gap(CATALOG.skill_gap(store, tiny.PRODUCER, tiny.DIRECTOR))
     assert labels(gap["missing_essential"]) == ["direct actors"]
     assert gap["missing_optional"] == []
     assert sorted(labels(gap["shared_skills"])) == [
@@ -108,25 +118,26 @@ def test_skill_gap_treats_a_skill_listed_twice_as_essential(store: Store) -> Non
 
 def test_a_skill_gap_to_itself_is_empty_with_full_coverage(store: Store) -> None:
     for occupation in tiny.SKILL_LEVELS:
-        gap = CATALOG.skill_gap(store, occupation, occupation)
+        gap = answers.skill_gap(CATALOG.skill_gap(store, occupation, occupation))
         assert gap["missing_essential"] == [] and gap["missing_optional"] == []
         assert gap["coverage"] == 1.0
 
 
 def test_optional_skills_held_count_as_held(store: Store) -> None:
     # The instrument maker has music theory as optional; it is the sound designer's essential one.
-    gap = CATALOG.skill_gap(store, tiny.INSTRUMENT_MAKER, tiny.SOUND_DESIGNER)
+    gap = answers.skill_gap(CATALOG.skill_gap(store, tiny.INSTRUMENT_MAKER, tiny.SOUND_DESIGNER))
     assert gap["coverage"] == 1.0
     assert labels(gap["missing_optional"]) == ["mix sound"]
 
 
 def test_profile_lists_skills_as_esco_does(store: Store) -> None:
-    profile = CATALOG.occupation(store, tiny.DIRECTOR)
+    profile = answers.occupation_profile(CATALOG.occupation(store, tiny.DIRECTOR))
     assert profile["skill_level"] == 4
     assert profile["isco_group"] == {
         "code": "2654",
         "uri": "http://data.europa.eu/esco/isco/C2654",
         "label": "Film, stage and related directors and producers",
+        "language": "en",
     }
     assert labels(profile["essential_skills"]) == [
         "direct actors",
@@ -139,17 +150,23 @@ def test_profile_lists_skills_as_esco_does(store: Store) -> None:
 
 def test_unknown_and_malformed_occupations_raise(store: Store) -> None:
     with pytest.raises(NotFoundError):
-        CATALOG.occupation(store, "99999999-9999-4999-8999-999999999999")
+        answers.occupation_profile(
+            CATALOG.occupation(store, "99999999-9999-4999-8999-999999999999")
+        )
     with pytest.raises(InvalidIdentifierError):
-        CATALOG.skill_gap(store, tiny.PRODUCER, "director")
+        answers.skill_gap(CATALOG.skill_gap(store, tiny.PRODUCER, "director"))
     with pytest.raises(NotFoundError):
-        CATALOG.occupation(store, tiny.BUDGET)  # a skill is not an occupation
+        answers.occupation_profile(
+            CATALOG.occupation(store, tiny.BUDGET)
+        )  # a skill is not an occupation
 
 
 def found(store: Store, text: str, **page: int) -> list[object]:
     return labels(
-        CATALOG.search_occupations(
-            store, text, limit=page.get("limit", 10), offset=page.get("offset", 0)
+        answers.occupation_hits(
+            CATALOG.search_occupations(
+                store, text, limit=page.get("limit", 10), offset=page.get("offset", 0)
+            )
         )["items"]
     )
 
@@ -164,7 +181,10 @@ def test_search_ranks_by_relevance_over_every_kind_of_label(store: Store) -> Non
     assert found(store, "camera") == ["camera operator"]
     assert found(store, "prodcuer") == ["producer"]  # a hidden label, as people misspell it
     assert found(store, "producers")[0] == "producer"  # and a typo or plural of the label
-    assert CATALOG.search_occupations(store, "zzz", limit=10) == {"total": 0, "items": []}
+    assert answers.occupation_hits(CATALOG.search_occupations(store, "zzz", limit=10)) == {
+        "total": 0,
+        "items": [],
+    }
     everything = found(store, "", limit=100)
     assert everything == sorted(everything)
     assert len(everything) == 6
@@ -172,19 +192,19 @@ def test_search_ranks_by_relevance_over_every_kind_of_label(store: Store) -> Non
 
 
 def test_isco_group_lists_parent_children_and_occupations(store: Store) -> None:
-    group = CATALOG.isco_group(store, "265", limit=10)
+    group = answers.isco_group(CATALOG.isco_group(store, "265", limit=10))
     assert group["parent"]["code"] == "26"
     assert [c["code"] for c in group["children"]] == ["2654"]
     assert group["skill_level"] == 4
     assert group["occupation_count"] == 3
     assert labels(group["occupations"]) == ["director", "producer", "sound designer"]
-    armed = CATALOG.isco_group(store, "C0110", limit=10)
+    armed = answers.isco_group(CATALOG.isco_group(store, "C0110", limit=10))
     assert armed["code"] == "0110" and armed["skill_level"] == 4
     assert labels(armed["occupations"]) == ["army officer"]
 
 
 def test_skill_profile_lists_occupations_and_hierarchy(store: Store) -> None:
-    music = CATALOG.skill(store, tiny.MUSIC)
+    music = answers.skill_profile(CATALOG.skill(store, tiny.MUSIC))
     assert music["skill_type"] == "knowledge" and music["reuse_level"] == "transversal"
     assert labels(music["essential_for"]) == ["sound designer"]
     assert labels(music["optional_for"]) == ["camera operator", "instrument maker", "producer"]

@@ -21,6 +21,7 @@ from graph.careers import CareerIndex
 from graph.catalog import Catalog
 from graph.queries import QueryRunner
 from graph.store import LiveStore
+from service import answers
 from service.app import create_app
 from service.settings import Settings
 from tests import tiny
@@ -300,14 +301,14 @@ def test_the_catalog_rebuilds_the_career_index_for_a_new_store_version(
 
     catalog = Catalog(RUNNER)
     live = LiveStore(tiny_root, check_every=0)
-    before = catalog.match(live.get().store, [tiny.WOODWORK])
+    before = answers.match_result(catalog.match(live.get().store, [tiny.WOODWORK]))
     assert [i["label"] for i in before["items"]] == ["instrument maker"]
     tiny.append_line(
         tiny_bundle / "occupationSkillRelations_en.csv",
         f"{tiny.ARMY_OFFICER},essential,,{tiny.WOODWORK}",
     )
     load_bundle(tiny_bundle, tiny_root)
-    after = catalog.match(live.get().store, [tiny.WOODWORK])
+    after = answers.match_result(catalog.match(live.get().store, [tiny.WOODWORK]))
     assert [i["label"] for i in after["items"]] == ["instrument maker", "army officer"]
 
 

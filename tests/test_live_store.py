@@ -19,6 +19,7 @@ from graph import indexfile, prepare
 from graph.catalog import Catalog
 from graph.store import ACTIVE, LiveStore, OpenStore, PerVersion, active_version
 from graph.version import Indexes
+from service import answers
 from skillgraph.pipeline import load_bundle
 from tests.conftest import eventually
 
@@ -200,7 +201,7 @@ def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     live = LiveStore(tiny_root)
     catalog = Catalog()
     catalog.prepare(live.get())
-    found = catalog.search_occupations(live.get().store, "", limit=3)
+    found = answers.occupation_hits(catalog.search_occupations(live.get().store, "", limit=3))
     assert len(found["items"]) == 3
 
 
@@ -271,7 +272,9 @@ def test_an_index_file_cannot_make_a_server_run_code(
     catalog = Catalog()
     live = LiveStore(tiny_root)
     catalog.prepare(live.get())
-    assert catalog.search_occupations(live.get().store, "", limit=1)["items"]
+    assert answers.occupation_hits(catalog.search_occupations(live.get().store, "", limit=1))[
+        "items"
+    ]
     assert not marker.exists()
 
 
@@ -283,6 +286,9 @@ def test_the_index_file_reads_back_what_was_written(tiny_root: Path, tmp_path: P
     assert isinstance(back, Indexes)
     assert _content(back) == _content(built)
     assert back.careers.essential == built.careers.essential  # the bit sets, whole
+    # The occupations both indexes hold are one set of objects, after reading too.
+    first = back.careers.occupations[0]
+    assert back.occupations.occupations[first.uri] is first
     with pytest.raises(indexfile.IndexFileError, match="other code"):
         indexfile.read(file, fingerprint="other code")
 

@@ -28,12 +28,12 @@ def test_a_scaled_bundle_loads_with_k_times_the_occupations(
         store.quads_for_pattern(NamedNode(copy), t.BROADER, NamedNode(variant(tiny.PRODUCER, 2)))
     )
     profile = Catalog().occupation(store, copy)
-    assert profile["label"] == "sound designer (variant 2)"
-    assert profile["skill_level"] == 4
+    assert profile.texts.label == "sound designer (variant 2)"
+    assert profile.skill_level == 4
     # A variant needs the same skills as its original, so it is its most similar occupation.
-    similar = Catalog().related_occupations(store, tiny.PRODUCER, kind="similar", limit=3)["items"]
-    assert [item["score"] for item in similar[:2]] == [1.0, 1.0]
-    assert {item["label"] for item in similar[:2]} == {
+    similar = Catalog().related_occupations(store, tiny.PRODUCER, kind="similar", limit=3).items
+    assert [item.score for item in similar[:2]] == [1.0, 1.0]
+    assert {item.occupation.label for item in similar[:2]} == {
         "producer (variant 1)",
         "producer (variant 2)",
     }

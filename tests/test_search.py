@@ -93,8 +93,9 @@ def test_the_cache_rebuilds_for_a_new_store_version(tiny_root: Path, sample_root
 def test_the_catalog_searches_through_the_index(sample_root: Path) -> None:
     store = LiveStore(sample_root).get().store
     found = Catalog(RUNNER).search_occupations(store, "  Producer ", limit=3)
-    assert found["items"][0]["label"] == "producer"
-    assert found["total"] >= 3
+    assert found.items[0].occupation.label == "producer"
+    assert found.items[0].matched is not None and found.items[0].matched.match == "exact"
+    assert found.total >= 3
 
 
 def test_the_endpoint_answers_a_title_as_people_write_it(sample_http: httpx.Client) -> None:

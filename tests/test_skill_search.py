@@ -10,11 +10,49 @@ import httpx
 import pytest
 
 from graph import suggest
-from graph.catalog import Catalog, by_label, by_score, occupation_summary, skill_summary
+from graph import terms as t
+from graph.catalog import Catalog, by_label
 from graph.queries import QueryRunner
 from graph.store import LiveStore
+from service import answers
 
 RUNNER = QueryRunner()
+
+
+def occupation_summary(row: dict[str, object], *, uri_key: str = "uri") -> dict[str, object]:
+    """An occupation in a list, as the JSON API shapes it, from a named query's row (the
+    stores here answer in English, their main language)."""
+    uri = str(row[uri_key])
+    return {
+        "id": t.concept_id(uri),
+        "uri": uri,
+        "label": row.get("label"),
+        "language": "en",
+        "isco_group": row.get("isco_group"),
+        "skill_level": row.get("skill_level"),
+    }
+
+
+def skill_summary(row: dict[str, object], *, uri_key: str = "skill") -> dict[str, object]:
+    """A skill in a list, as the JSON API shapes it, from a named query's row."""
+    uri = str(row[uri_key])
+    return {
+        "id": t.concept_id(uri),
+        "uri": uri,
+        "label": row.get("label"),
+        "language": "en",
+        "skill_type": row.get("skill_type") or None,
+    }
+
+
+def by_score(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Matches best first: score, then label, then URI (as the load-time ranking)."""
+    return sorted(
+        rows,
+        key=lambda r: (-float(r["score"] or 0.0), str(r.get("label") or "").lower(), str(r["uri"])),  # type: ignore[arg-type]
+    )
+
+
 BOTH = frozenset({"occupation", "skill"})
 
 
@@ -70,11 +108,13 @@ def test_manage_budgets_is_first_for_manage_budgets(
     full_catalog: tuple[Catalog, LiveStore],
 ) -> None:
     catalog, live = full_catalog
-    found = catalog.search_skills(live.get().store, "manage budgets", limit=5)
+    found = answers.skill_hits(catalog.search_skills(live.get().store, "manage budgets", limit=5))
     assert found["items"][0]["label"] == "manage budgets"
     assert found["items"][0]["match"] == "exact"
     # Word order and inflections aside: the same label comes first, as an exact match.
-    reordered = catalog.search_skills(live.get().store, "budget managing", limit=50)["items"]
+    reordered = answers.skill_hits(
+        catalog.search_skills(live.get().store, "budget managing", limit=50)
+    )["items"]
     assert reordered[0]["label"] == "manage budgets" and reordered[0]["match"] == "exact"
     assert {s["match"] for s in reordered[1:]} == {"words"}
 
@@ -135,9 +175,9 @@ def test_suggest_reads_a_range_or_the_ranked_lists_to_the_same_answers(
             monkeypatch.setattr(suggest, "DIRECT", 0)
             ranked = index.suggest(prefix, limit=20, types=types)
             assert whole == ranked, (prefix, types)
-    assert catalog.suggest(live.get().store, "produc", limit=1, types=BOTH)["items"][0][
-        "label"
-    ] == ("producer")
+    assert answers.suggestions(catalog.suggest(live.get().store, "produc", limit=1, types=BOTH))[
+        "items"
+    ][0]["label"] == ("producer")
 
 
 # --- /skills/{id} and /isco/{code} from the career index ------------------------------------
@@ -155,7 +195,7 @@ def test_a_skills_occupations_are_those_of_the_named_query(sample_root: Path) ->
     checked = 0
     for uri in skills:
         rows = by_label(_named(store, "skill_occupations", {"skill": str(uri)}))
-        profile = catalog.skill(store, str(uri))
+        profile = answers.skill_profile(catalog.skill(store, str(uri)))
         for relation in ("essential", "optional"):
             expected = [occupation_summary(r) for r in rows if r["relation"] == relation]
             assert profile[f"{relation}_for"] == expected, uri
@@ -180,7 +220,7 @@ def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Pa
             by_label(_named(store, "isco_occupations", {"group": uri})),
             key=lambda r: str(r["isco_group"]),
         )
-        group = catalog.isco_group(store, code, limit=5000)
+        group = answers.isco_group(catalog.isco_group(store, code, limit=5000))
         assert group["occupations"] == [occupation_summary(r) for r in rows], code
         assert group["occupation_count"] == len(rows)
         checked += len(rows)
@@ -195,7 +235,7 @@ def _occupations_skills_match_the_named_query(catalog: Catalog, store: object) -
     both = 0
     for uri in occupations:
         rows = by_label(_named(store, "occupation_skills", {"occupation": uri}), uri_key="skill")
-        profile = catalog.occupation(store, uri)  # type: ignore[arg-type]
+        profile = answers.occupation_profile(catalog.occupation(store, uri))  # type: ignore[arg-type]
         for relation in ("essential", "optional"):
             expected = [skill_summary(r) for r in rows if r["relation"] == relation]
             assert profile[f"{relation}_skills"] == expected, (uri, relation)
@@ -227,7 +267,7 @@ def _skill_gaps_match_the_named_query(catalog: Catalog, store: object, step: int
     pairs = [(a, b) for n, a in enumerate(occupations) for b in occupations[n : n + 6]]
     for source, target in pairs:
         rows = by_label(_named(store, "skill_gap", {"from": source, "to": target}), uri_key="skill")
-        gap = catalog.skill_gap(store, source, target)  # type: ignore[arg-type]
+        gap = answers.skill_gap(catalog.skill_gap(store, source, target))  # type: ignore[arg-type]
         missing = [r for r in rows if not r["held"]]
         essential = [r for r in rows if r["relation"] == "essential"]
         assert gap["shared_skills"] == [skill_summary(r) for r in rows if r["held"]]
@@ -269,7 +309,9 @@ def _related_match_the_named_queries(catalog: Catalog, store: object) -> int:
             ("prospects", "occupation_prospects"),
         ):
             rows = by_score(_named(store, query, {"occupation": uri}))
-            answer = catalog.related_occupations(store, uri, kind=kind, limit=20)  # type: ignore[arg-type]
+            answer = answers.related_occupations(
+                catalog.related_occupations(store, uri, kind=kind, limit=20)
+            )  # type: ignore[arg-type]
             assert [i["uri"] for i in answer["items"]] == [str(r["uri"]) for r in rows], (uri, kind)
             for item, expected in zip(answer["items"], rows, strict=True):
                 assert item == {
@@ -314,7 +356,9 @@ def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int
         for row in _named(store, "concept_description", {"concept": uri}):
             notes.setdefault(str(row["description_language"]), str(row["description"]))
         if kind == "occupation":
-            profile = catalog.occupation(store, uri, languages=languages)  # type: ignore[arg-type]
+            profile = answers.occupation_profile(
+                catalog.occupation(store, uri, languages=languages)
+            )  # type: ignore[arg-type]
             head = _named(store, "occupation", {"occupation": uri})[0]
             assert profile["code"] == head["code"], uri
             group = profile["isco_group"]
@@ -322,7 +366,7 @@ def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int
             if group:
                 assert (group["code"], group["label"]) == (head["isco_code"], head["isco_label"])
         else:
-            profile = catalog.skill(store, uri, languages=languages)  # type: ignore[arg-type]
+            profile = answers.skill_profile(catalog.skill(store, uri, languages=languages))  # type: ignore[arg-type]
             head = _named(store, "skill", {"skill": uri})[0]
             assert (profile["skill_type"], profile["reuse_level"]) == (
                 head["skill_type"] or None,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
+from service import answers
 from service.deps import CatalogDep, StoreDep
 from service.language import LanguageDep
 from service.models import IscoGroup
@@ -32,7 +33,7 @@ def isco_group(
     limit: Annotated[int, Query(ge=1, le=5000, description="How many occupations to list.")] = 100,
 ) -> dict[str, Any]:
     """An ISCO-08 group with its parent, children and occupations."""
-    return lang(
+    return answers.isco_group(
         catalog.isco_group(
             store, code, limit=limit, language=lang.language, languages=lang.languages
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from service import answers
 from service.deps import CatalogDep, StoreDep
 from service.language import LanguageDep
 from service.models import MatchRequest, MatchResult
@@ -21,7 +22,7 @@ def match(
     """Occupations ranked by the share of their essential skills among the skills given,
     then by how many, then by how many optional ones. Every skill given is reported back,
     resolved (with how) or unknown (with why)."""
-    return lang(
+    return answers.match_result(
         catalog.match(
             store,
             request.skills,

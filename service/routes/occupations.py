@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
+from service import answers
 from service.deps import CatalogDep, Limit, Offset, StoreDep, in_memory
 from service.examples import PRODUCER
 from service.language import LanguageDep
@@ -72,7 +73,9 @@ def search_occupations(
     """Occupations ranked by relevance to the text, best first: BM25 over their labels and
     descriptions, word order, case, plurals and typos aside. All occupations in label order
     without q."""
-    return lang(catalog.search_occupations(store, q, limit=limit, offset=offset))
+    return answers.occupation_hits(
+        catalog.search_occupations(store, q, limit=limit, offset=offset, language=lang.language)
+    )
 
 
 @router.get(
@@ -89,7 +92,9 @@ async def similar_occupations(
     limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Occupations at the same skill level that need much of the same knowledge and skills."""
-    return lang(catalog.related_occupations(store, id, kind="similar", limit=limit))
+    return answers.related_occupations(
+        catalog.related_occupations(store, id, kind="similar", limit=limit, language=lang.language)
+    )
 
 
 @router.get(
@@ -106,7 +111,11 @@ async def occupation_prospects(
     limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
-    return lang(catalog.related_occupations(store, id, kind="prospects", limit=limit))
+    return answers.related_occupations(
+        catalog.related_occupations(
+            store, id, kind="prospects", limit=limit, language=lang.language
+        )
+    )
 
 
 @router.get(
@@ -120,7 +129,7 @@ def occupation_mappings(
 ) -> dict[str, Any]:
     """The external concepts (O*NET occupations, your own job titles...) the occupation is
     mapped to by the mapping tables and datasets loaded beside ESCO; none without them."""
-    return lang(catalog.mappings(store, id))
+    return answers.mappings(catalog.mappings(store, id, language=lang.language))
 
 
 @router.get(
@@ -137,7 +146,7 @@ async def skill_gap(
     lang: LanguageDep,
 ) -> dict[str, Any]:
     """The skills shared and missing to move from one occupation to another, with coverage."""
-    return lang(catalog.skill_gap(store, id, target))
+    return answers.skill_gap(catalog.skill_gap(store, id, target, language=lang.language))
 
 
 @router.get(
@@ -160,7 +169,11 @@ def career_paths(
     """The best paths from one occupation to another, each step a similar occupation or a
     long-term prospect of the previous one, with the essential skills learned at each step.
     Ranked by the total of new essential skills, then by the number of steps."""
-    return lang(catalog.career_paths(store, id, target, max_steps=max_steps, limit=limit))
+    return answers.career_paths(
+        catalog.career_paths(
+            store, id, target, max_steps=max_steps, limit=limit, language=lang.language
+        )
+    )
 
 
 @router.get(
@@ -174,7 +187,7 @@ async def occupation(
 ) -> dict[str, Any]:
     """An occupation's profile: ISCO group, skill level, essential and optional skills;
     with language=fr,es (or *), its labels and description in each language too."""
-    return lang(
+    return answers.occupation_profile(
         await in_memory(
             catalog.occupation,
             store,

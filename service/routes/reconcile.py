@@ -33,6 +33,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyoxigraph import Store
 from starlette.concurrency import run_in_threadpool
 
+from graph import answers as a
 from graph import terms as t
 from graph.catalog import Catalog
 from graph.errors import InvalidIdentifierError, NotFoundError
@@ -298,15 +299,35 @@ def _constraints(key: Any, properties: Any) -> list[tuple[str, list[str]]]:
     return found
 
 
-def _keeps(item: dict[str, Any], constraints: list[tuple[str, list[str]]]) -> bool:
+def _keeps(facts: dict[str, object], constraints: list[tuple[str, list[str]]]) -> bool:
     for pid, values in constraints:
-        have = str(item.get(pid) or "").lower()
+        have = str(facts.get(pid) or "").lower()
         if pid == "isco_group":  # a code or its prefix: 26 holds 2654
             if not any(have.startswith(v) for v in values):
                 return False
         elif have not in values:
             return False
     return True
+
+
+Found = a.OccupationHit | a.SkillHit | a.OccupationRef
+"""What the catalog lists or finds: an occupation or skill, and how a search found it."""
+
+
+def _parts(
+    item: Found,
+) -> tuple[a.OccupationRef | a.SkillRef, a.MatchedLabel | None, dict[str, object]]:
+    """The concept ``item`` names, how a search matched it, and its facts by property id."""
+    if isinstance(item, a.OccupationRef):
+        item = a.OccupationHit(item, None)
+    if isinstance(item, a.OccupationHit):
+        o = item.occupation
+        return o, item.matched, {"isco_group": o.isco_group, "skill_level": o.skill_level}
+    facts: dict[str, object] = {
+        "skill_type": item.skill.skill_type,
+        "reuse_level": item.reuse_level,
+    }
+    return item.skill, item.matched, facts
 
 
 def _ranked(
@@ -319,30 +340,39 @@ def _ranked(
 ) -> list[dict[str, Any]]:
     # A property the type does not have is ignored, as the spec allows.
     filters = [(p, v) for p, v in constraints if p in FILTERS[kind]]
-    items: Iterable[dict[str, Any]]
+    items: Iterable[Found]
     if not text:  # constraints alone: an index lookup, in label order
         items = catalog.facet(store, "occupation" if kind == OCCUPATION else "skill", dict(filters))
     else:  # constraints filter the best CANDIDATES
         wanted = CANDIDATES if filters else limit
-        search = catalog.search_occupations if kind == OCCUPATION else catalog.search_skills
-        items = (i for i in search(store, text, limit=wanted)["items"] if _keeps(i, filters))
+        hits: list[a.OccupationHit] | list[a.SkillHit] = (
+            catalog.search_occupations(store, text, limit=wanted).items
+            if kind == OCCUPATION
+            else catalog.search_skills(store, text, limit=wanted).items
+        )
+        items = (i for i in hits if _keeps(_parts(i)[2], filters))
     found: list[dict[str, Any]] = []
     for item in itertools.islice(items, limit):
+        concept, matched, facts = _parts(item)
+        score = matched.score if matched is not None else None
         candidate = {
-            "id": item["uri"],
-            "name": item["label"],
-            "score": round(float(item.get("score") or 1.0), 4),
+            "id": concept.uri,
+            "name": concept.label,
+            "score": round(float(score or 1.0), 4),
             "type": [{"id": kind, "name": TYPES[kind]}],
             "features": [
-                {"id": "bm25", "value": float(item.get("score") or 0.0)},
-                {"id": "exact_label", "value": item.get("match") == "exact"},
-                {"id": "preferred_label", "value": item.get("matched_label") == "preferred"},
+                {"id": "bm25", "value": float(score or 0.0)},
+                {"id": "exact_label", "value": matched is not None and matched.match == "exact"},
+                {
+                    "id": "preferred_label",
+                    "value": matched is not None and matched.kind == "preferred",
+                },
             ],
         }
-        if kind == OCCUPATION and item.get("isco_group"):
-            candidate["description"] = f"ISCO-08 {item['isco_group']}"
-        elif kind == SKILL and item.get("skill_type"):
-            candidate["description"] = str(item["skill_type"])
+        if kind == OCCUPATION and facts.get("isco_group"):
+            candidate["description"] = f"ISCO-08 {facts['isco_group']}"
+        elif kind == SKILL and facts.get("skill_type"):
+            candidate["description"] = str(facts["skill_type"])
         found.append(candidate)
     return found
 
@@ -351,14 +381,15 @@ def _by_uri(store: Store, catalog: Catalog, uri: str, types: list[str]) -> list[
     """The entity an ESCO URI names, as the one sure candidate (none if no type has it)."""
     for kind in types:
         try:
-            one = (
+            one: a.OccupationRef | a.SkillProfile = (
                 catalog.occupation_ref(store, uri)
                 if kind == OCCUPATION
                 else catalog.skill(store, uri)
             )
         except (InvalidIdentifierError, NotFoundError):
             continue
-        candidate = {"id": one["uri"], "name": one["label"], "score": 100.0, "match": True}
+        label = one.label if isinstance(one, a.OccupationRef) else one.texts.label
+        candidate = {"id": one.uri, "name": label, "score": 100.0, "match": True}
         return [{**candidate, "type": [{"id": kind, "name": TYPES[kind]}]}]
     return []
 
@@ -393,33 +424,29 @@ def _row(store: Store, catalog: Catalog, uri: str, pids: list[str]) -> dict[str,
     try:
         if uri.startswith(t.OCCUPATION_BASE):
             profile = catalog.occupation(store, uri)
-            onet = (profile.get("onet") or [{}])[0]
+            onet = profile.onet[0] if profile.onet else None
             facts = {
-                "isco_group": [{"str": profile["isco_group"]["code"]}]
-                if profile.get("isco_group")
-                else [],
-                "skill_level": [{"int": profile["skill_level"]}]
-                if profile.get("skill_level")
-                else [],
-                "code": [{"str": profile["code"]}] if profile.get("code") else [],
+                "isco_group": [{"str": profile.isco_group.code}] if profile.isco_group else [],
+                "skill_level": [{"int": profile.skill_level}] if profile.skill_level else [],
+                "code": [{"str": profile.code}] if profile.code else [],
                 "essential_skills": [
-                    {"id": s["uri"], "name": s["label"]} for s in profile["essential_skills"]
+                    {"id": s.uri, "name": s.label} for s in profile.essential_skills
                 ],
                 "optional_skills": [
-                    {"id": s["uri"], "name": s["label"]} for s in profile["optional_skills"]
+                    {"id": s.uri, "name": s.label} for s in profile.optional_skills
                 ],
-                "alt_labels": [{"str": label} for label in profile["alt_labels"]],
-                "onet_code": [{"str": onet["code"]}] if onet.get("code") else [],
-                "holland_code": [{"str": "".join(a[0] for a in profile["holland_code"])}]
-                if profile.get("holland_code")
+                "alt_labels": [{"str": label} for label in profile.texts.alt_labels or []],
+                "onet_code": [{"str": onet.code}] if onet is not None and onet.code else [],
+                "holland_code": [{"str": "".join(area[0] for area in profile.holland_code)}]
+                if profile.holland_code
                 else [],
             }
         elif uri.startswith(t.SKILL_BASE):
             skill = catalog.skill(store, uri)
             facts = {
-                "skill_type": [{"str": skill["skill_type"]}] if skill.get("skill_type") else [],
-                "reuse_level": [{"str": skill["reuse_level"]}] if skill.get("reuse_level") else [],
-                "alt_labels": [{"str": label} for label in skill["alt_labels"]],
+                "skill_type": [{"str": skill.skill_type}] if skill.skill_type else [],
+                "reuse_level": [{"str": skill.reuse_level}] if skill.reuse_level else [],
+                "alt_labels": [{"str": label} for label in skill.texts.alt_labels or []],
             }
     except (InvalidIdentifierError, NotFoundError):
         facts = {}
@@ -456,21 +483,23 @@ def preview(
 ) -> HTMLResponse:
     """A small HTML card of an occupation or skill, for OpenRefine's preview pane."""
     try:
+        item: a.SkillProfile | a.OccupationProfile
         if id.startswith(t.SKILL_BASE):
             item = catalog.skill(store, id)
-            line = item.get("skill_type") or "skill"
+            line = item.skill_type or "skill"
         else:
             item = catalog.occupation(store, id)
-            group = item.get("isco_group") or {}
-            line = f"ISCO-08 {group.get('code', '')} {group.get('label') or ''}".strip()
+            group = item.isco_group
+            line = f"ISCO-08 {group.code or ''} {group.label or ''}".strip() if group else "ISCO-08"
     except (InvalidIdentifierError, NotFoundError) as error:
         raise ProblemError(404, "not-found", str(error)) from None
-    description = (item.get("description") or "")[:400]
+    description = (item.texts.description or "")[:400]
+    label = item.texts.label
     page = (
         "<!doctype html><html lang=en><meta charset=utf-8><title>"
-        f"{html.escape(item['label'])}</title>"
+        f"{html.escape(label)}</title>"
         "<body style='font:14px sans-serif;margin:8px'>"
-        f"<p><a href='{html.escape(item['uri'])}' target=_blank><b>{html.escape(item['label'])}"
+        f"<p><a href='{html.escape(item.uri)}' target=_blank><b>{html.escape(label)}"
         f"</b></a><br><small>{html.escape(line)}</small></p><p>{html.escape(description)}</p>"
     )
     return HTMLResponse(page)
@@ -492,12 +521,12 @@ def suggest_entity(
     """Occupations and skills with a label word starting with the prefix (as /suggest)."""
     kind = _type_of(type) if type else None
     types = frozenset({"occupation", "skill"} if kind is None else {TYPES[kind].lower()})
-    found = catalog.suggest(store, prefix, limit=min(cursor + 10, 50), types=types)["items"]
+    found = catalog.suggest(store, prefix, limit=min(cursor + 10, 50), types=types)
     items = [
         {
-            "id": s["uri"],
-            "name": s["label"],
-            "notable": [{"id": _SHORT[s["type"]], "name": TYPES[_SHORT[s["type"]]]}],
+            "id": s.uri,
+            "name": s.label,
+            "notable": [{"id": _SHORT[s.type], "name": TYPES[_SHORT[s.type]]}],
         }
         for s in found
     ]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
+from service import answers
 from service.deps import CatalogDep, Limit, Offset, StoreDep
 from service.examples import MANAGE_BUDGETS
 from service.language import LanguageDep
@@ -37,7 +38,9 @@ def search_skills(
     preferred label before alternative and hidden ones, and within each an exact match,
     then a label starting with the text, one containing it, one containing every word;
     then the shorter label. Every skill in label order without q."""
-    return lang(catalog.search_skills(store, q, limit=limit, offset=offset))
+    return answers.skill_hits(
+        catalog.search_skills(store, q, limit=limit, offset=offset, language=lang.language)
+    )
 
 
 @router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")
@@ -56,4 +59,6 @@ def skill(
 ) -> dict[str, Any]:
     """A skill or knowledge concept with the occupations it is essential or optional for;
     with language=fr,es (or *), its labels and description in each language too."""
-    return lang(catalog.skill(store, id, language=lang.language, languages=lang.languages))
+    return answers.skill_profile(
+        catalog.skill(store, id, language=lang.language, languages=lang.languages)
+    )

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from graph.suggest import MAX_LIMIT
+from service import answers
 from service.deps import CatalogDep, StoreDep
 from service.language import LanguageDep
 from service.models import Suggestions
@@ -41,4 +42,6 @@ def suggest(
     that starts with it before one where a later word does, a preferred label before an
     alternative or hidden one, then the shorter label."""
     types = frozenset(type or ("occupation", "skill"))
-    return lang(catalog.suggest(store, q, limit=limit, types=types))
+    return answers.suggestions(
+        catalog.suggest(store, q, limit=limit, types=types, language=lang.language)
+    )
