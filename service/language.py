@@ -18,6 +18,7 @@ from pyoxigraph import Store
 
 from graph.catalog import Catalog
 from graph.languages import Translations
+from service import negotiation
 from service.deps import get_catalog, get_store
 from service.problems import ProblemError
 
@@ -78,26 +79,9 @@ def choose(translations: Translations, parameter: str | None, header: str | None
 
 def _negotiate(translations: Translations, header: str) -> str:
     """The loaded language ``Accept-Language`` prefers most (the main one if none)."""
-    ranges: list[tuple[float, int, str]] = []
-    for position, item in enumerate(header.split(",")[:MAX_LANGUAGES]):
-        tag, _, parameters = item.strip().partition(";")
-        quality = 1.0
-        for parameter in parameters.split(";"):
-            name, _, value = parameter.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag.strip() and 0 < quality <= 1:
-            ranges.append((-quality, position, tag.strip()))
-    for _, _, tag in sorted(ranges):
-        if tag == "*":
-            return translations.main
-        found = translations.lookup(tag)
-        if found is not None:
-            return found
-    return translations.main
+    loaded = [translations.main, *(t for t in translations.languages if t != translations.main)]
+    found = negotiation.language(header, loaded, translations.lookup, limit=MAX_LANGUAGES)
+    return found or translations.main
 
 
 async def get_language(

@@ -84,3 +84,53 @@ def test_cors_headers_dress_cached_answers(
         for _ in range(2):
             response = http.get(PRODUCER, headers={"origin": "https://app.example"})
             assert response.headers["access-control-allow-origin"] == "*"
+
+
+# --- 304 only for a resource that exists (RFC 9110: even * matches only a representation) --
+
+UNKNOWN = "/occupations/99999999-9999-4999-8999-999999999999"
+
+
+def test_if_none_match_on_what_does_not_exist_is_its_404_or_422(
+    tiny_root: Path, serve: Callable[..., LiveServer]
+) -> None:
+    server = serve(tiny_root)
+    with httpx.Client(base_url=server.url) as http:
+        version = http.get(PRODUCER).headers["etag"]  # the store version's ETag
+        for condition in ("*", version, f'W/"other", {version}'):
+            for path, status in (
+                (UNKNOWN, 404),
+                (UNKNOWN + "/similar", 404),
+                ("/occupations/not-an-id", 422),
+                ("/skills/not-an-id", 422),
+            ):
+                answer = http.get(path, headers={"if-none-match": condition})
+                assert answer.status_code == status, (path, condition)
+                assert answer.headers["content-type"] == "application/problem+json"
+                assert "etag" not in answer.headers
+
+
+def test_a_known_resource_is_304_whether_or_not_its_200_is_kept_yet(
+    tiny_root: Path, serve: Callable[..., LiveServer]
+) -> None:
+    server = serve(tiny_root)
+    with httpx.Client(base_url=server.url) as http:
+        # Nothing kept yet: the request is routed, and its 200 turned into a 304.
+        first = http.get(PRODUCER, headers={"if-none-match": "*"})
+        assert first.status_code == 304 and first.content == b""
+        etag = first.headers["etag"]
+        assert etag.startswith('W/"v-')
+        assert "accept-language" in first.headers["vary"].lower()
+        assert "content-type" not in first.headers
+        # The 200 behind it was kept: asked plainly, it is the whole answer, same tag.
+        whole = http.get(PRODUCER)
+        assert whole.status_code == 200 and whole.json()["label"] == "producer"
+        assert whole.headers["etag"] == etag
+        # Kept now: the version's tag, alone or in a list, and * are all 304.
+        for condition in (etag, "*", f'W/"other", {etag}', etag.removeprefix("W/")):
+            again = http.get(PRODUCER, headers={"if-none-match": condition})
+            assert again.status_code == 304, condition
+            assert again.headers["etag"] == etag
+        other = http.get(PRODUCER + "/similar", headers={"if-none-match": etag})
+        assert other.status_code == 304  # routed, then 304: the same version's tag
+        assert http.get(PRODUCER + "/similar").json()["items"]

@@ -108,3 +108,24 @@ def test_the_answer_names_the_store_version_for_caches(sample_http: httpx.Client
     )
     assert again.status_code == 304
     assert sample_http.get("/health").json()["store"] in etag
+
+
+def test_if_none_match_is_304_only_for_a_concept_that_exists(sample_http: httpx.Client) -> None:
+    etag = sample_http.get("/resource", params={"uri": OCCUPATION}).headers["etag"]
+    unknown = f"http://data.europa.eu/esco/occupation/{CAMERA_OPERATOR[:-1]}0"
+    for condition in ("*", etag, f'W/"other", {etag}'):
+        known = sample_http.get(
+            "/resource", params={"uri": OCCUPATION}, headers={"if-none-match": condition}
+        )
+        assert known.status_code == 304, condition
+        for uri, status in ((unknown, 404), ("http://example.org/x", 422)):
+            answer = sample_http.get(
+                "/resource", params={"uri": uri}, headers={"if-none-match": condition}
+            )
+            assert answer.status_code == status, (uri, condition)
+    assert (
+        sample_http.get(
+            "/resource", params={"uri": OCCUPATION}, headers={"if-none-match": 'W/"other"'}
+        ).status_code
+        == 200
+    )

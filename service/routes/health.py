@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.deps import CatalogDep, OpenStoreDep
 from service.models import Health
-from service.routes.sparql import engine_of
+from service.sparql_engine import engine_of
 
 router = APIRouter(tags=["service"])
 

@@ -20,10 +20,11 @@ from pyoxigraph import RdfFormat, serialize
 
 from graph import terms as t
 from graph.terms import PREFIXES
+from service.cache import none_match
 from service.deps import CatalogDep, StoreDep
 from service.examples import PRODUCER
+from service.negotiation import media_type
 from service.problems import ProblemError, responses
-from service.routes.sparql import negotiate
 
 router = APIRouter(tags=["linked data"], responses=responses(404, 406, 422, 503))
 
@@ -63,7 +64,7 @@ def resource(
 ) -> Response:
     """The concept's own triples, the labels of the concepts it points to, and its stored
     similar occupations and prospects, in the RDF format the client accepts."""
-    media = negotiate(request.headers.get("accept", ""), OFFERED, "text/turtle")
+    media = media_type(request.headers.get("accept", ""), OFFERED, "text/turtle")
     if media is None:
         raise ProblemError(
             406, "not-acceptable", "this resource is offered as " + ", ".join(OFFERED)
@@ -74,7 +75,8 @@ def resource(
     if media in PAGES:
         root = request.scope.get("root_path", "").rstrip("/")  # behind a proxy's prefix
         return RedirectResponse(root + page, status_code=303, headers=headers)
-    if request.headers.get("if-none-match") in (version, "*"):
+    conditional = request.headers.get("if-none-match")
+    if conditional is not None and none_match(conditional, version):
         return Response(status_code=304, headers=headers)
     if media == "application/ld+json":
         body = _compacted(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")

@@ -16,7 +16,9 @@
 - Relative IRIs in the query resolve against the endpoint's URL.
 - Before the engine sees it, a query nesting deeper than :data:`engine.MAX_NESTING` levels
   is 400, and so is a ``SERVICE`` whose endpoint is not on the allowlist (no request ever
-  leaves the server otherwise).
+  leaves the server otherwise). A long text is screened off the event loop
+  (:mod:`service.sparql_engine`); the query's time limit runs from the moment it is handed
+  to the engine, after its body is read and screened.
 - The answer is streamed as the engine writes it, within the engine's limits (see
   :mod:`engine.pool`): past them, or when the client leaves, the query is stopped. A query
   stopped after its answer has begun is cut (the chunked answer never ends), never
@@ -29,8 +31,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import logging
-import time
-from typing import TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
@@ -42,19 +42,17 @@ import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
 from graph.store import graph_sizes
-from graph.terms import PREFIXES
 from service import description
+from service.body import MAX_BODY, read_body
+from service.negotiation import media_type
 from service.problems import ProblemError, fault, render, responses
 from service.settings import Settings
+from service.sparql_engine import engine_of, screener_of
 
 log = logging.getLogger("skillgraph.sparql")
 
 router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 414, 503))
 
-F = TypeVar("F")
-
-MAX_BODY = 1 << 20
-"""Bytes of a POSTed query (a SPARQL query larger than 1 MiB is not a query people write)."""
 MAX_URL = 32 * 1024
 """Bytes of a GET's query string; longer ones are 414, asking to POST."""
 ALLOW = "GET, HEAD, POST, OPTIONS"
@@ -88,50 +86,6 @@ QUERY_DOC = (
     "Service Description. Example: PREFIX esco: <http://data.europa.eu/esco/model#> "
     "SELECT (COUNT(*) AS ?n) WHERE { ?o a esco:Occupation }"
 )
-
-
-def negotiate(accept: str, formats: dict[str, F], default: str) -> str | None:
-    """The media type to answer in for an ``Accept`` header: the highest q first, then the
-    earliest listed; a type given ``q=0`` is never chosen, even through a wildcard. None
-    if nothing listed is on offer.
-
-    :raises ProblemError: 400 if a q-value is malformed.
-    """
-    if not accept.strip():
-        return default
-    ranked: list[tuple[float, int, str]] = []
-    refused: set[str] = set()
-    for position, item in enumerate(accept.split(",")):
-        parts = [p.strip() for p in item.split(";")]
-        media = parts[0].lower()
-        if not media:
-            continue
-        quality = 1.0
-        for parameter in parts[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    raise ProblemError(
-                        400, "bad-accept", f"invalid q-value in Accept: {item.strip()!r}"
-                    ) from None
-        if quality <= 0:
-            refused.add(media)
-        else:
-            ranked.append((-quality, position, media))
-    offered = [default, *(m for m in formats if m != default)]
-    for _, _, media in sorted(ranked):
-        if media == "*/*":
-            candidates = offered
-        elif media.endswith("/*"):
-            candidates = [m for m in offered if m.startswith(media[:-1])]
-        else:
-            candidates = [media] if media in formats else []
-        for candidate in candidates:
-            if candidate not in refused:
-                return candidate
-    return None
 
 
 def _not_acceptable() -> ProblemError:
@@ -258,7 +212,6 @@ def _route_path(scope: Scope) -> str:
 
 async def respond(scope: Scope, receive: Receive, send: Send) -> None:
     """Answer one request to the endpoint: the results, or a problem for any error."""
-    arrived = time.monotonic()
     method = scope["method"]
     try:
         if method == "OPTIONS":
@@ -275,7 +228,7 @@ async def respond(scope: Scope, receive: Receive, send: Send) -> None:
         if request is None:
             await _describe(scope, send)
             return
-        await _answer(scope, receive, send, request, arrived)
+        await _answer(scope, receive, send, request)
     except Exception as error:
         await _problem(error, scope, receive, send)
 
@@ -375,7 +328,9 @@ async def _posted(
             f"not {content_type or 'no Content-Type'}",
         )
     charset = _charset(parameters)
-    body = await _body(receive)
+    body = await read_body(receive, MAX_BODY)
+    if body is None:
+        raise ProblemError(400, "malformed-query", "the client left before sending the query")
     if content_type == "application/sparql-query":
         try:
             text = body.decode(charset)
@@ -421,23 +376,6 @@ def _charset(parameters: str) -> str:
     return "utf-8"
 
 
-async def _body(receive: Receive) -> bytes:
-    """The request body, refused (413) as soon as it passes :data:`MAX_BODY`."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ProblemError(400, "malformed-query", "the client left before sending the query")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ProblemError(413, "too-large", f"SPARQL requests are limited to {MAX_BODY} bytes")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 def endpoint_url(scope: Scope) -> str:
     """This endpoint's URL as the client addressed it: the base IRI of its queries."""
     headers = Headers(scope=scope)
@@ -457,10 +395,9 @@ def _base_iri(scope: Scope) -> str | None:
     return url
 
 
-def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> tuple[bool, bool]:
+def _screen(screened: engine.Screened, allowed: frozenset[str]) -> tuple[bool, bool]:
     """Refuse what must not reach the engine; whether the query calls a SERVICE, and
     whether it names its own dataset."""
-    screened = engine.screen(request.query, base_iri=base, prefixes=PREFIXES)
     if screened.nesting > engine.MAX_NESTING:
         raise ProblemError(
             400,
@@ -488,14 +425,14 @@ def _screen(request: _Request, base: str | None, allowed: frozenset[str]) -> tup
     return bool(screened.services), screened.dataset
 
 
-async def _answer(
-    scope: Scope, receive: Receive, send: Send, request: _Request, arrived: float
-) -> None:
+async def _answer(scope: Scope, receive: Receive, send: Send, request: _Request) -> None:
     state = scope["app"].state
     base = _base_iri(scope)
-    calls_services, own_dataset = _screen(request, base, _settings(state).allowed_services)
-    result_media = negotiate(request.accept, RESULT_FORMATS, RESULT_DEFAULT)
-    graph_media = negotiate(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
+    # Off the event loop for a long text (see service.sparql_engine).
+    screened = await screener_of(state).screen(request.query, base)
+    calls_services, own_dataset = _screen(screened, _settings(state).allowed_services)
+    result_media = media_type(request.accept, RESULT_FORMATS, RESULT_DEFAULT)
+    graph_media = media_type(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
     if result_media is None and graph_media is None:
         raise _not_acceptable()
     job = Job(
@@ -525,7 +462,7 @@ async def _answer(
 
     watcher = asyncio.ensure_future(watch())
     try:
-        await _stream(query_engine, job, arrived, scope, send)
+        await _stream(query_engine, job, scope, send)
     except asyncio.CancelledError:
         if not state_of["left"]:
             raise
@@ -538,12 +475,12 @@ async def _answer(
 async def _stream(
     query_engine: engine.ProcessEngine | engine.ThreadEngine,
     job: Job,
-    arrived: float,
     scope: Scope,
     send: Send,
 ) -> None:
     head_only = scope["method"] == "HEAD"
-    async with query_engine.answer(job, arrived=arrived) as answer:
+    # The time limit runs from here: reading and screening the query do not count.
+    async with query_engine.answer(job) as answer:
         media = answer.media
         if media.startswith("text/") or media.endswith(("json", "xml")):
             media += "; charset=utf-8"
@@ -596,22 +533,11 @@ def _settings(state: object) -> Settings:
     return getattr(state, "settings", None) or Settings()
 
 
-def engine_of(state: object) -> engine.ProcessEngine | engine.ThreadEngine:
-    """The app's query engine (for an app made without :func:`service.app.create_app`'s
-    lifespan, one of threads on the store it serves)."""
-    query_engine = getattr(state, "sparql_engine", None)
-    if query_engine is None:
-        source = state.store_source  # type: ignore[attr-defined]
-        query_engine = engine.ThreadEngine(lambda: source.get().store, engine.Limits())
-        state.sparql_engine = query_engine  # type: ignore[attr-defined]
-    return query_engine
-
-
 async def _describe(scope: Scope, send: Send) -> None:
     """The Service Description, in the RDF format the client accepts."""
     state = scope["app"].state
     accept = Headers(scope=scope).get("accept", "")
-    media = negotiate(accept, description.FORMATS, description.DEFAULT)
+    media = media_type(accept, description.FORMATS, description.DEFAULT)
     if media is None:
         offered = ", ".join(description.FORMATS)
         raise ProblemError(
