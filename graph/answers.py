@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from graph import terms as t
 
@@ -27,7 +28,7 @@ class OccupationRef:
     """the ISCO-08 unit group's code"""
     skill_level: int | None
 
-    @property
+    @cached_property
     def id(self) -> str:
         return t.concept_id(self.uri)
 
@@ -42,7 +43,7 @@ class SkillRef:
     skill_type: str | None
     """``skill`` or ``knowledge``"""
 
-    @property
+    @cached_property
     def id(self) -> str:
         return t.concept_id(self.uri)
 
@@ -56,7 +57,7 @@ class ConceptRef:
     language: str | None
     """None for a concept the store has no preferred labels of"""
 
-    @property
+    @cached_property
     def id(self) -> str:
         return t.concept_id(self.uri)
 
@@ -266,7 +267,7 @@ class Suggestion:
     matched_kind: str
     matched_language: str
 
-    @property
+    @cached_property
     def id(self) -> str:
         return t.concept_id(self.uri)
 

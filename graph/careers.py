@@ -462,9 +462,7 @@ class CareerIndex:
     def in_isco_group(self, code: str) -> list[int]:
         """The occupations in the ISCO-08 group ``code`` or below it (ISCO codes extend their
         parent's), by unit group, then label."""
-        found = [
-            n for n, o in enumerate(self.occupations) if str(o.isco_group or "").startswith(code)
-        ]
+        found = [n for n, o in enumerate(self.occupations) if t.in_isco_group(o.isco_group, code)]
         return sorted(found, key=lambda n: str(self.occupations[n].isco_group))
 
     def skills_of(self, occupation: int) -> tuple[list[int], list[int]]:
@@ -609,7 +607,7 @@ class CareerIndex:
             facts = self.occupations[index]
             if skill_level is not None and facts.skill_level != skill_level:
                 continue
-            if isco_group is not None and not str(facts.isco_group or "").startswith(isco_group):
+            if isco_group is not None and not t.in_isco_group(facts.isco_group, isco_group):
                 continue
             size = essential.bit_count()
             found.append(

@@ -48,8 +48,8 @@ class Catalog:
 
     def __init__(self, runner: QueryRunner | None = None) -> None:
         self.runner = runner or QueryRunner()
-        self._versions: PerVersion[Indexes] = PerVersion(
-            lambda store: Indexes.build(store, self.runner)
+        self._versions: PerVersion[_Version] = PerVersion(
+            lambda store: _Version(Indexes.build(store, self.runner))
         )
 
     def prepare(self, opened: OpenStore) -> None:
@@ -64,7 +64,7 @@ class Catalog:
                 log.warning("%s; building them in the server instead", error)
                 self.warm(opened.store)
                 return
-        self._versions.put(opened.store, indexes)
+        self._versions.put(opened.store, _Version(indexes))
 
     def retire(self, store: Store) -> None:
         """Drop the indexes of a store version no request answers from any more."""
@@ -77,14 +77,14 @@ class Catalog:
 
     def indexes(self, store: Store) -> Indexes:
         """The in-memory indexes of ``store``'s version (built on first use)."""
-        return self._versions.get(store)
+        return self._versions.get(store).indexes
 
     def translations(self, store: Store) -> Translations:
         """The preferred labels of every concept in every language of ``store``."""
-        return self._versions.get(store).translations
+        return self._versions.get(store).indexes.translations
 
     def _view(self, store: Store, language: str | None) -> _View:
-        return _View(self.indexes(store), language)
+        return self._versions.get(store).view(language)
 
     def suggest(
         self,
@@ -585,8 +585,8 @@ class Catalog:
 
     def counted(self, store: Store) -> dict[str, int] | None:
         """:meth:`summary`, if the indexes of ``store`` are built already."""
-        indexes = self._versions.peek(store)
-        return None if indexes is None else dict(indexes.summary)
+        version = self._versions.peek(store)
+        return None if version is None else dict(version.indexes.summary)
 
     def summary(self, store: Store) -> dict[str, int]:
         """How much the store holds, counted once per store version."""
@@ -696,9 +696,26 @@ def _indexed(index: CareerIndex, identifier: str) -> int:
     return position
 
 
+class _Version:
+    """What a server holds for one store version: its indexes, and a view of them in each
+    language answers have been asked in."""
+
+    def __init__(self, indexes: Indexes) -> None:
+        self.indexes = indexes
+        self._views: dict[str, _View] = {}
+
+    def view(self, language: str | None) -> _View:
+        key = language or self.indexes.translations.main
+        view = self._views.get(key)
+        if view is None:  # one per loaded language (the service refuses the others)
+            view = self._views.setdefault(key, _View(self.indexes, key))
+        return view
+
+
 class _View:
     """One version's indexes seen in one language: the concepts an answer names, as typed
-    values with their labels in that language where they have one."""
+    values with their labels in that language where they have one. Each occupation's and
+    skill's value is made once, on first use, and shared by every answer after."""
 
     def __init__(self, indexes: Indexes, language: str | None) -> None:
         self.indexes = indexes
@@ -709,6 +726,8 @@ class _View:
         self._translated = (
             translations.labels.get(self.language, {}) if self.language != self.main else {}
         )
+        self._occupations: list[a.OccupationRef | None] = [None] * len(indexes.careers.occupations)
+        self._skills: list[a.SkillRef | None] = [None] * len(indexes.careers.skills)
 
     def label(self, uri: str, label: str | None) -> tuple[str | None, str]:
         """``uri``'s label in the view's language, else ``label`` (the main language's)."""
@@ -718,9 +737,18 @@ class _View:
         return label, self.main
 
     def occupation(self, occupation: int) -> a.OccupationRef:
-        facts = self.indexes.careers.occupations[occupation]
-        label, language = self.label(facts.uri, facts.label)
-        return a.OccupationRef(facts.uri, label, language, facts.isco_group, facts.skill_level)  # type: ignore[arg-type]
+        made = self._occupations[occupation]
+        if made is None:
+            facts = self.indexes.careers.occupations[occupation]
+            label, language = self.label(facts.uri, facts.label)
+            made = self._occupations[occupation] = a.OccupationRef(
+                facts.uri,
+                label,
+                language,
+                facts.isco_group,  # type: ignore[arg-type]
+                facts.skill_level,  # type: ignore[arg-type]
+            )
+        return made
 
     def occupations_by_label(self) -> list[int]:
         """Every occupation, in label order, as career-index positions."""
@@ -728,9 +756,14 @@ class _View:
         return [position[o.uri] for o in self.indexes.occupations.by_label]
 
     def skill(self, skill: int) -> a.SkillRef:
-        facts = self.indexes.careers.skills[skill]
-        label, language = self.label(facts.uri, facts.label)
-        return a.SkillRef(facts.uri, label, language, _text(facts.skill_type) or None)
+        made = self._skills[skill]
+        if made is None:
+            facts = self.indexes.careers.skills[skill]
+            label, language = self.label(facts.uri, facts.label)
+            made = self._skills[skill] = a.SkillRef(
+                facts.uri, label, language, _text(facts.skill_type) or None
+            )
+        return made
 
     def listed_skill(self, skill: int) -> a.SkillHit:
         return a.SkillHit(

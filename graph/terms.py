@@ -273,6 +273,18 @@ CONCEPT_URI_PATTERN: Final = (
 """The concept URIs ``GET /resource`` describes (see :func:`page_of`), as a regular expression."""
 
 
+def in_isco_group(code: object, group: str) -> bool:
+    """Whether the ISCO-08 code ``code`` (an occupation's unit group) is ``group`` or below it:
+    ISCO codes extend their parent's (``2654`` is in ``2``, ``26``, ``265`` and ``2654``)."""
+    return bool(group) and str(code or "").startswith(group)
+
+
+def isco_groups_above(code: object) -> list[str]:
+    """The ISCO-08 groups ``code`` is in, from the major group down to itself."""
+    text = str(code or "")
+    return [text[:n] for n in range(1, len(text) + 1)]
+
+
 def isco_uri(code: str) -> str:
     """The ESCO URI of the ISCO-08 group with this code."""
     return ISCO_BASE + code

@@ -70,8 +70,8 @@ class Facets:
                 for fact in FACETS[kind]:
                     value = str(item.get(fact) or "").lower()
                     keys = {value}
-                    if fact == "isco_group":  # every prefix: 2, 26, 265, 2654
-                        keys = {value[:n] for n in range(1, len(value) + 1)}
+                    if fact == "isco_group":  # every group it is in: 2, 26, 265, 2654
+                        keys = set(t.isco_groups_above(value))
                     for key in keys:
                         if key:
                             index.setdefault(f"{fact}={key}", []).append(position)

@@ -303,7 +303,7 @@ def _keeps(facts: dict[str, object], constraints: list[tuple[str, list[str]]]) -
     for pid, values in constraints:
         have = str(facts.get(pid) or "").lower()
         if pid == "isco_group":  # a code or its prefix: 26 holds 2654
-            if not any(have.startswith(v) for v in values):
+            if not any(t.in_isco_group(have, v) for v in values):
                 return False
         elif have not in values:
             return False
