@@ -203,18 +203,22 @@ class _Reader:
         self.allowed = classes()
         self.made: list[object] = []
         """the objects read, numbered as the writer numbered them"""
+        self.strings: dict[str, str] = {}
+        """every string read, once: the indexes hold the same label in several places
+        (the labels, the ranked labels, the searches' texts), one object when they were
+        built; without this, each place would hold a copy of its own"""
         self.readers: dict[str, Callable[[Any], Any]] = {
-            "$s": lambda items: items,
+            "$s": self._shared,
             "$t": lambda items: tuple(self.value(items)),
             "$d": lambda pair: dict(zip(self.value(pair[0]), self.value(pair[1]), strict=True)),
             "$set": lambda items: set(self.value(items)),
             "$fset": lambda items: frozenset(self.value(items)),
             "$a": self._array,
             "$ints": lambda name: self._array(name).tolist(),
-            "$lines": lambda name: self._array(name).tobytes().decode().split("\n"),
+            "$lines": lambda name: self._lines(self._array(name).tobytes().decode().split("\n")),
             "$big": lambda ends: self._ints(ends)[0],
             "$bigs": self._ints,
-            "$ts": lambda columns: list(zip(*columns, strict=True)),
+            "$ts": lambda columns: list(zip(*map(self._shared, columns), strict=True)),
         }
 
     def value(self, value: Any) -> Any:
@@ -261,12 +265,19 @@ class _Reader:
     def _objects(self, name: str, fields: list[str], columns: list[list[Any]]) -> list[Any]:
         kind = self._class(name)
         made = []
-        for row in zip(*columns, strict=True):
+        for row in zip(*map(self._shared, columns), strict=True):
             item: Any = object.__new__(kind)
             vars(item).update(zip(fields, row, strict=True))
             made.append(item)
         self.made.extend(made)
         return made
+
+    def _lines(self, lines: list[str]) -> list[str]:
+        return list(map(self.strings.setdefault, lines, lines))
+
+    def _shared(self, items: list[Any]) -> list[Any]:
+        memo = self.strings
+        return [memo.setdefault(v, v) if type(v) is str else v for v in items]
 
     def _array(self, name: str) -> np.ndarray:
         try:
