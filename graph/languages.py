@@ -3,10 +3,9 @@
 A store holds ESCO's labels in its main language (that of the download) and in any language
 packs loaded with it (``skillgraph load BUNDLE PACK...``). The named queries answer in the
 main language; :class:`Translations` holds every ESCO concept's preferred label in every
-language, read once per store version, and puts an answer into another language: each
-concept an answer names (a dict with ``uri`` and ``label``) gets its label in that
-language, or keeps the main language's where the language has none, and says which it got
-(``language``).
+language, read once per store version, from which the catalog names each concept of an
+answer in the language asked for, or in the main language's where that has no label for it
+(and says which, ``language``).
 
 Languages are BCP 47 tags in lower case, as Oxigraph keeps them (``en``, ``fr``, ``en-us``).
 :meth:`Translations.lookup` finds the loaded language a tag asks for as RFC 4647's lookup
@@ -16,7 +15,6 @@ does: ``en-GB`` is answered in ``en`` when no ``en-gb`` is loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pyoxigraph import Store
 
@@ -75,31 +73,3 @@ class Translations:
         if found is not None:
             return found, language
         return self.labels[self.main].get(uri), self.main
-
-    def localize(self, answer: Any, language: str) -> Any:
-        """``answer`` (JSON-like dicts and lists) with every ESCO concept it names labelled in
-        ``language`` where it has a label in it, and each such concept's ``language`` set to
-        the language its label is in. Changes ``answer`` in place, and returns it."""
-        translated = self.labels.get(language, {})
-        main = self.labels[self.main]
-
-        def visit(value: Any) -> None:
-            if isinstance(value, dict):
-                uri = value.get("uri")
-                if "label" in value and isinstance(uri, str) and uri in main:
-                    label = translated.get(uri)
-                    if label is not None:
-                        value["label"] = label
-                        value["language"] = language
-                    else:
-                        value["language"] = self.main
-                for item in value.values():
-                    if isinstance(item, dict | list):
-                        visit(item)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, dict | list):
-                        visit(item)
-
-        visit(answer)
-        return answer

@@ -11,7 +11,7 @@ as HTTP allows, and ``Content-Language`` always says which language the answer i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
 from pyoxigraph import Store
@@ -38,11 +38,6 @@ class Language:
     languages: tuple[str, ...]
     """every language asked for with the parameter, the answer's first; empty when one was"""
     translations: Translations
-
-    def __call__(self, answer: dict[str, Any]) -> dict[str, Any]:
-        """``answer`` with the concepts it names labelled in :attr:`language`."""
-        localized: dict[str, Any] = self.translations.localize(answer, self.language)
-        return localized
 
 
 def choose(translations: Translations, parameter: str | None, header: str | None) -> Language:

@@ -13,6 +13,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from graph import terms as t
+from graph.catalog import Catalog
 from graph.errors import BundleError
 from graph.languages import Translations
 from graph.store import LiveStore, active_version
@@ -211,15 +212,23 @@ def test_a_language_the_store_lacks_is_refused_with_the_ones_it_has() -> None:
     assert error.value.extra["languages"] == ["en", "en-us", "fr", "es"]
 
 
-def test_localize_labels_what_it_can_and_says_where_it_fell_back() -> None:
-    answer = {"uri": "u", "label": "a", "items": [{"uri": "v", "label": "x"}, {"uri": "o"}]}
-    translations = Translations("en", {"en": {"u": "a", "v": "x"}, "fr": {"u": "b"}})
-    assert translations.localize(answer, "fr") == {
-        "uri": "u",
-        "label": "b",
-        "language": "fr",
-        "items": [{"uri": "v", "label": "x", "language": "en"}, {"uri": "o"}],
-    }
+def test_answers_name_concepts_in_the_language_asked_and_say_where_they_fell_back(
+    sample_root: Path,
+) -> None:
+    store = LiveStore(sample_root).get().store
+    catalog = Catalog()
+    french = catalog.occupation(store, PRODUCER, language="fr")
+    english = catalog.occupation(store, PRODUCER)
+    labels = catalog.translations(store).labels["fr"]
+    assert french.texts.language == "fr" and french.texts.label == labels[french.uri]
+    pairs = list(zip(french.essential_skills, english.essential_skills, strict=True))
+    for translated, original in pairs:
+        assert translated.uri == original.uri and original.language == "en"
+        if translated.uri in labels:  # a French label: in French, and says so
+            assert (translated.label, translated.language) == (labels[translated.uri], "fr")
+        else:  # none: the English one, and says so
+            assert (translated.label, translated.language) == (original.label, "en")
+    assert any(s.language == "fr" for s in french.essential_skills)
 
 
 # --- Answers from a real server on the bundled sample (English, French, Spanish) --------
