@@ -29,8 +29,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ENDPOINTS, paths_for  # noqa: E402
-from benchmarks.throughput import wrk  # noqa: E402
+from benchmarks.common import ENDPOINTS, paths_for
+from benchmarks.throughput import wrk
 
 
 def _free_port() -> int:
@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, action="append", required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--out", type=Path, help="also write the table to this markdown file")
     args = parser.parse_args()
     runs: dict[Path, list[dict[str, float]]] = {tree: [] for tree in args.tree}
     with tempfile.TemporaryDirectory() as scratch:
@@ -98,18 +99,25 @@ def main() -> None:
                 runs[tree].append(figures)
                 shown = ", ".join(f"{k} {v:,.0f}" for k, v in figures.items())
                 print(f"round {round_ + 1}, {tree}: {shown}", flush=True)
-    print()
     names = ["health", *ENDPOINTS]
-    print("| tree | " + " | ".join(names) + " |")
-    print("| --- " * (len(names) + 1) + "|")
-    for tree, figures in runs.items():
+    lines = ["| tree | " + " | ".join(names) + " |", "| --- " * (len(names) + 1) + "|"]
+    for tree, rounds in runs.items():
         cells = []
         for name in names:
-            rate = statistics.median(f[name] for f in figures)
-            ratio = statistics.median(f[name] / f["health"] for f in figures)
+            rate = statistics.median(f[name] for f in rounds)
+            ratio = statistics.median(f[name] / f["health"] for f in rounds)
             cells.append(f"{rate:,.0f}" + ("" if name == "health" else f" ({ratio:.3f})"))
-        print(f"| {tree} | " + " | ".join(cells) + " |")
-    print("\nrequests per second, median of the rounds; in brackets, the ratio to /health")
+        lines.append(f"| {tree} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"Requests per second (wrk, 2 threads, 32 connections, {args.seconds} s a run, "
+        f"median of {args.rounds} rounds taken in turn), one worker, `--cache-mb 0`; in "
+        "brackets the ratio to `/health` on the same server in the same round, which is "
+        "what to compare."
+    )
+    print("\n" + "\n".join(lines))
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
