@@ -1,21 +1,23 @@
-"""The SPARQL engine as an app holds it: the query engine, and the screen in front of it.
+"""The SPARQL engine as an app holds it: the query engine, and the reader in front of it.
 
 ``/sparql`` answers queries with them and ``/health`` reports the engine's state; both read
 them from here, held in the app's state.
 
-The screen (:func:`engine.screen`) reads the whole query text: a query of 1 MiB, the
-largest body accepted, takes it tens of milliseconds, and a hostile one of that size up to
-a second. Read on the event loop, that would stall every request of the process, ``/health``
-included; so a text longer than :data:`INLINE` is screened in a thread, :data:`THREADS` at
-a time, and past the engine's queue of texts waiting for one, a query is refused as busy,
-as the engine refuses one past its own queue. Screening happens before the query is handed
-to the engine, so it does not count against the query's time limit.
+A query text is read whole before the engine sees it: decoded from a form, and screened
+(:func:`engine.screen`). For 1 MiB, the largest body accepted, that is tens of milliseconds
+each (a hostile text up to a second to screen); done on the event loop, it would stall every
+request of the process, ``/health`` included. So a text longer than :data:`INLINE` is read
+in a thread, :data:`THREADS` at a time, and past the engine's queue of texts waiting for
+one, a query is refused as busy, as the engine refuses one past its own queue. This happens
+before the query is handed to the engine, so it does not count against its time limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Callable
+from typing import TypeVar
 
 import engine
 from graph.terms import PREFIXES
@@ -23,7 +25,9 @@ from graph.terms import PREFIXES
 INLINE = 4096
 """Characters of a query screened on the event loop (well under a millisecond's work)."""
 THREADS = 2
-"""Texts screened at once, each in a thread."""
+"""Texts read at once, each in a thread."""
+
+T = TypeVar("T")
 
 
 def engine_of(state: object) -> engine.ProcessEngine | engine.ThreadEngine:
@@ -37,18 +41,18 @@ def engine_of(state: object) -> engine.ProcessEngine | engine.ThreadEngine:
     return query_engine
 
 
-def screener_of(state: object) -> Screener:
-    """The app's screen (made on first use, with the queue of its query engine)."""
-    screener = getattr(state, "sparql_screener", None)
-    if screener is None:
-        screener = Screener(queue=engine_of(state).limits.queue)
-        state.sparql_screener = screener  # type: ignore[attr-defined]
-    return screener
+def reader_of(state: object) -> Reader:
+    """The app's reader of query texts (made on first use, with its query engine's queue)."""
+    reader = getattr(state, "sparql_reader", None)
+    if reader is None:
+        reader = Reader(queue=engine_of(state).limits.queue)
+        state.sparql_reader = reader  # type: ignore[attr-defined]
+    return reader
 
 
-class Screener:
-    """Screens query texts off the event loop: :data:`THREADS` at a time, up to ``queue``
-    more waiting."""
+class Reader:
+    """Reads query texts off the event loop: :data:`THREADS` long texts at a time, up to
+    ``queue`` more waiting; a short one on the loop, where a thread would cost more."""
 
     def __init__(self, *, queue: int, threads: int = THREADS) -> None:
         self.queue = queue
@@ -60,8 +64,17 @@ class Screener:
 
         :raises engine.Busy: when ``queue`` texts already wait for a thread.
         """
-        if len(text) <= INLINE:
-            return engine.screen(text, base_iri=base_iri, prefixes=PREFIXES)
+        return await self.run(
+            len(text), functools.partial(engine.screen, text, base_iri=base_iri, prefixes=PREFIXES)
+        )
+
+    async def run(self, size: int, work: Callable[[], T]) -> T:
+        """``work()``, on a text of ``size`` characters (a form to decode, a query to screen).
+
+        :raises engine.Busy: when ``queue`` texts already wait for a thread.
+        """
+        if size <= INLINE:
+            return work()
         if self._waiting >= self.queue:
             raise engine.Busy(
                 503,
@@ -75,12 +88,10 @@ class Screener:
         finally:
             self._waiting -= 1
         try:
-            work = asyncio.get_running_loop().run_in_executor(
-                None, functools.partial(engine.screen, text, base_iri=base_iri, prefixes=PREFIXES)
-            )
+            future = asyncio.get_running_loop().run_in_executor(None, work)
         except BaseException:
             self._slots.release()
             raise
         # The slot is the thread's until it ends, even if the request is cancelled first.
-        work.add_done_callback(lambda _: self._slots.release())
-        return await asyncio.shield(work)
+        future.add_done_callback(lambda _: self._slots.release())
+        return await asyncio.shield(future)

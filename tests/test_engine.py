@@ -178,16 +178,16 @@ def test_a_language_tag_is_no_keyword_and_an_unclosed_quote_ends_its_line() -> N
     assert engine.screen(line + "\n{{{ }").nesting == 4  # the next line is read
 
 
-def test_long_texts_are_screened_in_threads_a_few_at_a_time_and_a_full_queue_is_busy() -> None:
+def test_long_texts_are_read_in_threads_a_few_at_a_time_and_a_full_queue_is_busy() -> None:
     import asyncio
 
-    from service.sparql_engine import INLINE, Screener
+    from service.sparql_engine import INLINE, Reader
 
     text = "ASK { VALUES ?x { " + "1 " * INLINE + "} }"
 
     async def three() -> list[object]:
-        screener = Screener(queue=1, threads=1)
-        screens = (screener.screen(text, None) for _ in range(3))
+        reader = Reader(queue=1, threads=1)
+        screens = (reader.screen(text, None) for _ in range(3))
         return await asyncio.gather(*screens, return_exceptions=True)
 
     first, second, third = asyncio.run(three())
@@ -276,19 +276,28 @@ def test_invalid_utf8_and_giant_iris_and_values_are_clear_4xx(limited: LiveServe
     assert sparql(limited, SMALL).status_code == 200
 
 
-def test_health_answers_while_a_1_mib_query_is_screened(calm: LiveServer) -> None:
-    # A query of almost 1 MiB, refused by the screen once it has read it all: screened on
-    # the event loop, it held every other request until then (/health answered after it).
+@pytest.mark.parametrize(
+    "sent_as", ["application/sparql-query", "application/x-www-form-urlencoded"]
+)
+def test_health_answers_while_a_1_mib_query_is_read(calm: LiveServer, sent_as: str) -> None:
+    # A query of almost 1 MiB, refused by the screen once it has read it all: decoded and
+    # screened on the event loop, it held every other request (/health answered after it).
+    from urllib.parse import urlencode
+
     from service.body import MAX_BODY
 
-    rows = "".join(f'(esco:n{i} "row {i}"@en) ' for i in range(34_000))
-    query = (
-        "SELECT * WHERE { VALUES (?x ?label) { " + rows + "} "
-        "SERVICE <http://elsewhere.example/sparql> { ?x ?p ?o } }"
-    ).encode()
+    def body(rows: int) -> bytes:
+        values = "".join(f'(esco:n{i} "row {i}"@en) ' for i in range(rows))
+        query = (
+            "SELECT * WHERE { VALUES (?x ?label) { " + values + "} "
+            "SERVICE <http://elsewhere.example/sparql> { ?x ?p ?o } }"
+        )
+        return (urlencode({"query": query}) if "form" in sent_as else query).encode()
+
+    query = body(34_000 if sent_as == "application/sparql-query" else 24_500)
     assert 900_000 < len(query) <= MAX_BODY
     request = (
-        b"POST /sparql HTTP/1.1\r\nhost: test\r\ncontent-type: application/sparql-query\r\n"
+        b"POST /sparql HTTP/1.1\r\nhost: test\r\ncontent-type: " + sent_as.encode() + b"\r\n"
         b"content-length: " + str(len(query)).encode() + b"\r\n\r\n" + query
     )
     address = ("127.0.0.1", calm.port)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import logging
 from urllib.parse import parse_qs
 
@@ -47,7 +48,7 @@ from service.body import MAX_BODY, read_body
 from service.negotiation import media_type
 from service.problems import ProblemError, fault, render, responses
 from service.settings import Settings
-from service.sparql_engine import engine_of, screener_of
+from service.sparql_engine import Reader, engine_of, reader_of
 
 log = logging.getLogger("skillgraph.sparql")
 
@@ -273,7 +274,7 @@ async def _read(scope: Scope, receive: Receive) -> _Request | None:
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
     fields = url
     if scope["method"] == "POST":
-        fields = await _posted(headers, url, receive)
+        fields = await _posted(headers, url, receive, reader_of(scope["app"].state))
     queries = fields.get("query", [])
     if not queries:
         if scope["method"] == "POST":
@@ -313,9 +314,10 @@ def _form(text: str, charset: str) -> dict[str, list[str]]:
 
 
 async def _posted(
-    headers: Headers, url: dict[str, list[str]], receive: Receive
+    headers: Headers, url: dict[str, list[str]], receive: Receive, reader: Reader
 ) -> dict[str, list[str]]:
-    """The fields of a POST: the body is the query, or a form holding it."""
+    """The fields of a POST: the body is the query, or a form holding it (decoded off the
+    event loop when it is long)."""
     content_type, _, parameters = headers.get("content-type", "").partition(";")
     content_type = content_type.strip().lower()
     if content_type == "application/sparql-update":
@@ -345,7 +347,7 @@ async def _posted(
         raise ProblemError(
             400, "malformed-query", "a form body must be ASCII, with the rest %-escaped"
         ) from None
-    form = _form(form_text, charset)
+    form = await reader.run(len(form_text), functools.partial(_form, form_text, charset))
     if "update" in form:
         raise UpdateNotAllowedError("this endpoint is read-only: SPARQL updates are refused")
     return {k: url.get(k, []) + form.get(k, []) for k in set(url) | set(form)}
@@ -428,8 +430,8 @@ def _screen(screened: engine.Screened, allowed: frozenset[str]) -> tuple[bool, b
 async def _answer(scope: Scope, receive: Receive, send: Send, request: _Request) -> None:
     state = scope["app"].state
     base = _base_iri(scope)
-    # Off the event loop for a long text (see service.sparql_engine).
-    screened = await screener_of(state).screen(request.query, base)
+    # Off the event loop for a long text (see service.sparql_engine), as is its form.
+    screened = await reader_of(state).screen(request.query, base)
     calls_services, own_dataset = _screen(screened, _settings(state).allowed_services)
     result_media = media_type(request.accept, RESULT_FORMATS, RESULT_DEFAULT)
     graph_media = media_type(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
