@@ -32,10 +32,9 @@ import bm25s  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.careers import CareerIndex
 from graph.queries import QueryRunner
 from graph.ranking import Ranker
-from graph.search import LabelIndex
+from graph.search import LabelIndex, SkillIndex
 from graph.store import active_version, open_read_only
 
 Search = Callable[[str, int], list[int]]
@@ -138,7 +137,7 @@ def run(
     results = []
     occupations = LabelIndex.build(store, runner)
     position = {uri: i for i, uri in enumerate(occupations.occupations)}
-    careers = CareerIndex.build(store, runner)
+    skills = SkillIndex.build(store, runner)
     kinds = {
         "occupations": (
             occupations.ranker,
@@ -147,10 +146,10 @@ def run(
             {position[u]: d for u, d in _descriptions(store, runner) if u in position},
         ),
         "skills": (
-            careers.ranker,
-            [(skill, text, kind) for text, kind, skill in careers.labels],
-            [len(s.label) for s in careers.skills],
-            dict(careers.descriptions),
+            skills.ranker,
+            [(skill, text, kind) for text, kind, skill in skills.labels],
+            [len(s.label) for s in skills.skills],
+            dict(skills.descriptions),
         ),
     }
     for kind, (ranker, labels, sizes, descriptions) in kinds.items():

@@ -23,11 +23,11 @@ from pyoxigraph import BlankNode, NamedNode, Store, Triple
 from graph import answers as a
 from graph import prepare
 from graph import terms as t
-from graph.careers import MATCHES, CareerIndex
+from graph.careers import CareerIndex
 from graph.errors import NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
-from graph.search import LABEL_KINDS
+from graph.search import LABEL_KINDS, MATCHES
 from graph.store import OpenStore, PerVersion
 from graph.version import Indexes
 
@@ -118,10 +118,10 @@ class Catalog:
         self, store: Store, text: str, *, limit: int, offset: int = 0, language: str | None = None
     ) -> a.SkillHits:
         """Skills and knowledge concepts ranked by relevance to ``text`` (see
-        :meth:`CareerIndex.search_skills`), and how many the text finds."""
+        :meth:`graph.search.SkillIndex.search`), and how many the text finds."""
         view = self._view(store, language)
-        index = view.indexes.careers
-        hits, total = index.search_skills(text, limit=limit, offset=offset)
+        index = view.indexes.skills
+        hits, total = index.search(text, limit=limit, offset=offset)
         searched = bool(text.split())
         items = []
         for hit in hits:
@@ -437,7 +437,7 @@ class Catalog:
         """
         view = self._view(store, language)
         index = view.indexes.careers
-        resolutions = [index.resolve(given, language) for given in skills]
+        resolutions = [view.indexes.skills.resolve(given, language) for given in skills]
         held = index.bits(r.skill for r in resolutions if r.skill is not None)
         matches = index.match(held, skill_level=skill_level, isco_group=isco_group)
         items = [

@@ -1,22 +1,26 @@
-"""Occupation search, from an index held in memory per store version.
+"""Occupation and skill search, from indexes held in memory per store version.
 
-The labels (named query ``occupation_labels``) and descriptions (``concept_descriptions``)
-are read once per store version and ranked by relevance here (:mod:`graph.ranking`: BM25,
-stemmed words, typos corrected). SPARQL users keep ``occupation_search.rq``, a substring
-search; the endpoint no longer ranks as it does. :class:`JoinedLabels` finds the labels
-holding a text at C speed, for the suggestions and the skill resolution.
+The labels (named queries ``occupation_labels`` and ``skill_labels``) and descriptions
+(``concept_descriptions``) are read once per store version and ranked by relevance here
+(:mod:`graph.ranking`: BM25, stemmed words, typos corrected): :class:`LabelIndex` for
+occupations, :class:`SkillIndex` for skills, which also resolves the skills a person names
+(``POST /match``). SPARQL users keep ``occupation_search.rq``, a substring search; the
+endpoint no longer ranks as it does. :class:`JoinedLabels` finds the labels holding a text
+at C speed, for the suggestions and the skill resolution.
 """
 
 from __future__ import annotations
 
 import bisect
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
+import numpy as np
 from pyoxigraph import Store
 
-from graph.queries import QueryRunner, Value
+from graph import terms as t
+from graph.queries import QueryRunner, Row, Value
 from graph.ranking import Ranker
 
 
@@ -43,6 +47,49 @@ class JoinedLabels:
             if index + 1 == len(starts):
                 return
             found = whole.find(text, starts[index + 1])  # on to the next label
+
+
+@dataclass(frozen=True)
+class SkillFacts:
+    uri: str
+    label: str
+    skill_type: Value
+    reuse_level: Value = None
+
+
+MATCHES = ("exact", "words")
+"""How a label matched a search: its words are the text's, or it shares words with the text
+(see :meth:`CareerIndex.search_skills`)."""
+
+
+@dataclass(frozen=True)
+class SkillHit:
+    """A skill a search found, by its best label."""
+
+    skill: int
+    kind: int
+    """the label that matched: 0 preferred, 1 alternative, 2 hidden (-1: the description)"""
+    match: int
+    """an index into :data:`MATCHES`"""
+    score: float = 0.0
+    """the relevance score (none without a text)"""
+    label: str | None = None
+    """the label that matched best, in lower case"""
+    language: str | None = None
+    """that label's language"""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one skill given to ``match`` was understood."""
+
+    given: str
+    skill: int | None
+    resolved_by: str
+    """``uri``, ``id``, ``preferred label``, ``alternative label``, ``hidden label``,
+    ``label containing the text``, ``label containing every word``; or why not (``skill`` None)"""
+    language: str | None = None
+    """the language of the label that named the skill exactly"""
 
 
 @dataclass(frozen=True)
@@ -155,3 +202,223 @@ def _row(o: OccupationFacts) -> dict[str, Value]:
         "isco_group": o.isco_group,
         "skill_level": o.skill_level,
     }
+
+
+@dataclass
+class SkillIndex:
+    """The skills of one store version with their labels and descriptions: finding skills
+    by relevance to a text (``GET /skills?q=``), and resolving the skills a person gives
+    (``POST /match``) by URI, id or label."""
+
+    skills: list[SkillFacts]
+    labels: list[tuple[str, int, int]]
+    """(label in lower case, single-spaced; kind 0 preferred / 1 alternative / 2 hidden;
+    skill index)"""
+    descriptions: list[tuple[int, str]] = field(default_factory=list)
+    """(skill index, description), which the relevance ranking weighs beside the labels"""
+    label_languages: list[str] = field(default_factory=list)
+    """the language of each label of :attr:`labels` (English when empty)"""
+    description_languages: list[str] = field(default_factory=list)
+    """the language of each description"""
+    ranker: Ranker = field(init=False)
+    skill_index: dict[str, int] = field(init=False)
+    _by_label: list[int] = field(init=False)
+    _exact: dict[str, int] = field(init=False)
+    """label text -> the label (an index into :attr:`labels`) it names first"""
+    _exact_by_language: dict[str, dict[str, int]] = field(init=False)
+    """label text -> language -> label, for the texts that name different skills in
+    different languages"""
+
+    def __post_init__(self) -> None:
+        self.skill_index = {s.uri: i for i, s in enumerate(self.skills)}
+        self._by_label = sorted(
+            range(len(self.skills)),
+            key=lambda s: (self.skills[s].label.lower(), self.skills[s].uri),
+        )
+        # A text several skills bear names the one where it is the preferred label, else
+        # the first by label.
+        if not self.label_languages:
+            self.label_languages = ["en"] * len(self.labels)
+        self.label_languages = [sys.intern(tag) for tag in self.label_languages]
+        exact: dict[str, int] = {}
+        by_language: dict[str, dict[str, int]] = {}
+        order = sorted(
+            range(len(self.labels)),
+            key=lambda n: (self.labels[n][1], self.skills[self.labels[n][2]].label),
+        )
+        for n in order:
+            text = self.labels[n][0]
+            best = exact.setdefault(text, n)
+            if self.labels[best][2] != self.labels[n][2]:  # another skill's, in some language
+                languages = by_language.setdefault(text, {self.label_languages[best]: best})
+                languages.setdefault(self.label_languages[n], n)
+        self._exact = exact
+        self._exact_by_language = by_language
+        # Every label in the order resolve() prefers them (preferred labels first, then the
+        # shortest, then alphabetical), as one text that str.find
+        # searches at C speed: the first label holding a match is the best one.
+        ranked = sorted(self.labels, key=lambda e: (e[1], len(e[0]), e[0], e[2]))
+        self._ranked_labels = [text for text, _, _ in ranked]
+        self._ranked_skills = [skill for _, _, skill in ranked]
+        self._ranked_kinds = [kind for _, kind, _ in ranked]
+        self._ranked = JoinedLabels(self._ranked_labels)
+        self.ranker = Ranker(
+            len(self.skills),
+            [(skill, text, kind) for text, kind, skill in self.labels],
+            self.descriptions,
+            label_languages=self.label_languages,
+            description_languages=self.description_languages or None,
+        )
+        # Every word of the labels, with the ranks of the labels holding it: a label holds a
+        # text without spaces exactly where one of its words does.
+        postings: dict[str, list[int]] = {}
+        for rank, text in enumerate(self._ranked_labels):
+            for word in set(text.split()):
+                postings.setdefault(word, []).append(rank)
+        self._words = list(postings)
+        self._vocabulary = JoinedLabels(self._words)
+        # Every word's ranks in one array (an array per word weighed 20 MB with 4 languages).
+        self._postings = np.array([r for ranks in postings.values() for r in ranks], np.int32)
+        self._posting_ends = np.cumsum([len(ranks) for ranks in postings.values()], dtype=np.int64)
+        self._holding: dict[str, np.ndarray] = {}  # a query word -> the ranks holding it
+
+    @classmethod
+    def build(
+        cls,
+        store: Store,
+        runner: QueryRunner,
+        *,
+        label_rows: Iterable[Row] | None = None,
+        descriptions: Iterable[tuple[str, str, str]] | None = None,
+    ) -> SkillIndex:
+        """Read every skill, its labels in every language and its descriptions from
+        ``store`` (``skill_labels``, ``concept_descriptions``); a caller that reads those
+        rows for other indexes too may give them."""
+        skills: list[SkillFacts] = []
+        position: dict[str, int] = {}
+        labels: list[tuple[str, int, int]] = []
+        label_languages: list[str] = []
+        if label_rows is None:
+            label_rows = runner.select(store, "skill_labels")
+        for row in label_rows:
+            uri = str(row["uri"])
+            index = position.get(uri)
+            if index is None:
+                index = position[uri] = len(skills)
+                skill_type, reuse = row["skill_type"], row["reuse_level"]
+                skills.append(
+                    SkillFacts(
+                        uri,
+                        str(row["label"]),
+                        str(skill_type) if skill_type else None,
+                        str(reuse) if reuse else None,
+                    )
+                )
+            text = " ".join(str(row["text"]).lower().split())  # as resolve() reads
+            labels.append((text, int(row["kind"] or 0), index))
+            label_languages.append(str(row["text_language"]))
+        if descriptions is None:
+            descriptions = (
+                (str(r["uri"]), str(r["description"]), str(r["description_language"]))
+                for r in runner.select(store, "concept_descriptions")
+            )
+        described = [
+            (position[uri], text, language)
+            for uri, text, language in descriptions
+            if uri in position
+        ]
+        return cls(
+            skills,
+            labels,
+            [(skill, text) for skill, text, _ in described],
+            label_languages,
+            [language for _, _, language in described],
+        )
+
+    def search(self, text: str, *, limit: int, offset: int = 0) -> tuple[list[SkillHit], int]:
+        """Skills and knowledge ranked by relevance to ``text`` (:mod:`graph.ranking`: BM25
+        over their labels and descriptions, word order, case, inflections and typos aside),
+        best first, and how many the text finds. Every skill in label order when ``text``
+        is empty."""
+        if not text.split():
+            chosen = self._by_label[offset : offset + limit]
+            return [SkillHit(s, 0, 0) for s in chosen], len(self._by_label)
+        found, total = self.ranker.rank(text, limit=limit, offset=offset)
+        hits = [
+            SkillHit(
+                h.concept,
+                self.labels[h.label][1] if h.label >= 0 else -1,
+                0 if h.exact else 1,
+                h.score,
+                self.labels[h.label][0] if h.label >= 0 else None,
+                self.label_languages[h.label] if h.label >= 0 else None,
+            )
+            for h in found
+        ]
+        return hits, total
+
+    def resolve(self, given: str, language: str | None = None) -> Resolution:
+        """The skill ``given`` names: a skill URI, an ESCO id, or a label (see
+        ``skill_labels``) in any language, ``language``'s first where a text is a label of
+        different skills in different languages."""
+        text = given.strip()
+        if text.startswith(("http://", "https://")):
+            skill = self.skill_index.get(text)
+            return Resolution(given, skill, "uri" if skill is not None else "no skill has this URI")
+        if t.is_uuid(text):
+            skill = self.skill_index.get(t.SKILL_BASE + text.lower())
+            return Resolution(given, skill, "id" if skill is not None else "no skill has this id")
+        lowered = " ".join(text.lower().split())
+        if not lowered:
+            return Resolution(given, None, "empty")
+        label = self._exact.get(lowered)
+        if label is not None:
+            label = self._exact_by_language.get(lowered, {}).get(language or "", label)
+            _, kind, skill = self.labels[label]
+            return Resolution(given, skill, _KINDS[kind], self.label_languages[label])
+        skill = self._first_containing(lowered)
+        if skill is not None:
+            return Resolution(given, skill, "label containing the text")
+        skill = self._first_with_words(lowered.split())
+        if skill is not None:
+            return Resolution(given, skill, "label containing every word")
+        return Resolution(given, None, "no skill label contains these words")
+
+    def _first_containing(self, text: str) -> int | None:
+        """The skill of the best label containing ``text``, without a loop in Python."""
+        first = next(self._ranked.holding(text), None)
+        return None if first is None else self._ranked_skills[first[0]]
+
+    def _first_with_words(self, words: list[str]) -> int | None:
+        """The skill of the best label containing every one of ``words``: the ranks of the
+        labels holding each word, intersected, smallest first."""
+        distinct = set(words)
+        if any(w not in self._vocabulary.text for w in distinct):
+            return None  # a word no label holds (the common case of an unknown label)
+        holding = sorted((self._ranks_holding(w) for w in distinct), key=len)
+        found = holding[0]
+        for ranks in holding[1:]:
+            if not found.size:
+                break
+            found = np.intersect1d(found, ranks, assume_unique=True)
+        return self._ranked_skills[int(found[0])] if found.size else None
+
+    def _ranks_holding(self, word: str) -> np.ndarray:
+        """The sorted ranks of the labels holding ``word`` (no spaces) anywhere: the union
+        over the label words that contain it. Kept for the 1,000 words asked last."""
+        ranks = self._holding.get(word)
+        if ranks is None:
+            parts = [self._posting(i) for i, _ in self._vocabulary.holding(word)]
+            ranks = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+            if len(self._holding) >= 1000:
+                self._holding = {}
+            self._holding[word] = ranks
+        return ranks
+
+    def _posting(self, word: int) -> np.ndarray:
+        """The ranks of the labels holding the ``word``-th word of :attr:`_words`."""
+        start = int(self._posting_ends[word - 1]) if word else 0
+        return self._postings[start : int(self._posting_ends[word])]
+
+
+_KINDS = {0: "preferred label", 1: "alternative label", 2: "hidden label"}

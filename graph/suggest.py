@@ -23,8 +23,7 @@ from typing import overload
 
 import numpy as np
 
-from graph.careers import CareerIndex
-from graph.search import LabelIndex
+from graph.search import LabelIndex, SkillIndex
 
 MAX_LIMIT = 50
 """The most suggestions one request may ask for."""
@@ -175,12 +174,12 @@ class _Suffixes(Sequence[str]):
         return self._texts[int(self._labels[index])][int(self._starts[index]) :]
 
 
-def build(occupations: LabelIndex, careers: CareerIndex) -> Suggester:
+def build(occupations: LabelIndex, skills: SkillIndex) -> Suggester:
     """The suggester of the occupations and skills of two indexes of one store version."""
     concepts = [Concept("occupation", o.uri, o.label) for o in occupations.occupations.values()]
     position = {c.uri: n for n, c in enumerate(concepts)}
     labels = [(text, kind, position[uri]) for text, kind, uri in occupations.labels]
     first_skill = len(concepts)
-    concepts += [Concept("skill", s.uri, s.label) for s in careers.skills]
-    labels += [(text, kind, first_skill + skill) for text, kind, skill in careers.labels]
-    return Suggester(concepts, labels, occupations.label_languages + careers.label_languages)
+    concepts += [Concept("skill", s.uri, s.label) for s in skills.skills]
+    labels += [(text, kind, first_skill + skill) for text, kind, skill in skills.labels]
+    return Suggester(concepts, labels, occupations.label_languages + skills.label_languages)

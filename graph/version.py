@@ -5,7 +5,9 @@ every request is read from it once, into one :class:`Indexes` value:
 
 ========================  ====================================================================
 ``occupations``           occupation search and facts (:class:`graph.search.LabelIndex`)
-``careers``               skills, skill sets as bit sets, moves, skill search, matching, paths
+``skills``                skill search, and the skills a person names
+                          (:class:`graph.search.SkillIndex`)
+``careers``               skill sets as bit sets, moves, matching, paths, gaps
                           (:class:`graph.careers.CareerIndex`)
 ``suggester``             autocomplete over both (:class:`graph.suggest.Suggester`)
 ``translations``          every concept's preferred label in every language
@@ -32,7 +34,7 @@ from graph import terms as t
 from graph.careers import CareerIndex
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row, Value
-from graph.search import LabelIndex
+from graph.search import LabelIndex, SkillIndex
 from graph.suggest import Suggester
 
 FACETS = {"occupation": ("isco_group", "skill_level"), "skill": ("skill_type", "reuse_level")}
@@ -165,6 +167,7 @@ class Indexes:
     """The in-memory indexes of one store version (see the module)."""
 
     occupations: LabelIndex
+    skills: SkillIndex
     careers: CareerIndex
     suggester: Suggester
     translations: Translations
@@ -185,9 +188,8 @@ class Indexes:
         ]
         occupation_labels = runner.select(store, "occupation_labels")
         skill_labels = runner.select(store, "skill_labels")
-        careers = CareerIndex.build(
-            store, runner, label_rows=skill_labels, descriptions=descriptions
-        )
+        skills = SkillIndex.build(store, runner, label_rows=skill_labels, descriptions=descriptions)
+        careers = CareerIndex.build(store, runner, skills=skills.skills)
         # One set of occupation facts, shared by both indexes (and written once).
         occupations = LabelIndex(occupation_labels, descriptions, facts=careers.occupations)
         translations = Translations.build(store, runner)
@@ -210,7 +212,8 @@ class Indexes:
         return cls(
             occupations=occupations,
             careers=careers,
-            suggester=suggest.build(occupations, careers),
+            skills=skills,
+            suggester=suggest.build(occupations, skills),
             translations=translations,
             texts=texts,
             facets=Facets.build(occupations, careers),

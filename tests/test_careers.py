@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from graph.careers import CareerIndex
 from graph.catalog import Catalog
 from graph.queries import QueryRunner
+from graph.search import SkillIndex
 from graph.store import LiveStore
 from service import answers
 from service.app import create_app
@@ -312,7 +313,7 @@ def test_the_catalog_rebuilds_the_career_index_for_a_new_store_version(
     assert [i["label"] for i in after["items"]] == ["instrument maker", "army officer"]
 
 
-def best_label(index: CareerIndex, parts: list[str]) -> int | None:
+def best_label(index: SkillIndex, parts: list[str]) -> int | None:
     """The skill with a label containing every one of ``parts``, by a plain scan of every
     label: preferred labels first, then the shortest, then alphabetical."""
     best: tuple[int, int, str, int] | None = None
@@ -327,7 +328,7 @@ def best_label(index: CareerIndex, parts: list[str]) -> int | None:
 def test_label_lookups_agree_with_a_plain_scan(sample_root: Path) -> None:
     # resolve() finds labels with str.find over one text; a plain scan of every label
     # with the same preference order must name the same skill.
-    index = CareerIndex.build(LiveStore(sample_root).get().store, QueryRunner())
+    index = SkillIndex.build(LiveStore(sample_root).get().store, QueryRunner())
     probes = ["budget", "manage", "script", "a", "film", "zzz", "music produc", "ing"]
     probes += [label[1:-1] for label, _, _ in index.labels[::97]]
     for text in probes:
