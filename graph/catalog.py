@@ -15,6 +15,7 @@ import ctypes
 import dataclasses
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from graph.languages import Translations
 from graph.queries import QueryRunner, Row
 from graph.search import LABEL_KINDS, MATCHES
 from graph.store import OpenStore, PerVersion
+from graph.store import graph_sizes as count_graphs
 from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.catalog")
@@ -583,6 +585,15 @@ class Catalog:
                 found[quad.triple] = None
         return list(found), page
 
+    def graph_sizes(self, store: Store) -> dict[str, int]:
+        """The named graphs of ``store`` and the triples in each: a scan of the store, made
+        once per version (one at a time, however many ask at once), on first use."""
+        version = self._versions.get(store)
+        with version.counting:
+            if version.graph_sizes is None:
+                version.graph_sizes = count_graphs(store)
+            return version.graph_sizes
+
     def counted(self, store: Store) -> dict[str, int] | None:
         """:meth:`summary`, if the indexes of ``store`` are built already."""
         version = self._versions.peek(store)
@@ -697,12 +708,14 @@ def _indexed(index: CareerIndex, identifier: str) -> int:
 
 
 class _Version:
-    """What a server holds for one store version: its indexes, and a view of them in each
-    language answers have been asked in."""
+    """What a server holds for one store version: its indexes, a view of them in each
+    language answers have been asked in, and the sizes of its named graphs once asked for."""
 
     def __init__(self, indexes: Indexes) -> None:
         self.indexes = indexes
         self._views: dict[str, _View] = {}
+        self.graph_sizes: dict[str, int] | None = None
+        self.counting = threading.Lock()
 
     def view(self, language: str | None) -> _View:
         key = language or self.indexes.translations.main

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -149,10 +148,6 @@ def create_app(
     )
     app.state.catalog = Catalog()
     app.state.settings = settings
-    # The named graphs' sizes the Service Description lists: (store version, sizes), counted
-    # once per version, one count at a time (routes/sparql.py).
-    app.state.graph_sizes = None
-    app.state.graph_sizes_lock = asyncio.Lock()
     problems.install(app)
     docs.install(app)
     # Innermost, so that CORS, added below, also dresses its answers to browsers.

@@ -42,7 +42,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
-from graph.store import graph_sizes
 from service import description
 from service.body import MAX_BODY, read_body
 from service.negotiation import media_type
@@ -546,12 +545,8 @@ async def _describe(scope: Scope, send: Send) -> None:
             406, "not-acceptable", f"the Service Description is offered as: {offered}"
         )
     opened = state.store_source.get()
-    async with state.graph_sizes_lock:  # one count at a time, however many ask at once
-        sizes = state.graph_sizes
-        if sizes is None or sizes[0] != opened.path:
-            # Counted once per store version, off the event loop (a scan of the store).
-            counted = await asyncio.to_thread(graph_sizes, opened.store)
-            sizes = state.graph_sizes = (opened.path, counted)
+    # Counted once per store version and kept with its indexes, off the event loop (a scan).
+    sizes = await asyncio.to_thread(state.catalog.graph_sizes, opened.store)
     # The languages, read with the store version's indexes (on a bare store, read here).
     translations = await asyncio.to_thread(state.catalog.translations, opened.store)
     languages = translations.languages
@@ -559,7 +554,7 @@ async def _describe(scope: Scope, send: Send) -> None:
         endpoint_url(scope),
         media,
         triples=opened.triples,
-        graphs=sizes[1],
+        graphs=sizes,
         settings=_settings(state),
         languages=languages,
     )
