@@ -45,7 +45,8 @@ class Limits:
     """What one query may take, and how many run at once."""
 
     timeout: float = 30.0
-    """seconds from a query's arrival to its answer's last byte"""
+    """seconds from a query's hand-over to the engine (read and screened) to its answer's last
+    byte"""
     memory_bytes: int = 1024 * 1024 * 1024
     """how much a worker may grow while it runs one query"""
     workers: int = 2

@@ -156,7 +156,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "query_timeout",
         _ENGINE.timeout,
-        "Seconds a SPARQL query may take, from its arrival to its answer's last byte.",
+        "Seconds a SPARQL query may take, from its hand-over to the engine (once read and "
+        "screened) to its answer's last byte.",
         kind=float,
         minimum=0.1,
         maximum=86400,
