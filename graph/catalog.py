@@ -17,7 +17,6 @@ import gc
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
@@ -34,9 +33,6 @@ from graph.store import graph_sizes as count_graphs
 from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.catalog")
-
-Json = dict[str, Any]
-
 
 def by_label(rows: list[Row], *, uri_key: str = "uri") -> list[Row]:
     """Rows in the order people read lists: by label, case aside, then URI."""
