@@ -34,6 +34,7 @@ from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.catalog")
 
+
 def by_label(rows: list[Row], *, uri_key: str = "uri") -> list[Row]:
     """Rows in the order people read lists: by label, case aside, then URI."""
     return sorted(rows, key=lambda r: (str(r.get("label") or "").lower(), str(r[uri_key])))
