@@ -157,10 +157,6 @@ class Texts:
         """A concept's description in ``language``, if it has one."""
         return self.descriptions.get(language, {}).get(uri)
 
-    def described_in(self, uri: str) -> list[str]:
-        """The languages ``uri`` has a description in."""
-        return [language for language, notes in self.descriptions.items() if uri in notes]
-
 
 @dataclass
 class Indexes:
