@@ -203,9 +203,13 @@ def career_paths(p: a.CareerPaths) -> Json:
     }
 
 
+_MATCHED = ("matched_label", "matched_text", "matched_language", "match", "score")
+
+
 def _matched(m: a.MatchedLabel | None) -> Json:
+    """How a search matched a concept; every field null when listing without a text."""
     if m is None:
-        return {}
+        return dict.fromkeys(_MATCHED)
     return {
         "matched_label": m.kind,
         "matched_text": m.text,
@@ -224,17 +228,7 @@ def occupation_hits(h: a.OccupationHits) -> Json:
 
 def listed_skill(hit: a.SkillHit) -> Json:
     """A skill as a list or a search shows it (without what matched when listing)."""
-    return {
-        **skill_ref(hit.skill),
-        "reuse_level": hit.reuse_level,
-        **(
-            _matched(hit.matched)
-            if hit.matched is not None
-            else dict.fromkeys(
-                ("matched_label", "matched_text", "matched_language", "match", "score")
-            )
-        ),
-    }
+    return {**skill_ref(hit.skill), "reuse_level": hit.reuse_level, **_matched(hit.matched)}
 
 
 def skill_hits(h: a.SkillHits) -> Json:
