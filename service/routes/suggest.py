@@ -17,7 +17,7 @@ router = APIRouter(tags=["search"], responses=responses(422, 503))
 
 
 @router.get("/suggest", response_model=Suggestions, summary="Autocomplete")
-def suggest(
+async def suggest(
     store: StoreDep,
     catalog: CatalogDep,
     lang: LanguageDep,
