@@ -74,6 +74,10 @@ class Catalog:
         """Build what the first request would otherwise wait for (every index)."""
         self._versions.get(store)
 
+    def ready(self, store: Store) -> bool:
+        """Whether the indexes of ``store``'s version are built (answers need no more)."""
+        return self._versions.peek(store) is not None
+
     def indexes(self, store: Store) -> Indexes:
         """The in-memory indexes of ``store``'s version (built on first use)."""
         return self._versions.get(store).indexes

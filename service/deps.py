@@ -4,7 +4,7 @@ paging parameters the list endpoints share."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request
 from pyoxigraph import Store
@@ -42,16 +42,17 @@ async def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-async def in_memory(
-    answer: Callable[..., T], *args: Any, reads_store: bool = False, **kwargs: Any
+async def answered(
+    catalog: Catalog, store: Store, answer: Callable[[], T], *, reads_store: bool = False
 ) -> T:
-    """``answer(*args, **kwargs)``: on the event loop when it reads only the version's
-    in-memory indexes (a tenth of a millisecond; a hop to a worker thread and back costs
-    more than that), in the thread pool when it ``reads_store`` (a named query, which may
-    take milliseconds)."""
-    if reads_store:
-        return await run_in_threadpool(answer, *args, **kwargs)
-    return answer(*args, **kwargs)
+    """``answer()``, on the event loop when it reads only the version's in-memory indexes
+    (a tenth of a millisecond; a hop to a worker thread and back costs more than that); in
+    the thread pool when it ``reads_store`` (a named query, which may take milliseconds), or
+    when the version's indexes are not built yet (a server whose preparation failed builds
+    them on first use, which takes seconds and must not stop the event loop)."""
+    if reads_store or not catalog.ready(store):
+        return await run_in_threadpool(answer)
+    return answer()
 
 
 OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
 from pyoxigraph import Store
+from starlette.concurrency import run_in_threadpool
 
 from graph.catalog import Catalog
 from graph.languages import Translations
@@ -98,7 +99,11 @@ async def get_language(
     ] = None,
 ) -> Language:
     """The answer's language; sets ``Content-Language`` and ``Vary: Accept-Language``."""
-    chosen = choose(catalog.translations(store), language, request.headers.get("accept-language"))
+    if catalog.ready(store):
+        translations = catalog.translations(store)
+    else:  # the version's indexes are built on first use: seconds, not on the event loop
+        translations = await run_in_threadpool(catalog.translations, store)
+    chosen = choose(translations, language, request.headers.get("accept-language"))
     response.headers["Content-Language"] = chosen.language
     response.headers["Vary"] = "Accept-Language"
     return chosen

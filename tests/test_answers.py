@@ -9,10 +9,12 @@ type fails here, for every kind of answer, on the bundled sample in three langua
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import BaseModel
 from pyoxigraph import Store
@@ -20,7 +22,9 @@ from pyoxigraph import Store
 from graph.catalog import Catalog
 from graph.store import LiveStore
 from service import answers, models
+from service.app import create_app
 from service.examples import CAMERA_OPERATOR, MANAGE_BUDGETS, PRODUCER
+from service.settings import Settings
 
 Answer = Callable[[Catalog, Store, str], dict[str, Any]]
 
@@ -136,3 +140,34 @@ def test_answers_in_another_language_say_so(sample: tuple[Catalog, Store]) -> No
     assert profile["language"] == "fr"
     assert {s["language"] for s in profile["essential_skills"]} <= {"fr", "en"}
     assert any(s["language"] == "fr" for s in profile["essential_skills"])
+
+
+def test_a_version_without_its_indexes_builds_them_off_the_event_loop(
+    sample_root: Path,
+) -> None:
+    """A server whose preparation of a version failed builds its indexes on first use: that
+    takes seconds, and requests that need no index (the docs page) must be answered
+    meanwhile, which they would not be if the in-memory answers ran on the event loop before
+    the indexes exist."""
+
+    async def race() -> list[str]:
+        app = create_app(Settings(store=sample_root))
+        async with app.router.lifespan_context(app):
+            catalog: Catalog = app.state.catalog
+            catalog.retire(app.state.store_source.get().store)  # as if preparing had failed
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://sg") as client:
+                finished: list[str] = []
+
+                async def ask(name: str, path: str) -> None:
+                    response = await client.get(path)
+                    assert response.status_code == 200, response.text
+                    finished.append(name)
+
+                profile = asyncio.create_task(ask("profile", f"/occupations/{PRODUCER}/similar"))
+                await asyncio.sleep(0)  # the profile request is on its way first
+                await ask("docs", "/docs")
+                await profile
+                return finished
+
+    assert asyncio.run(race()) == ["docs", "profile"]

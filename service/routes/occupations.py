@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
 from service import answers
-from service.deps import CatalogDep, Limit, Offset, StoreDep, in_memory
+from service.deps import CatalogDep, Limit, Offset, StoreDep, answered
 from service.examples import PRODUCER
 from service.language import LanguageDep
 from service.models import (
@@ -93,7 +93,13 @@ async def similar_occupations(
 ) -> dict[str, Any]:
     """Occupations at the same skill level that need much of the same knowledge and skills."""
     return answers.related_occupations(
-        catalog.related_occupations(store, id, kind="similar", limit=limit, language=lang.language)
+        await answered(
+            catalog,
+            store,
+            lambda: catalog.related_occupations(
+                store, id, kind="similar", limit=limit, language=lang.language
+            ),
+        )
     )
 
 
@@ -112,8 +118,12 @@ async def occupation_prospects(
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
     return answers.related_occupations(
-        catalog.related_occupations(
-            store, id, kind="prospects", limit=limit, language=lang.language
+        await answered(
+            catalog,
+            store,
+            lambda: catalog.related_occupations(
+                store, id, kind="prospects", limit=limit, language=lang.language
+            ),
         )
     )
 
@@ -146,7 +156,11 @@ async def skill_gap(
     lang: LanguageDep,
 ) -> dict[str, Any]:
     """The skills shared and missing to move from one occupation to another, with coverage."""
-    return answers.skill_gap(catalog.skill_gap(store, id, target, language=lang.language))
+    return answers.skill_gap(
+        await answered(
+            catalog, store, lambda: catalog.skill_gap(store, id, target, language=lang.language)
+        )
+    )
 
 
 @router.get(
@@ -188,12 +202,10 @@ async def occupation(
     """An occupation's profile: ISCO group, skill level, essential and optional skills;
     with language=fr,es (or *), its labels and description in each language too."""
     return answers.occupation_profile(
-        await in_memory(
-            catalog.occupation,
+        await answered(
+            catalog,
             store,
-            id,
-            language=lang.language,
-            languages=lang.languages,
-            reads_store=catalog.indexes(store).has_mappings,
+            lambda: catalog.occupation(store, id, language=lang.language, languages=lang.languages),
+            reads_store=catalog.ready(store) and catalog.indexes(store).has_mappings,
         )
     )

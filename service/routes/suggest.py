@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from graph.suggest import MAX_LIMIT
 from service import answers
-from service.deps import CatalogDep, StoreDep
+from service.deps import CatalogDep, StoreDep, answered
 from service.language import LanguageDep
 from service.models import Suggestions
 from service.problems import responses
@@ -43,5 +43,9 @@ async def suggest(
     alternative or hidden one, then the shorter label."""
     types = frozenset(type or ("occupation", "skill"))
     return answers.suggestions(
-        catalog.suggest(store, q, limit=limit, types=types, language=lang.language)
+        await answered(
+            catalog,
+            store,
+            lambda: catalog.suggest(store, q, limit=limit, types=types, language=lang.language),
+        )
     )
