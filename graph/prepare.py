@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph import careers, indexfile, languages, ranking, search, suggest, version
+from graph import indexfile, queries, terms, version
 from graph.errors import StoreError
 from graph.store import open_read_only
 from graph.version import Indexes
@@ -41,9 +41,15 @@ INDEX_FILE = "skillgraph-indexes.npz"
 
 
 def _fingerprint() -> str:
+    """The code that makes and reads the indexes: the modules of every class an index file
+    may hold (so a new index is counted in once it is listed there), the file format, the
+    vocabulary and the query runner, the named queries, and the versions of Python and the libraries whose objects it holds."""
     digest = hashlib.sha256()
-    for module in (search, careers, suggest, ranking, languages, version, indexfile):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    modules = {sys.modules[kind.__module__] for kind in indexfile.classes().values()}
+    modules |= {indexfile, version, terms, queries}
+    for module in sorted(modules, key=lambda m: m.__name__):
+        if module.__name__.startswith("graph."):
+            digest.update(Path(module.__file__ or "").read_bytes())
     for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             digest.update(entry.name.encode() + entry.read_bytes())
