@@ -43,7 +43,8 @@ INDEX_FILE = "skillgraph-indexes.npz"
 def _fingerprint() -> str:
     """The code that makes and reads the indexes: the modules of every class an index file
     may hold (so a new index is counted in once it is listed there), the file format, the
-    vocabulary and the query runner, the named queries, and the versions of Python and the libraries whose objects it holds."""
+    vocabulary and the query runner, the named queries, and the versions of Python and the
+    libraries whose objects it holds."""
     digest = hashlib.sha256()
     modules = {sys.modules[kind.__module__] for kind in indexfile.classes().values()}
     modules |= {indexfile, version, terms, queries}
