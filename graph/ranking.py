@@ -16,8 +16,8 @@ relevance instead of matching substrings:
   they do have (``rapidfuzz``'s edit-distance ratio, at least :data:`FUZZY_CUTOFF`), so
   "acountant" still finds accountants.
 
-The index holds numpy arrays and plain lists, so it pickles with the other indexes of a
-store version (:mod:`graph.prepare`).
+The index holds numpy arrays and plain lists, so it is written with the other indexes of a
+store version as data (:mod:`graph.indexfile`).
 """
 
 from __future__ import annotations
@@ -330,7 +330,7 @@ class Ranker:
 
 def _exact_key(language: str, terms: list[str]) -> int:
     """A 64-bit digest of a language and a set of terms (the same in every process, unlike
-    ``hash``: the index is pickled)."""
+    ``hash``: the index is written to a file and read by other processes)."""
     text = language + " " + " ".join(sorted(terms))
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
