@@ -341,7 +341,7 @@ def read(path: Path, *, fingerprint: str) -> Any:
     try:
         tree = _json(arrays.pop("tree").tobytes())
         big = arrays.pop("big").tobytes()
-    except (KeyError, ValueError) as error:
+    except (KeyError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
         raise IndexFileError(f"not an index file: {error}") from error
     if not isinstance(tree, dict) or tree.get("format") != FORMAT:
         raise IndexFileError("written in another format")
@@ -353,7 +353,7 @@ def read(path: Path, *, fingerprint: str) -> Any:
     gc.disable()
     try:
         return _Reader(arrays, big).value(tree.get("root"))
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as error:
         raise IndexFileError(f"damaged: {error}") from error
     finally:
         if collecting:

@@ -247,6 +247,11 @@ def _forge(file: Path, marker: Path, how: str) -> None:
                 out, tree=np.frombuffer(b"{}", np.uint8), big=np.zeros(0, np.uint8), a0=payload
             )
         return
+    if how == "nested too deep":  # JSON that a reader's recursion would not survive
+        tree_text = b'{"format": "' + indexfile.FORMAT.encode() + b'", "root": ' + b"[" * 100_000
+        with file.open("wb") as out:
+            np.savez(out, tree=np.frombuffer(tree_text, np.uint8), big=np.zeros(0, np.uint8))
+        return
     # a tree naming a callable instead of one of the plain-data classes
     tree = {
         "format": indexfile.FORMAT,
@@ -261,7 +266,7 @@ def _forge(file: Path, marker: Path, how: str) -> None:
         )
 
 
-@pytest.mark.parametrize("how", ["object array", "class not allowed"])
+@pytest.mark.parametrize("how", ["object array", "class not allowed", "nested too deep"])
 def test_an_index_file_cannot_make_a_server_run_code(
     tiny_root: Path, tmp_path: Path, how: str
 ) -> None:
