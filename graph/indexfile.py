@@ -230,10 +230,10 @@ class _Reader:
         if "$o" in value:
             return self._object(value["$o"], value["s"])
         if "$ref" in value:
-            try:
-                return self.made[value["$ref"]]
-            except (IndexError, TypeError):
-                raise IndexFileError(f"no object {value['$ref']!r} before this one") from None
+            number = value["$ref"]
+            if type(number) is not int or not 0 <= number < len(self.made):
+                raise IndexFileError(f"no object {number!r} before this one")
+            return self.made[number]
         if "$os" in value:
             return self._objects(value["$os"], value["f"], value["c"])
         if len(value) != 1:
