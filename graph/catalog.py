@@ -482,17 +482,17 @@ class Catalog:
         :raises NotFoundError: if the store has no such skill.
         """
         uri = t.skill_uri(identifier)
-        # The skill and its occupations from the career index, which holds every skill with
-        # a preferred label (as the ``skill`` query finds them): reading a few hundred
-        # occupations with skill_occupations costs 25 us each (8 ms for "manage budgets"); a
-        # test holds the two to the same answers.
+        # The skill, its occupations and its place in the hierarchy from the version's
+        # indexes, which hold every skill with a preferred label (as the ``skill`` query finds
+        # them): reading a few hundred occupations with skill_occupations costs 25 us each
+        # (8 ms for "manage budgets"); tests hold the answers to skill_occupations and
+        # concept_hierarchy.
         view = self._view(store, language)
         index = view.indexes.careers
         skill = index.skill_index.get(uri)
         if skill is None:
             raise NotFoundError("skill", identifier)
         facts = index.skills[skill]
-        hierarchy = by_label(self.runner.select(store, "concept_hierarchy", {"concept": uri}))
         return a.SkillProfile(
             uri=uri,
             texts=self._texts(store, uri, facts.label, language, languages),
@@ -500,8 +500,8 @@ class Catalog:
             reuse_level=_text(facts.reuse_level) or None,
             essential_for=[view.occupation(o) for o in index.essential_for[skill]],
             optional_for=[view.occupation(o) for o in index.optional_for[skill]],
-            broader=[view.concept(r) for r in hierarchy if r["direction"] == "broader"],
-            narrower=[view.concept(r) for r in hierarchy if r["direction"] == "narrower"],
+            broader=[view.related(u) for u in view.indexes.texts.broader.get(uri, [])],
+            narrower=[view.related(u) for u in view.indexes.texts.narrower.get(uri, [])],
         )
 
     def isco_group(
@@ -784,11 +784,9 @@ class _View:
             self.skill(skill), _text(self.indexes.careers.skills[skill].reuse_level), None
         )
 
-    def concept(self, row: Row) -> a.ConceptRef:
-        uri, label = str(row["uri"]), _text(row.get("label"))
-        if uri not in self._known:  # not an ESCO concept with labels: as the row names it
-            return a.ConceptRef(uri, label, None)
-        label, language = self.label(uri, label)
+    def related(self, uri: str) -> a.ConceptRef:
+        """A concept of the skills hierarchy (a skill or a skill group)."""
+        label, language = self.label(uri, self._known.get(uri))
         return a.ConceptRef(uri, label, language)
 
     def isco(self, code: object, uri: object, label: object, level: object = None) -> a.IscoRef:

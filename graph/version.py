@@ -109,6 +109,10 @@ class Texts:
     """occupation URI -> the URI of its ISCO-08 unit group"""
     isco_labels: dict[str, str]
     """ISCO group URI -> its preferred label in the main language"""
+    broader: dict[str, list[str]] = field(default_factory=dict)
+    """skill URI -> its broader skills and skill groups, by label (main language), then URI"""
+    narrower: dict[str, list[str]] = field(default_factory=dict)
+    """skill URI -> its narrower skills, in the same order"""
 
     @classmethod
     def build(
@@ -116,10 +120,11 @@ class Texts:
         labels: Iterable[tuple[str, str, int, str]],
         descriptions: Iterable[tuple[str, str, str]],
         heads: Iterable[Row],
+        hierarchy: Iterable[Row] = (),
     ) -> Texts:
         """``labels``: (URI, label as written, kind, language), alternative ones kind 1;
         ``descriptions``: (URI, text, language); ``heads``: the rows of the ``occupation_codes``
-        query for every occupation."""
+        query for every occupation; ``hierarchy``: the rows of ``skill_hierarchy``."""
         alternatives: dict[str, dict[str, list[str]]] = {}
         for uri, text, kind, language in labels:
             if kind == 1:
@@ -146,7 +151,17 @@ class Texts:
             }
             for language, by_uri in alternatives.items()
         }
-        return cls(lines, notes, codes, groups, isco_labels)
+        related: dict[str, dict[str, list[tuple[str, str]]]] = {"broader": {}, "narrower": {}}
+        for row in hierarchy:
+            direction = related[str(row["direction"])]
+            direction.setdefault(str(row["concept"]), []).append(
+                (str(row["label"]).lower(), str(row["uri"]))
+            )
+        broader, narrower = (
+            {uri: [u for _, u in sorted(set(found))] for uri, found in related[d].items()}
+            for d in ("broader", "narrower")
+        )
+        return cls(lines, notes, codes, groups, isco_labels, broader, narrower)
 
     def alternatives(self, uri: str, language: str) -> list[str]:
         """A concept's alternative labels in ``language`` (none where it has none)."""
@@ -196,6 +211,7 @@ class Indexes:
             ),
             descriptions,
             runner.select(store, "occupation_codes"),
+            runner.select(store, "skill_hierarchy"),
         )
         row = runner.select(store, "store_summary")[0]
         summary = {

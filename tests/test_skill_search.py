@@ -372,6 +372,19 @@ def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int
                 head["skill_type"] or None,
                 head["reuse_level"] or None,
             ), uri
+            hierarchy = by_label(_named(store, "concept_hierarchy", {"concept": uri}))
+            for direction in ("broader", "narrower"):
+                expected = [
+                    {
+                        "id": t.concept_id(str(r["uri"])),
+                        "uri": r["uri"],
+                        "label": r["label"],
+                        "language": "en",
+                    }
+                    for r in hierarchy
+                    if r["direction"] == direction
+                ]
+                assert profile[direction] == expected, (uri, direction)
         assert profile["label"] == head["label"], uri
         assert profile["description"] == head["description"], uri
         assert profile["alt_labels"] == sorted(

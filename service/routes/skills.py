@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from service import answers
-from service.deps import CatalogDep, Limit, Offset, StoreDep
+from service.deps import CatalogDep, Limit, Offset, StoreDep, answered
 from service.examples import MANAGE_BUDGETS
 from service.language import LanguageDep
 from service.models import SkillList, SkillProfile
@@ -44,7 +44,7 @@ def search_skills(
 
 
 @router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")
-def skill(
+async def skill(
     id: Annotated[
         str,
         Path(
@@ -60,5 +60,9 @@ def skill(
     """A skill or knowledge concept with the occupations it is essential or optional for;
     with language=fr,es (or *), its labels and description in each language too."""
     return answers.skill_profile(
-        catalog.skill(store, id, language=lang.language, languages=lang.languages)
+        await answered(
+            catalog,
+            store,
+            lambda: catalog.skill(store, id, language=lang.language, languages=lang.languages),
+        )
     )
