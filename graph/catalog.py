@@ -3,8 +3,8 @@
 :class:`Catalog` answers with the typed values of :mod:`graph.answers`, in the language
 asked for. What the JSON API asks on every request comes from the version's in-memory
 indexes (:class:`graph.version.Indexes`, one value per version, built once); the rest
-(a skill's place in the hierarchy, ISCO groups, mappings to other classifications, a
-concept as linked data) from the named queries of ``queries/``. Unknown concepts raise
+(mappings to other classifications, a concept as linked data) from the named queries of
+``queries/``. Unknown concepts raise
 :class:`NotFoundError`; ill-formed ids raise :class:`InvalidIdentifierError` before any
 lookup.
 """
@@ -16,7 +16,7 @@ import dataclasses
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
@@ -519,36 +519,27 @@ class Catalog:
         :raises NotFoundError: if the store has no such group.
         """
         code = t.isco_code(identifier)
-        uri = t.isco_uri(code)
-        head = self._one(store, "isco_group", {"group": uri}, "ISCO-08 group", code)
-        parents = self.runner.select(store, "isco_parent", {"group": uri}, limit=1)
-        children = self.runner.select(store, "isco_children", {"group": uri})
-        # From the career index, as for a skill's occupations (isco_occupations reads the
-        # thousand of a major group in 27 ms).
+        # From the version's indexes, as for a skill's occupations (isco_occupations reads the
+        # thousand of a major group in 27 ms; isco_group, isco_parent and isco_children say
+        # the rest in SPARQL, and a test holds every group's answer to them).
         view = self._view(store, language)
+        isco = view.indexes.isco
+        group = isco.groups.get(code)
+        if group is None:
+            raise NotFoundError("ISCO-08 group", code)
         occupations = view.indexes.careers.in_isco_group(code)
         parent = None
-        if parents:
-            parent = view.isco(
-                parents[0]["parent_code"], parents[0]["parent"], parents[0]["parent_label"]
-            )
+        if group.parent is not None and group.parent in isco.by_uri:
+            above = isco.groups[isco.by_uri[group.parent]]
+            parent = view.isco(above.code, above.uri, above.label)
+        children = [isco.groups[c] for c in isco.children.get(group.uri, [])]
         return a.IscoGroup(
-            code=str(head["code"]),
-            uri=uri,
-            texts=self._texts(
-                store,
-                uri,
-                str(head["label"]),
-                language,
-                languages,
-                notes=self._described(store, uri, head, language, languages),
-                alt_labels=False,
-            ),
-            skill_level=head.get("skill_level"),  # type: ignore[arg-type]
+            code=group.code,
+            uri=group.uri,
+            texts=self._texts(store, group.uri, group.label, language, languages, alt_labels=False),
+            skill_level=group.skill_level,  # type: ignore[arg-type]
             parent=parent,
-            children=[
-                view.isco(r["code"], r["uri"], r["label"], r.get("skill_level")) for r in children
-            ],
+            children=[view.isco(c.code, c.uri, c.label, c.skill_level) for c in children],
             occupation_count=len(occupations),
             occupations=[view.occupation(o) for o in occupations[:limit]],
         )
@@ -604,28 +595,6 @@ class Catalog:
         """How much the store holds, counted once per store version."""
         return dict(self.indexes(store).summary)
 
-    def _described(
-        self, store: Store, uri: str, head: Row, language: str | None, languages: tuple[str, ...]
-    ) -> Callable[[str], str | None]:
-        """A concept's description in a language, read with ``concept_description`` only when
-        a language other than the main one is asked for (``head`` has the main one's)."""
-        main = self.translations(store).main
-        notes: dict[str, str] = {}
-        if (language or main) != main or languages:
-            for row in self.runner.select(store, "concept_description", {"concept": uri}):
-                notes.setdefault(str(row["description_language"]), str(row["description"]))
-        elif head.get("description") is not None:
-            notes[main] = str(head["description"])
-        return notes.get
-
-    def _one(
-        self, store: Store, query: str, params: dict[str, object], kind: str, identifier: str
-    ) -> Row:
-        rows = self.runner.select(store, query, params, limit=1)
-        if not rows:
-            raise NotFoundError(kind, identifier)
-        return rows[0]
-
     def _texts(
         self,
         store: Store,
@@ -634,23 +603,23 @@ class Catalog:
         language: str | None,
         languages: tuple[str, ...],
         *,
-        notes: Callable[[str], str | None] | None = None,
         alt_labels: bool = True,
     ) -> a.Texts:
         """A concept's own label, alternative labels and description in ``language``: the
         label and its alternatives in the main language where the concept has no preferred
         label in ``language``, the description so where it has none in it; ``language`` and
         ``description_language`` say which each is in. With ``languages``, ``translations``
-        gives them in each of those (none where the language lacks them). The texts of
-        occupations and skills come from the version's indexes; ``notes`` gives the
-        description in a language for other concepts (ISCO groups, which show no
-        alternative labels)."""
+        gives them in each of those (none where the language lacks them). ISCO groups show
+        no alternative labels (``alt_labels=False``)."""
         indexes = self.indexes(store)
         translations = indexes.translations
         main = translations.main
         language = language or main
         known = indexes.texts
-        describe = notes or (lambda tag: known.description(uri, tag))
+
+        def describe(tag: str) -> str | None:
+            return known.description(uri, tag)
+
         found, label_language = translations.label(uri, language)
         description = describe(language)
         description_language = language if description is not None else main

@@ -74,6 +74,8 @@ def _allowed() -> dict[str, type]:
         languages.Translations,
         version.Facets,
         version.Texts,
+        version.IscoFacts,
+        version.IscoGroups,
         version.Indexes,
         bm25s.BM25,
     ]

@@ -13,6 +13,7 @@ every request is read from it once, into one :class:`Indexes` value:
 ``translations``          every concept's preferred label in every language
 ``texts``                 alternative labels, descriptions and codes of occupations and skills
 ``facets``                occupations and skills by ISCO group, skill level, type, reuse level
+``isco``                  the ISCO-08 groups, their parents and children
 ``summary``               how much the version holds (``/health``)
 ``has_mappings``          whether any dataset maps occupations to other classifications
 ========================  ====================================================================
@@ -95,8 +96,9 @@ class Facets:
 
 @dataclass
 class Texts:
-    """The alternative labels, descriptions and codes of every occupation and skill, in every
-    language, and each occupation's ISCO group: what a profile shows beyond its skills."""
+    """The alternative labels, descriptions and codes of every occupation and skill (and the
+    descriptions of the ISCO groups), in every language, and each occupation's ISCO group:
+    what a profile shows beyond its skills."""
 
     alt_labels: dict[str, dict[str, str]]
     """language -> concept URI -> its alternative labels, by lower case, then as written,
@@ -173,6 +175,55 @@ class Texts:
         return self.descriptions.get(language, {}).get(uri)
 
 
+@dataclass(frozen=True)
+class IscoFacts:
+    """An ISCO-08 group as its page shows it."""
+
+    uri: str
+    code: str
+    label: str
+    """its preferred label in the main language"""
+    skill_level: Value
+    parent: str | None
+    """the URI of the group one level up (None for a major group)"""
+
+
+@dataclass
+class IscoGroups:
+    """Every ISCO-08 group of a store version, and the groups one level below each."""
+
+    groups: dict[str, IscoFacts]
+    """code -> group"""
+    children: dict[str, list[str]] = field(default_factory=dict)
+    """group URI -> the codes of its children, in code order"""
+    by_uri: dict[str, str] = field(default_factory=dict)
+    """group URI -> code"""
+
+    @classmethod
+    def build(cls, rows: Iterable[Row]) -> IscoGroups:
+        """``rows``: those of the ``isco_groups`` query."""
+        groups: dict[str, IscoFacts] = {}
+        for row in rows:
+            code = str(row["code"])
+            parent = row.get("parent")
+            groups.setdefault(
+                code,
+                IscoFacts(
+                    str(row["group"]),
+                    code,
+                    str(row["label"]),
+                    row.get("skill_level"),
+                    None if parent is None else str(parent),
+                ),
+            )
+        children: dict[str, list[str]] = {}
+        for code in sorted(groups):
+            group = groups[code]
+            if group.parent is not None:
+                children.setdefault(group.parent, []).append(code)
+        return cls(groups, children, {g.uri: code for code, g in groups.items()})
+
+
 @dataclass
 class Indexes:
     """The in-memory indexes of one store version (see the module)."""
@@ -184,6 +235,7 @@ class Indexes:
     translations: Translations
     texts: Texts
     facets: Facets
+    isco: IscoGroups
     summary: dict[str, int]
     has_mappings: bool
     languages: tuple[str, ...] = field(default=())
@@ -197,6 +249,10 @@ class Indexes:
             (str(row["uri"]), str(row["description"]), str(row["description_language"]))
             for row in runner.select(store, "concept_descriptions")
         ]
+        isco_descriptions = [
+            (str(row["uri"]), str(row["description"]), str(row["description_language"]))
+            for row in runner.select(store, "isco_descriptions")
+        ]
         occupation_labels = runner.select(store, "occupation_labels")
         skill_labels = runner.select(store, "skill_labels")
         skills = SkillIndex.build(store, runner, label_rows=skill_labels, descriptions=descriptions)
@@ -209,7 +265,7 @@ class Indexes:
                 (str(r["uri"]), str(r["text"]), int(r["kind"] or 0), str(r["text_language"]))
                 for r in (*occupation_labels, *skill_labels)
             ),
-            descriptions,
+            [*descriptions, *isco_descriptions],
             runner.select(store, "occupation_codes"),
             runner.select(store, "skill_hierarchy"),
         )
@@ -229,6 +285,7 @@ class Indexes:
             translations=translations,
             texts=texts,
             facets=Facets.build(occupations, careers),
+            isco=IscoGroups.build(runner.select(store, "isco_groups")),
             summary=summary,
             has_mappings=_has_mappings(store),
             languages=translations.languages,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pyoxigraph import Store
 
 from graph import suggest
 from graph import terms as t
@@ -203,10 +204,11 @@ def test_a_skills_occupations_are_those_of_the_named_query(sample_root: Path) ->
     assert checked > 0
 
 
-def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Path) -> None:
-    live = LiveStore(sample_root)
-    store = live.get().store
-    catalog = Catalog()
+def _isco_groups_match_the_named_queries(catalog: Catalog, store: Store) -> int:
+    """Every ISCO group's answer (head, parent, children, descriptions in every language, its
+    occupations) against isco_group, isco_parent, isco_children, concept_description and
+    isco_occupations: how many occupations were checked."""
+    languages = catalog.translations(store).languages
     groups = store.query(
         "SELECT ?g WHERE { ?g <http://www.w3.org/2004/02/skos/core#inScheme> "
         "<http://data.europa.eu/esco/concept-scheme/isco> }",
@@ -220,11 +222,57 @@ def test_an_isco_groups_occupations_are_those_of_the_named_query(sample_root: Pa
             by_label(_named(store, "isco_occupations", {"group": uri})),
             key=lambda r: str(r["isco_group"]),
         )
-        group = answers.isco_group(catalog.isco_group(store, code, limit=5000))
+        group = answers.isco_group(catalog.isco_group(store, code, limit=5000, languages=languages))
         assert group["occupations"] == [occupation_summary(r) for r in rows], code
         assert group["occupation_count"] == len(rows)
+        head = _named(store, "isco_group", {"group": uri})[0]
+        assert (group["code"], group["label"], group["skill_level"]) == (
+            head["code"],
+            head["label"],
+            head["skill_level"],
+        ), code
+        assert group["description"] == head["description"], code
+        notes: dict[str, str] = {}
+        for note in _named(store, "concept_description", {"concept": uri}):
+            notes.setdefault(str(note["description_language"]), str(note["description"]))
+        assert {k: v["description"] for k, v in group["translations"].items()} == {
+            tag: notes.get(tag) for tag in languages
+        }, code
+        parents = _named(store, "isco_parent", {"group": uri})
+        assert group["parent"] == (
+            {
+                "code": parents[0]["parent_code"],
+                "uri": parents[0]["parent"],
+                "label": parents[0]["parent_label"],
+                "language": "en",
+            }
+            if parents
+            else None
+        ), code
+        assert group["children"] == [
+            {
+                "code": r["code"],
+                "uri": r["uri"],
+                "label": r["label"],
+                "language": "en",
+                "skill_level": r["skill_level"],
+            }
+            for r in _named(store, "isco_children", {"group": uri})
+        ], code
         checked += len(rows)
-    assert checked > 0
+    return checked
+
+
+def test_an_isco_groups_answer_is_that_of_the_named_queries(sample_root: Path) -> None:
+    assert _isco_groups_match_the_named_queries(Catalog(), LiveStore(sample_root).get().store) > 0
+
+
+@pytest.mark.fulldata
+def test_every_isco_groups_answer_is_that_of_the_named_queries_in_full(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    assert _isco_groups_match_the_named_queries(catalog, live.get().store) > 3_000
 
 
 def _occupations_skills_match_the_named_query(catalog: Catalog, store: object) -> int:

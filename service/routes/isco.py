@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from graph import terms as t
 from service import answers
-from service.deps import CatalogDep, StoreDep
+from service.deps import CatalogDep, StoreDep, answered
 from service.language import LanguageDep
 from service.models import IscoGroup
 from service.problems import responses
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/isco", tags=["isco"], responses=responses(404, 422, 
 
 
 @router.get("/{code:path}", response_model=IscoGroup, summary="ISCO-08 group")
-def isco_group(
+async def isco_group(
     code: Annotated[
         str,
         Path(
@@ -34,7 +34,11 @@ def isco_group(
 ) -> dict[str, Any]:
     """An ISCO-08 group with its parent, children and occupations."""
     return answers.isco_group(
-        catalog.isco_group(
-            store, code, limit=limit, language=lang.language, languages=lang.languages
+        await answered(
+            catalog,
+            store,
+            lambda: catalog.isco_group(
+                store, code, limit=limit, language=lang.language, languages=lang.languages
+            ),
         )
     )
