@@ -41,7 +41,11 @@ _STRING = r"""'''(?:[^'\\]|\\.|'(?!''))*'''
             | "(?:[^"\\\n\r]|\\.)*"""  # the last two: a quote no string closes on its line
 _VAR = r"[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"
 _LANGTAG = r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
-_NAME = r"[^\W\d][\w.\-\u00b7]*(?<!\.)(?::(?:[\w:%.\-\\]|%[0-9A-Fa-f]{2})*)?|:(?:[\w:%.\-\\])*"
+_LOCAL = r"(?:[\w:%.\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*"
+"""a prefixed name's local part, with the escapes the grammar allows (PN_LOCAL_ESC): read
+whole, so that an escaped quote or ``#`` in a name opens no string or comment to the screen
+that the parser would not open (it would hide a SERVICE call behind it)"""
+_NAME = rf"[^\W\d][\w.\-\u00b7]*(?<!\.)(?::{_LOCAL})?|:{_LOCAL}"
 _INERT_CHARACTERS = r"""(?:\d|[^\w\s\#:(){}\[\]!^+\-<'"?$@])+|[<'"?$@]"""
 """characters that start no token of their own: digits and punctuation, or the first
 character of an IRI, a string, a variable or a language tag that turned out not to be one"""

@@ -130,7 +130,7 @@ SCREEN_TOKENS = [
     *("<http://a/>", "<rel>", "<", ">", "<a b>", '"s"', "'s'", '"""l\n{"""', "'''x'''"),
     *('"', "'", "'''", '"""', "\\", '\\"', "?v", "$w", "?", "@en", "@en-US", "@", "1", "-1"),
     *("+2.5e-3", "{", "}", "(", ")", "[", "]", "!", "^", "^^", "#c {\n", "\n", ".", ";", ","),
-    *("*", "=", "é", "·", "²", "ex:a.b", "p:%41"),
+    *("*", "=", "é", "·", "²", "ex:a.b", "p:%41", "ex:a\\'b", "ex:a\\#b", "p:\\~x"),
 ]
 
 
@@ -448,6 +448,12 @@ def test_service_is_refused_before_evaluation_and_nothing_connects(
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
         f"PREFIX r: <{url[:-6]}> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        # Escapes in a prefixed name the parser reads as part of it: to a screen that did
+        # not, they opened a string or a comment hiding the SERVICE call behind them.
+        f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\'b AS ?x) "
+        f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?x) "
+        f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
     ):
         answer = sparql(limited, query)
         assert answer.status_code == 400, query
