@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 _BLANK = r"\s+|\#[^\n\r]*"
-_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_IRI = r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
+"""an IRI, with the codepoint escapes (``\\u0078``) the parser reads in it"""
 _STRING = r"""'''(?:[^'\\]|\\.|'(?!''))*'''
             | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
             | '(?:[^'\\\n\r]|\\.)*'
@@ -207,7 +208,7 @@ class _Names:
         if window[-2][1].upper() in ("BASE", "SERVICE", "SILENT") or _is(window[0], "PREFIX"):
             _declaration(window, self.known)
             if kind == "iri" and _is(window[-2], "BASE"):
-                self.base = _resolve(value[1:-1], self.base)
+                self.base = _resolve(_unescape(value[1:-1]), self.base)
             if _service_target(window):
                 self.services.append(_service(window[-1], self.known, self.base))
 
@@ -233,9 +234,10 @@ def _declaration(tokens: list[tuple[str, str]], prefixes: dict[str, str]) -> Non
 
 
 def _service_target(tokens: list[tuple[str, str]]) -> bool:
-    """Whether the last token is the endpoint of ``SERVICE`` or ``SERVICE SILENT``."""
+    """Whether the last token is the endpoint of ``SERVICE`` or ``SERVICE SILENT`` (whatever
+    it is: one the screen cannot read counts as an endpoint it cannot check)."""
     last = tokens[-1]
-    if last[0] not in ("iri", "name", "var") or _is(last, "SILENT"):
+    if _is(last, "SILENT"):
         return False
     before = tokens[-2]
     if _is(before, "SERVICE"):
@@ -245,14 +247,23 @@ def _service_target(tokens: list[tuple[str, str]]) -> bool:
 
 def _service(token: tuple[str, str], prefixes: Mapping[str, str], base: str | None) -> Service:
     kind, value = token
-    if kind == "var":
-        return Service(None, value)
     if kind == "iri":
-        return Service(_resolve(value[1:-1], base), value)
-    prefix, _, local = value.partition(":")
-    if prefix in prefixes:
-        return Service(_resolve(prefixes[prefix] + local, base), value)
-    return Service(None, value)  # an undeclared prefix: the parser will refuse the text
+        return Service(_resolve(_unescape(value[1:-1]), base), value)
+    if kind == "name":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return Service(_resolve(_unescape(prefixes[prefix]) + local, base), value)
+    # A variable, an undeclared prefix (the parser will refuse the text), or a token that is
+    # no endpoint the screen can read: no endpoint it can check, so refused.
+    return Service(None, value)
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(iri: str) -> str:
+    """An IRI with its codepoint escapes read, as the parser reads them."""
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
 
 
 def _resolve(iri: str, base: str | None) -> str:

@@ -131,6 +131,7 @@ SCREEN_TOKENS = [
     *('"', "'", "'''", '"""', "\\", '\\"', "?v", "$w", "?", "@en", "@en-US", "@", "1", "-1"),
     *("+2.5e-3", "{", "}", "(", ")", "[", "]", "!", "^", "^^", "#c {\n", "\n", ".", ";", ","),
     *("*", "=", "é", "·", "²", "ex:a.b", "p:%41", "ex:a\\'b", "ex:a\\#b", "p:\\~x"),
+    *("<http://a/\\u0078>", "<\\u0068ttp://b/>", "\\u0053ERVICE"),
 ]
 
 
@@ -454,6 +455,8 @@ def test_service_is_refused_before_evaluation_and_nothing_connects(
         f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?x) "
         f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        # A codepoint escape in the endpoint's IRI, which the parser reads.
+        f"SELECT * WHERE {{ SERVICE <{url[:-1]}\\u{ord(url[-1]):04x}> {{ ?s ?p ?o }} }}",
     ):
         answer = sparql(limited, query)
         assert answer.status_code == 400, query
