@@ -23,12 +23,17 @@ classification's indexes is a handful of C-speed JSON and numpy calls, not a wal
 million nodes.
 
 A file that does not hold what this code writes (another format, a damaged or forged file)
-raises :class:`IndexFileError`; the caller then builds the indexes afresh. A forged file can
-at worst hold wrong data of the right shapes: it cannot make the reader run code.
+raises :class:`IndexFileError`; the caller then builds the indexes afresh. Whatever a file
+holds, reading it runs no code the file chooses, and takes memory in proportion to the
+file's size: each array may be read once, the big integers once each in the order they were
+written, and compressed members are refused. Objects of the dataclasses must have every
+field; :meth:`graph.version.Indexes.check` then asks the indexes a question of each sort. A
+forged file that passes all that can still hold wrong data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import json
@@ -206,6 +211,8 @@ class _Reader:
         self.allowed = classes()
         self.made: list[object] = []
         """the objects read, numbered as the writer numbered them"""
+        self.big_read = 0
+        """how far into :attr:`big` the integers read so far go"""
         self.strings: dict[str, str] = {}
         """every string read, once: the indexes hold the same label in several places
         (the labels, the ranked labels, the searches' texts), one object when they were
@@ -260,6 +267,7 @@ class _Reader:
         if _custom_state(kind):
             made.__setstate__(state)
         elif type(state) is dict:
+            _has_fields(kind, state)
             vars(made).update(state)
         else:
             raise IndexFileError(f"the state of {name} is not a mapping")
@@ -267,6 +275,7 @@ class _Reader:
 
     def _objects(self, name: str, fields: list[str], columns: list[list[Any]]) -> list[Any]:
         kind = self._class(name)
+        _has_fields(kind, dict.fromkeys(fields))
         made = []
         for row in zip(*map(self._shared, columns), strict=True):
             item: Any = object.__new__(kind)
@@ -283,12 +292,26 @@ class _Reader:
         return [memo.setdefault(v, v) if type(v) is str else v for v in items]
 
     def _array(self, name: str) -> np.ndarray:
+        """The array ``name``, once: the writer writes an array for each place that holds
+        one, so a file naming an array twice is not one it wrote (and could make the reader
+        build the same long list over and over, far past the file's size)."""
         try:
-            return self.arrays[name]
-        except KeyError:
-            raise IndexFileError(f"the file has no array {name!r}") from None
+            return self.arrays.pop(name)
+        except (KeyError, TypeError):
+            raise IndexFileError(f"the file has no array {name!r}, or names it twice") from None
 
     def _ints(self, ends: list[int]) -> list[int]:
+        """Integers from the big-integer bytes, which the writer appends in the order it
+        writes them: each range must start where the last one read ended."""
+        if (
+            not ends
+            or ends[0] != self.big_read
+            or any(type(e) is not int for e in ends)
+            or any(b < a for a, b in itertools.pairwise(ends))
+            or ends[-1] > len(self.big)
+        ):
+            raise IndexFileError("big integers out of the order they were written in")
+        self.big_read = ends[-1]
         big = self.big
         return [
             int.from_bytes(big[start:end], "little", signed=True)
@@ -316,6 +339,27 @@ def write(path: Path, value: object, *, fingerprint: str) -> None:
     partial.rename(path)
 
 
+def _has_fields(kind: type, state: dict[str, Any]) -> None:
+    """Refuse the state of a dataclass that lacks one of its fields."""
+    if dataclasses.is_dataclass(kind):
+        missing = {f.name for f in dataclasses.fields(kind)} - set(state)
+        if missing:
+            raise IndexFileError(f"{kind.__name__} lacks {', '.join(sorted(missing))}")
+
+
+def _stored_only(path: Path) -> None:
+    """Refuse an archive whose members are compressed, or say they are larger than the file:
+    the writer stores them as they are, and a compressed member could unpack to far more
+    memory than the file takes on disk."""
+    size = path.stat().st_size
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    if any(m.compress_type != zipfile.ZIP_STORED for m in members):
+        raise IndexFileError("its arrays are compressed, which the writer never does")
+    if sum(m.file_size for m in members) > size:
+        raise IndexFileError("its arrays are larger than the file")
+
+
 def _json(text: bytes) -> Any:
     collecting = gc.isenabled()
     gc.disable()
@@ -334,6 +378,7 @@ def read(path: Path, *, fingerprint: str) -> Any:
         (then the indexes are to be built afresh).
     """
     try:
+        _stored_only(path)
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except FileNotFoundError:
@@ -355,7 +400,15 @@ def read(path: Path, *, fingerprint: str) -> Any:
     gc.disable()
     try:
         return _Reader(arrays, big).value(tree.get("root"))
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as error:
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+        MemoryError,
+    ) as error:
         raise IndexFileError(f"damaged: {error}") from error
     finally:
         if collecting:

@@ -14,7 +14,8 @@ process of its own::
 The file holds arrays and JSON only (:mod:`graph.indexfile`): reading it cannot run code,
 whoever wrote the folder. It names the code that made it (a fingerprint of the index
 modules, the named queries, Python's and the libraries' versions); a file made by other
-code, or one that cannot be read, is ignored and the indexes are built afresh.
+code, one that cannot be read, or one whose indexes fail :meth:`Indexes.check` is ignored
+and the indexes are built afresh.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ def read(path: Path) -> Indexes | None:
         return None
     if not isinstance(indexes, Indexes):
         log.warning("the index file in %s holds no indexes; building them", path.name)
+        return None
+    try:
+        indexes.check()
+    except Exception as error:  # anything at all: the file is data of unknown shape
+        log.warning("the indexes in %s are damaged (%r); building them", path.name, error)
         return None
     return indexes
 

@@ -26,7 +26,7 @@ Adding an index for a new feature is a field here and a line in :meth:`Indexes.b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from pyoxigraph import Store
 
@@ -291,6 +291,31 @@ class Indexes:
             languages=translations.languages,
         )
 
+    def check(self) -> None:
+        """Raise if these indexes are not what :meth:`build` makes: each of the right kind,
+        and each answering a question of every sort (an index file read back from a folder
+        anyone may have written must not fail every request after it is taken)."""
+        for item in fields(self):
+            value = getattr(self, item.name, None)
+            expected = _KINDS[item.name]
+            if not isinstance(value, expected):
+                raise TypeError(f"{item.name} is a {type(value).__name__}")
+        self.occupations.search("a", limit=1)
+        self.skills.search("a", limit=1)
+        self.skills.resolve("a")
+        self.suggester.suggest("a", limit=1, types=frozenset({"occupation", "skill"}))
+        careers = self.careers
+        if careers.occupations:
+            careers.skills_of(0)
+            careers.related(0, "similar")
+            careers.paths(0, len(careers.occupations) - 1, max_steps=1, limit=1)
+            careers.match(careers.essential[0], skill_level=None, isco_group=None)
+        self.translations.label("", self.translations.main)
+        self.texts.alternatives("", self.translations.main)
+        self.facets.chosen("occupation", {"isco_group": ["2"]})
+        for code in list(self.isco.groups)[:1]:
+            self.isco.children.get(self.isco.groups[code].uri, [])
+
 
 def _has_mappings(store: Store) -> bool:
     """Whether any occupation is mapped to another classification (a dataset loaded beside
@@ -299,3 +324,19 @@ def _has_mappings(store: Store) -> bool:
         if next(iter(store.quads_for_pattern(None, prop, None)), None) is not None:
             return True
     return False
+
+
+_KINDS: dict[str, type | tuple[type, ...]] = {
+    "occupations": LabelIndex,
+    "skills": SkillIndex,
+    "careers": CareerIndex,
+    "suggester": Suggester,
+    "translations": Translations,
+    "texts": Texts,
+    "facets": Facets,
+    "isco": IscoGroups,
+    "summary": dict,
+    "has_mappings": bool,
+    "languages": tuple,
+}
+"""What each field of :class:`Indexes` holds (:meth:`Indexes.check`)."""

@@ -3,6 +3,7 @@ never to a version that cannot be opened."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -281,6 +282,52 @@ def test_an_index_file_cannot_make_a_server_run_code(
         "items"
     ]
     assert not marker.exists()
+
+
+def _write_tree(file: Path, root: object, *, compressed: bool = False, **arrays: object) -> None:
+    """An index file with this code's format and fingerprint holding ``root``."""
+    tree = {"format": indexfile.FORMAT, "fingerprint": prepare.FINGERPRINT, "root": root}
+    save = np.savez_compressed if compressed else np.savez
+    with file.open("wb") as out:
+        save(
+            out,
+            tree=np.frombuffer(json.dumps(tree).encode(), np.uint8),
+            big=np.zeros(0, np.uint8),
+            **arrays,  # type: ignore[arg-type]
+        )
+
+
+def _all_but(field: str, value: object) -> dict[str, object]:
+    """The state of an Indexes with every field, ``field`` holding ``value``, the others 0."""
+    names = [f.name for f in dataclasses.fields(Indexes)]
+    return {"$d": [{"$s": names}, {"$s": [value if name == field else 0 for name in names]}]}
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["array named many times", "compressed", "fields missing", "a field of the wrong kind"],
+)
+def test_a_forged_index_file_of_the_right_format_is_refused(
+    tiny_root: Path, tmp_path: Path, how: str
+) -> None:
+    file = tmp_path / "indexes.npz"
+    lines = np.frombuffer("\n".join(["x" * 100] * 1000).encode(), np.uint8)
+    if how == "array named many times":  # a few KB that would read as 100 MB
+        _write_tree(file, [{"$lines": "a0"}] * 10_000, a0=lines)
+    elif how == "compressed":  # a zip bomb's way
+        _write_tree(file, {"$lines": "a0"}, compressed=True, a0=lines)
+    elif how == "fields missing":
+        _write_tree(
+            file, {"$o": "graph.version.Indexes", "s": {"$d": [{"$s": ["careers"]}, {"$s": [5]}]}}
+        )
+    else:
+        _write_tree(file, {"$o": "graph.version.Indexes", "s": _all_but("careers", 5)})
+    if how in ("array named many times", "compressed", "fields missing"):
+        with pytest.raises(indexfile.IndexFileError):
+            indexfile.read(file, fingerprint=prepare.FINGERPRINT)
+    version = active_version(tiny_root)
+    shutil.copyfile(file, version / prepare.INDEX_FILE)
+    assert prepare.read(version) is None  # refused: the caller builds them afresh
 
 
 def test_the_index_file_reads_back_what_was_written(tiny_root: Path, tmp_path: Path) -> None:
