@@ -577,6 +577,11 @@ class Catalog:
                 found[quad.triple] = None
         return list(found), page
 
+    def graph_sizes_counted(self, store: Store) -> dict[str, int] | None:
+        """:meth:`graph_sizes`, if counted for ``store`` already (no scan, no wait)."""
+        version = self._versions.peek(store)
+        return None if version is None else version.graph_sizes
+
     def graph_sizes(self, store: Store) -> dict[str, int]:
         """The named graphs of ``store`` and the triples in each: a scan of the store, made
         once per version (one at a time, however many ask at once), on first use."""

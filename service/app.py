@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -148,6 +149,9 @@ def create_app(
     )
     app.state.catalog = Catalog()
     app.state.settings = settings
+    # One count of a version's named graphs at a time (the Service Description's sizes,
+    # kept with the version's indexes): the others wait on the event loop, not in threads.
+    app.state.graph_counting = asyncio.Lock()
     problems.install(app)
     docs.install(app)
     # Innermost, so that CORS, added below, also dresses its answers to browsers.

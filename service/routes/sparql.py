@@ -545,8 +545,12 @@ async def _describe(scope: Scope, send: Send) -> None:
             406, "not-acceptable", f"the Service Description is offered as: {offered}"
         )
     opened = state.store_source.get()
-    # Counted once per store version and kept with its indexes, off the event loop (a scan).
-    sizes = await asyncio.to_thread(state.catalog.graph_sizes, opened.store)
+    # Counted once per store version and kept with its indexes, off the event loop (a scan),
+    # one count at a time: those who ask meanwhile wait here, not in a thread each.
+    sizes = state.catalog.graph_sizes_counted(opened.store)
+    if sizes is None:
+        async with state.graph_counting:
+            sizes = await asyncio.to_thread(state.catalog.graph_sizes, opened.store)
     # The languages, read with the store version's indexes (on a bare store, read here).
     translations = await asyncio.to_thread(state.catalog.translations, opened.store)
     languages = translations.languages
