@@ -84,9 +84,20 @@ def media_type(accept: str, offered: Iterable[str], default: str) -> str | None:
         else:
             candidates = [media] if media in types else []
         for candidate in candidates:
-            if candidate not in wanted.refused:
+            if not _refused_media(candidate, wanted):
                 return candidate
     return None
+
+
+def _refused_media(media: str, wanted: Preferences) -> bool:
+    """Whether the most specific range of the header that matches ``media`` (the type
+    itself, then ``type/*``, then ``*/*``: RFC 9110, 12.5.1) gives it a weight of 0."""
+    for matching in (media, media.split("/", 1)[0] + "/*", "*/*"):
+        if matching in wanted.refused:
+            return True
+        if matching in wanted.ranked:
+            return False
+    return False
 
 
 def language(

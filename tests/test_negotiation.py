@@ -32,10 +32,20 @@ def test_weights_rank_items_and_zero_refuses() -> None:
         ("text/csv;level=1", "text/csv"),  # parameters other than q left aside
         ("image/png", None),
         ("text/csv;q=0", None),
+        # The most specific range that matches decides (RFC 9110, 12.5.1): a type refused
+        # by its type/* is not chosen through */*, and one named with a weight of its own is
+        # chosen despite its type/* refused.
+        ("text/*;q=0, text/csv", "text/csv"),
+        ("*/*;q=0, text/*", "text/csv"),
     ],
 )
 def test_the_media_type_is_the_best_ranked_on_offer(accept: str, chosen: str | None) -> None:
     assert media_type(accept, OFFERED, DEFAULT) == chosen
+
+
+def test_a_type_refused_by_its_range_is_not_chosen_through_a_wildcard() -> None:
+    # text/csv as the default, so that */* would pick it first if text/*;q=0 were ignored.
+    assert media_type("*/*, text/*;q=0", OFFERED, "text/csv") == DEFAULT
 
 
 @pytest.mark.parametrize("accept", ["text/csv;q=high", "text/csv;q=1.5", "text/csv;q=nan"])
