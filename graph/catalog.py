@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import functools
 import gc
 import logging
-import threading
 from collections.abc import Iterator
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
@@ -137,9 +137,8 @@ class Catalog:
                     MATCHES[hit.match],
                     round(hit.score, 4),
                 )
-            items.append(
-                a.SkillHit(view.skill(hit.skill), index.skills[hit.skill].reuse_level, matched)  # type: ignore[arg-type]
-            )
+            reuse_level = _text(index.skills[hit.skill].reuse_level)
+            items.append(a.SkillHit(view.skill(hit.skill), reuse_level, matched))
         return a.SkillHits(total, items)
 
     def search_occupations(
@@ -173,7 +172,7 @@ class Catalog:
         with its reuse level)."""
         view = self._view(store, language)
         if kind == "occupation":
-            return (view.occupation(n) for n in view.occupations_by_label())
+            return (view.occupation(n) for n in view.occupations_by_label)
         return (view.listed_skill(n) for n in view.indexes.careers.skills_by_label)
 
     def facet(
@@ -193,7 +192,7 @@ class Catalog:
         if chosen is None:
             return self.listing(store, kind, language=language)
         if kind == "occupation":
-            by_label = view.occupations_by_label()
+            by_label = view.occupations_by_label
             return (view.occupation(by_label[n]) for n in chosen)
         skills = view.indexes.careers.skills_by_label
         return (view.listed_skill(skills[n]) for n in chosen)
@@ -584,12 +583,11 @@ class Catalog:
 
     def graph_sizes(self, store: Store) -> dict[str, int]:
         """The named graphs of ``store`` and the triples in each: a scan of the store, made
-        once per version (one at a time, however many ask at once), on first use."""
+        once per version on first use (the service asks one at a time)."""
         version = self._versions.get(store)
-        with version.counting:
-            if version.graph_sizes is None:
-                version.graph_sizes = count_graphs(store)
-            return version.graph_sizes
+        if version.graph_sizes is None:
+            version.graph_sizes = count_graphs(store)
+        return version.graph_sizes
 
     def counted(self, store: Store) -> dict[str, int] | None:
         """:meth:`summary`, if the indexes of ``store`` are built already."""
@@ -621,10 +619,7 @@ class Catalog:
         main = translations.main
         language = language or main
         known = indexes.texts
-
-        def describe(tag: str) -> str | None:
-            return known.description(uri, tag)
-
+        describe = functools.partial(known.description, uri)
         found, label_language = translations.label(uri, language)
         description = describe(language)
         description_language = language if description is not None else main
@@ -690,7 +685,6 @@ class _Version:
         self.indexes = indexes
         self._views: dict[str, _View] = {}
         self.graph_sizes: dict[str, int] | None = None
-        self.counting = threading.Lock()
 
     def view(self, language: str | None) -> _View:
         key = language or self.indexes.translations.main
@@ -738,8 +732,9 @@ class _View:
             )
         return made
 
+    @functools.cached_property
     def occupations_by_label(self) -> list[int]:
-        """Every occupation, in label order, as career-index positions."""
+        """Every occupation, in label order, as career-index positions (made once)."""
         position = self.indexes.careers.occupation_index
         return [position[o.uri] for o in self.indexes.occupations.by_label]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from pyoxigraph import Store
 
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
+from graph.catalog import Catalog
 from service import answers
 from service.deps import CatalogDep, Limit, Offset, StoreDep, answered
 from service.examples import PRODUCER
@@ -92,15 +94,7 @@ async def similar_occupations(
     limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Occupations at the same skill level that need much of the same knowledge and skills."""
-    return answers.related_occupations(
-        await answered(
-            catalog,
-            store,
-            lambda: catalog.related_occupations(
-                store, id, kind="similar", limit=limit, language=lang.language
-            ),
-        )
-    )
+    return await _related(catalog, store, id, "similar", limit, lang.language)
 
 
 @router.get(
@@ -117,12 +111,18 @@ async def occupation_prospects(
     limit: MatchLimit = 10,
 ) -> dict[str, Any]:
     """Long-term prospects: occupations at a higher skill level needing some of the same skills."""
+    return await _related(catalog, store, id, "prospects", limit, lang.language)
+
+
+async def _related(
+    catalog: Catalog, store: Store, id: str, kind: str, limit: int, language: str
+) -> dict[str, Any]:
     return answers.related_occupations(
         await answered(
             catalog,
             store,
             lambda: catalog.related_occupations(
-                store, id, kind="prospects", limit=limit, language=lang.language
+                store, id, kind=kind, limit=limit, language=language
             ),
         )
     )
