@@ -62,7 +62,7 @@ class IndexFileError(Exception):
 
 def _allowed() -> dict[str, type]:
     # Imported here: the index modules are this module's callers' concern, not its own.
-    from graph import careers, languages, ranking, search, suggest, version
+    from graph import careers, languages, preparation, ranking, search, suggest, version
 
     classes: list[type] = [
         search.OccupationFacts,
@@ -77,6 +77,7 @@ def _allowed() -> dict[str, type]:
         ranking.Analyzer,
         ranking.Ranker,
         languages.Translations,
+        preparation.Preparation,
         version.Facets,
         version.Texts,
         version.IscoFacts,
