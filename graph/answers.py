@@ -15,6 +15,8 @@ from enum import Enum
 from functools import cached_property
 
 from graph import terms as t
+from graph.preparation import Preparation
+from graph.transitions import Reason
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ class OccupationProfile:
     """None where no O*NET occupation is linked"""
     interests: dict[str, float] | None
     holland_code: list[str] | None
+    preparation: Preparation | None = None
+    """None where no preparation table is loaded, or it has nothing for the occupation"""
 
 
 @dataclass(frozen=True)
@@ -152,10 +156,25 @@ class RelatedOccupation:
     shared_optional: int
 
 
+class RelatedNote(Enum):
+    """Why a list of related occupations is empty."""
+
+    NONE = "none"
+    TOP_LEVEL = "top level"
+    """prospects of an occupation at the highest ISCO skill level (4)"""
+    NO_SKILLS = "no skills"
+    """ESCO lists no skills for the occupation"""
+    EMPTY = "empty"
+    """no occupation shares enough skills"""
+
+
 @dataclass(frozen=True)
 class RelatedOccupations:
     occupation: OccupationRef
     items: list[RelatedOccupation]
+    kind: str = "similar"
+    """``similar`` or ``prospects``"""
+    note: RelatedNote = RelatedNote.NONE
 
 
 @dataclass(frozen=True)
@@ -175,19 +194,52 @@ class SkillGap:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """How feasible a move is, and why (:mod:`graph.transitions`)."""
+
+    rating: str
+    """``viable``, ``stretch`` or ``unrealistic``"""
+    score: float
+    similarity: float
+    essential_coverage: float
+    optional_coverage: float
+    essential_skills: int
+    held_essential_skills: int
+    skill_levels: tuple[int | None, int | None]
+    job_zones: tuple[float | None, float | None]
+    education: tuple[float | None, float | None]
+    regulated: bool
+    field: str | None
+    reasons: list[Reason]
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: OccupationRef
+    target: OccupationRef
+    assessment: Assessment
+    learn: list[SkillRef]
+    """the target's essential skills not held, in the order to learn them"""
+
+
+@dataclass(frozen=True)
 class PathStep:
     occupation: OccupationRef
     move: str
-    """``similar`` or ``prospect``"""
+    """``similar``, ``prospect``, ``specialisation``, ``generalisation``, ``promotion``,
+    ``step down`` or ``lateral``"""
     score: float
     learn: list[SkillRef]
     coverage: float
+    assessment: Assessment
 
 
 @dataclass(frozen=True)
 class CareerPath:
     new_essential_skills: int
     steps: list[PathStep]
+    rating: str
+    """the worst rating of its steps"""
 
     @property
     def largest_step(self) -> int:
@@ -201,7 +253,9 @@ class PathOutcome(Enum):
     SAME = "same"
     """the two occupations are the same"""
     NONE_WITHIN = "none within"
-    """no path of at most the steps asked for"""
+    """no path of at most the steps asked for (a longer one exists)"""
+    NONE_AT_ALL = "none at all"
+    """no path of any length the search looks at: every way there has an unrealistic step"""
     STOPPED = "stopped"
     """the search stopped at its bound with fewer paths than asked"""
 
@@ -211,11 +265,32 @@ class CareerPaths:
     source: OccupationRef
     target: OccupationRef
     max_steps: int
+    max_learn: int | None
     target_essential_skills: int
     start_coverage: float
     paths: list[CareerPath]
     complete: bool
     outcome: PathOutcome
+    assessment: Assessment
+    """the move straight from the source to the target"""
+    fewest_steps: int | None
+
+
+@dataclass(frozen=True)
+class RouteIn:
+    source: OccupationRef
+    assessment: Assessment
+    """the move straight from this occupation to the target"""
+    path: CareerPath
+
+
+@dataclass(frozen=True)
+class RoutesIn:
+    target: OccupationRef
+    max_steps: int
+    max_level: int | None
+    max_job_zone: float | None
+    routes: list[RouteIn]
 
 
 @dataclass(frozen=True)

@@ -30,19 +30,46 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
+import numpy as np
 from pyoxigraph import Store
+from scipy import sparse
 
 from graph import terms as t
+from graph import transitions as tr
 from graph.queries import QueryRunner
 from graph.search import OccupationFacts, SkillFacts, SkillIndex
+from graph.transitions import Transition
 
 MAX_EXPANSIONS = 3_000
 """Partial paths a search may extend before it answers with what it has found (a bound on
 the time of any request; the answer then says it is not complete)."""
+
+STEP_COST = 5
+"""Paths are ranked by their worst step's rating, then by the most essential skills a step
+learns plus this many for every step after the first (a job change takes time: a path of
+four gentle steps should not beat a direct move that is only a little harder)."""
+
+FEWEST_STEPS_LOOKED = 8
+"""When no path fits the steps asked for, how far the search looks to say how many it takes."""
+
+OUT_MOVES = 20
+"""Per occupation, its most feasible moves by score that the path graph keeps..."""
+IN_MOVES = 10
+"""...and per occupation, the most feasible moves into it..."""
+FIELD_MOVES = 10
+"""...and the most feasible moves within the same ISCO minor group (promotions to a supervisor
+of the same trade are there: shop assistant 5223 and shop supervisor 5222), beside the ESCO
+broader and narrower occupations and the stored similar occupations and prospects; none of
+them unrealistic."""
+
+REUSE_ORDER = {"transversal": 0, "cross-sector": 1, "sector-specific": 2, "": 3}
+"""The order skills are learned in by reuse level: the skills with no level (most of them)
+before the occupation-specific ones, which come last."""
 
 
 @dataclass(frozen=True)
@@ -57,12 +84,17 @@ class Step:
     learn: list[int]
     coverage: float
     """the share of the target's essential skills held after this step"""
+    transition: Transition
+    """the move assessed from the previous occupation"""
 
 
 @dataclass(frozen=True)
 class CareerPath:
     steps: list[Step]
     new_essential: int
+    rating: str
+    """the worst rating of its steps"""
+    source: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +104,11 @@ class PathSearch:
     """False when the search stopped at :data:`MAX_EXPANSIONS` before finding ``limit`` paths"""
     start_coverage: float
     target_essential: int
+    direct: Transition
+    """the move straight from the source to the target, assessed"""
+    fewest_steps: int | None
+    """when no path fits the steps asked for: the fewest a path takes (up to
+    :data:`FEWEST_STEPS_LOOKED`), None when none does"""
 
 
 @dataclass(frozen=True)
@@ -112,6 +149,24 @@ class CareerIndex:
     listed_both: dict[int, int] = field(default_factory=dict)
     """per occupation that has any: the bit set of the skills ESCO lists as both essential
     and optional for it (its profile lists them under both, as ESCO does)"""
+    broader: list[int] = field(default_factory=list)
+    """per occupation: its broader occupation in the ESCO hierarchy, -1 for none"""
+    regulated: list[bool] = field(default_factory=list)
+    """per occupation: whether ESCO marks it a regulated profession"""
+    job_zone: list[float | None] = field(default_factory=list)
+    """per occupation: its Job Zone (1-5) where a preparation table is loaded"""
+    education: list[float | None] = field(default_factory=list)
+    """per occupation: its education level (1-12) where a preparation table is loaded"""
+    preparation_loaded: bool = False
+    prerequisites: dict[int, list[int]] = field(default_factory=dict)
+    """per skill that has any: the skills ESCO states are essential for it"""
+    feasible: list[list[int]] = field(default_factory=list)
+    """per occupation: the moves career paths take from it, most feasible first (see
+    :func:`feasible_moves`)"""
+    feasible_rating: list[list[int]] = field(default_factory=list)
+    """the rating of each of those moves (0 viable, 1 stretch), in the same order"""
+    feasible_score: list[list[float]] = field(default_factory=list)
+    """the score of each of those moves, in the same order"""
     occupation_index: dict[str, int] = field(init=False)
     skill_index: dict[str, int] = field(init=False)
     essential_for: list[list[int]] = field(init=False)
@@ -143,18 +198,42 @@ class CareerIndex:
                 self.essential_for[skill].append(occupation)
             for skill in _bits(required & ~essential):
                 self.optional_for[skill].append(occupation)
+        n = len(self.occupations)
+        self.broader = self.broader or [-1] * n
+        self.regulated = self.regulated or [False] * n
+        self.job_zone = self.job_zone or [None] * n
+        self.education = self.education or [None] * n
+        self._narrower: list[list[int]] = [[] for _ in self.occupations]
+        for child, parent in enumerate(self.broader):
+            if parent >= 0:
+                self._narrower[parent].append(child)
+        self._facts = _facts(self)
+        if not self.feasible:
+            self.feasible, self.feasible_rating, self.feasible_score = feasible_moves(self)
+        self._edge: list[dict[int, int]] = [
+            dict(zip(targets, ratings, strict=True))
+            for targets, ratings in zip(self.feasible, self.feasible_rating, strict=True)
+        ]
         self._reverse: list[list[int]] = [[] for _ in self.occupations]
-        for source, targets in enumerate(self.moves):
+        for source, targets in enumerate(self.feasible):
             for target in targets:
                 self._reverse[target].append(source)
+        self._skill_rank = _skill_order_keys(self)
+        self._into_cache: dict[int, dict[int, tuple[int, float]]] = {}
 
     @classmethod
     def build(
-        cls, store: Store, runner: QueryRunner, *, skills: list[SkillFacts] | None = None
+        cls,
+        store: Store,
+        runner: QueryRunner,
+        *,
+        skills: list[SkillFacts] | None = None,
+        preparation: Mapping[str, tuple[float | None, float | None]] | None = None,
     ) -> CareerIndex:
         """Read the occupations, their skill sets and the moves between them from ``store``
         with the named queries; ``skills`` as a :class:`SkillIndex` of the same version
-        holds them (read here when not given)."""
+        holds them (read here when not given); ``preparation``: each occupation's Job Zone
+        and education level, where a preparation table is loaded (:mod:`graph.preparation`)."""
         occupations = [
             OccupationFacts(str(r["uri"]), str(r["label"]), r["isco_group"], r["skill_level"])
             for r in runner.select(store, "occupation_list")
@@ -183,6 +262,24 @@ class CareerIndex:
             target = position.get(row["to"].value)
             if source is not None and target is not None:
                 moves[source][target] = row["move"].value
+        broader = [-1] * len(occupations)
+        regulated = [False] * len(occupations)
+        for row in runner.solutions(store, "career_facts", {}):
+            occupation = position.get(row["occupation"].value)
+            if occupation is None:
+                continue
+            if row["regulated"] is not None:
+                regulated[occupation] = True
+            elif (parent := position.get(row["broader"].value)) is not None:
+                broader[occupation] = parent
+        prerequisites: dict[int, list[int]] = {}
+        for row in runner.solutions(store, "skill_prerequisites", {}):
+            skill = skill_position.get(row["skill"].value)
+            needed = skill_position.get(row["needed"].value)
+            if skill is not None and needed is not None and skill != needed:
+                prerequisites.setdefault(skill, []).append(needed)
+        preparation = preparation or {}
+        zones = [preparation.get(o.uri, (None, None)) for o in occupations]
         return cls(
             occupations,
             skills,
@@ -190,6 +287,12 @@ class CareerIndex:
             required,
             moves,
             {o: both for o, e in enumerate(essential) if (both := e & optional[o])},
+            broader=broader,
+            regulated=regulated,
+            job_zone=[z for z, _ in zones],
+            education=[e for _, e in zones],
+            preparation_loaded=bool(preparation),
+            prerequisites={k: sorted(set(v)) for k, v in prerequisites.items()},
         )
 
     # --- Career paths ---------------------------------------------------------------------
@@ -224,76 +327,338 @@ class CareerIndex:
         )
         return found
 
-    def _within(self, target: int, steps: int) -> dict[int, int]:
+    # --- Transitions ---------------------------------------------------------------------
+
+    def in_field(self, source: int, target: int) -> str | None:
+        """How ``target`` is in ``source``'s field: ``narrower`` or ``broader`` (ESCO
+        hierarchy), ``same ISCO minor group``; None when it is not."""
+        if self.broader[target] == source:
+            return "narrower"
+        if self.broader[source] == target:
+            return "broader"
+        a, b = (
+            _minor(self.occupations[source].isco_group),
+            _minor(self.occupations[target].isco_group),
+        )
+        return "same ISCO minor group" if a is not None and a == b else None
+
+    def assess(self, source: int, target: int, *, held: int | None = None) -> Transition:
+        """The transition assessment of a move from ``source`` to ``target`` (see
+        :mod:`graph.transitions`); ``held``: the skills the person holds, ``source``'s own
+        (essential and optional) when not given."""
+        held = self.required[source] if held is None else held
+        essential = self.essential[target]
+        optional = self.required[target] & ~essential
+        held_essential = (essential & held).bit_count()
+        essential_size = essential.bit_count()
+        optional_size = optional.bit_count()
+        essential_coverage = held_essential / essential_size if essential_size else 0.0
+        optional_coverage = (
+            (optional & held).bit_count() / optional_size if optional_size else essential_coverage
+        )
+        size = held.bit_count() * self.required[target].bit_count()
+        cosine = (held & self.required[target]).bit_count() / math.sqrt(size) if size else 0.0
+        a, b = self.occupations[source], self.occupations[target]
+        levels = (_level(a.skill_level), _level(b.skill_level))
+        zones = (self.job_zone[source], self.job_zone[target])
+        education = (self.education[source], self.education[target])
+        relation = self.in_field(source, target)
+        entry = self.regulated[target] and not self.regulated[source]
+        conditions = tr.judge(
+            essential_coverage=np.array(essential_coverage),
+            optional_coverage=np.array(optional_coverage),
+            cosine=np.array(cosine),
+            level_change=np.array(tr.change(*levels)),
+            zone_change=np.array(tr.change(*zones)),
+            education_change=np.array(tr.change(*education)),
+            regulated_entry=np.array(entry),
+            in_field=np.array(relation is not None),
+            manager_entry=np.array(_manager(b) and not _manager(a)),
+        )
+        return Transition(
+            source=source,
+            target=target,
+            rating=tr.RATINGS[int(conditions["rating"])],
+            score=round(float(conditions["score"]), 6),
+            similarity=round(float(conditions["similarity"]), 6),
+            essential_coverage=round(essential_coverage, 6),
+            optional_coverage=round(optional_coverage, 6),
+            essential=essential_size,
+            held_essential=held_essential,
+            skill_levels=levels,
+            job_zones=zones,
+            education=education,
+            regulated=self.regulated[target],
+            field=relation,
+            reasons=tr.reasons(
+                conditions,
+                essential=essential_size,
+                held=held_essential,
+                levels=levels,
+                zones=zones,
+                education=education,
+                regulated=self.regulated[target],
+                source_regulated=self.regulated[source],
+                field=relation,
+                field_group=_minor(b.isco_group) if relation == "same ISCO minor group" else None,
+                preparation_loaded=self.preparation_loaded,
+            ),
+        )
+
+    def moves_from(self, source: int) -> list[int]:
+        """The occupations career paths may move to from ``source``, most feasible first."""
+        return list(self.feasible[source])
+
+    def move_kind(self, source: int, target: int) -> str:
+        """What ``target`` is to ``source`` as a move: ``similar`` or ``prospect`` (the lists
+        /similar and /prospects serve), ``specialisation`` (its narrower occupation in ESCO),
+        ``generalisation`` (its broader one), ``promotion`` (a higher ISCO skill level, or a
+        manager's occupation from another), ``step down`` (a lower level) or ``lateral``."""
+        stored = self.moves[source].get(target)
+        if stored is not None:
+            return stored
+        if self.broader[target] == source:
+            return "specialisation"
+        if self.broader[source] == target:
+            return "generalisation"
+        a, b = self.occupations[source], self.occupations[target]
+        rise = tr.change(_level(a.skill_level), _level(b.skill_level))
+        if rise > 0 or (_manager(b) and not _manager(a)):
+            return "promotion"
+        if rise < 0:
+            return "step down"
+        return "lateral"
+
+    def _into(self, target: int) -> dict[int, tuple[int, float]]:
+        """Every occupation whose move straight to ``target`` is not unrealistic: its rating
+        and score (one vectorised :func:`graph.transitions.judge` over all of them)."""
+        cached = self._into_cache.get(target)
+        if cached is not None:
+            return cached
+        n = len(self.occupations)
+        essential = self.essential[target]
+        optional = self.required[target] & ~essential
+        required = self.required[target]
+        e_size, o_size, r_size = (
+            essential.bit_count(),
+            optional.bit_count(),
+            required.bit_count(),
+        )
+        held_e = np.fromiter(((h & essential).bit_count() for h in self.required), float, n)
+        held_o = np.fromiter(((h & optional).bit_count() for h in self.required), float, n)
+        shared = np.fromiter(((h & required).bit_count() for h in self.required), float, n)
+        sizes = np.fromiter((h.bit_count() for h in self.required), float, n)
+        e_cov = held_e / e_size if e_size else np.zeros(n)
+        o_cov = held_o / o_size if o_size else e_cov
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosine = np.nan_to_num(shared / np.sqrt(sizes * r_size))
+        facts = self._facts
+        minor = facts["minor"]
+        in_field = (minor == minor[target]) & (minor >= 0)
+        in_field |= facts["broader"] == target
+        if self.broader[target] >= 0:
+            in_field[self.broader[target]] = True
+        conditions = tr.judge(
+            essential_coverage=e_cov,
+            optional_coverage=o_cov,
+            cosine=cosine,
+            level_change=facts["level"][target] - facts["level"],
+            zone_change=facts["zone"][target] - facts["zone"],
+            education_change=facts["education"][target] - facts["education"],
+            regulated_entry=bool(self.regulated[target]) & ~facts["regulated"],
+            in_field=in_field,
+            manager_entry=bool(facts["manager"][target]) & ~facts["manager"],
+        )
+        rating, score = conditions["rating"], conditions["score"]
+        found = {
+            int(a): (int(rating[a]), float(score[a]))
+            for a in np.flatnonzero(rating < 2)
+            if a != target
+        }
+        if len(self._into_cache) > 64:
+            self._into_cache.clear()
+        self._into_cache[target] = found
+        return found
+
+    def _within(self, target: int, steps: int, into: Mapping[int, object]) -> dict[int, int]:
         """Occupations that can reach ``target`` in at most ``steps`` moves: how many."""
         distance = {target: 0}
         frontier = [target]
         for depth in range(1, steps + 1):
             following = []
             for node in frontier:
-                for source in self._reverse[node]:
+                sources = into if node == target else self._reverse[node]
+                for source in sources:
                     if source not in distance:
                         distance[source] = depth
                         following.append(source)
             frontier = following
+            if not frontier:
+                break
         return distance
 
-    def paths(self, source: int, target: int, *, max_steps: int, limit: int) -> PathSearch:
-        """The ``limit`` best paths from ``source`` to ``target`` of at most ``max_steps``."""
+    def _out(
+        self, node: int, target: int, into: Mapping[int, tuple[int, float]]
+    ) -> Iterable[tuple[int, int]]:
+        """The moves from ``node`` a path may take (and their ratings): its feasible moves,
+        and a move straight to ``target`` where that is not unrealistic."""
+        edges = self._edge[node]
+        yield from edges.items()
+        if target not in edges and node in into:
+            yield target, into[node][0]
+
+    def paths(
+        self,
+        source: int,
+        target: int,
+        *,
+        max_steps: int,
+        limit: int,
+        max_learn: int | None = None,
+    ) -> PathSearch:
+        """The ``limit`` most feasible paths from ``source`` to ``target`` of at most
+        ``max_steps`` moves, each learning at most ``max_learn`` essential skills a step."""
         goal = self.essential[target]
         goal_size = goal.bit_count()
         held = self.required[source]
         start_coverage = _share(goal_size - (goal & ~held).bit_count(), goal_size)
+        direct = self.assess(source, target)
         if source == target:
-            return PathSearch([], True, start_coverage, goal_size)
-        distance = self._within(target, max_steps)
+            return PathSearch([], True, start_coverage, goal_size, direct, 0)
+        into = {
+            a: judged for a, judged in self._into(target).items() if a == source or judged[0] == 0
+        }
+        distance = self._within(target, max_steps, into)
         if source not in distance:
-            return PathSearch([], True, start_coverage, goal_size)
+            fewest = self._within(target, FEWEST_STEPS_LOOKED, into).get(source)
+            return PathSearch([], True, start_coverage, goal_size, direct, fewest)
         labels = self._sort_labels
-        sizes = self._essential_sizes
-        # (estimate, steps, labels on the way, learned so far, path, skills held before the
-        # last step, skills learned at it). What is held after the last step is only made
-        # when an entry comes off the heap: most entries never do.
-        start = (goal_size - (goal & held).bit_count(), 0, (), 0, (source,), held, 0)
-        heap: list[tuple[int, int, tuple[str, ...], int, tuple[int, ...], int, int]] = [start]
-        found: list[tuple[int, tuple[int, ...]]] = []
+        # (worst rating, most skills learned at a step plus STEP_COST a step after the first,
+        # that most, skills learned in all, steps, labels on the way, path, skills held):
+        # every part only grows as a path goes on, so complete paths come off the heap best
+        # first.
+        Entry = tuple[int, int, int, int, int, tuple[str, ...], tuple[int, ...], int]
+        heap: list[Entry] = [(0, -STEP_COST, 0, 0, 0, (), (source,), held)]
+        found: list[tuple[int, ...]] = []
+        popped: dict[int, int] = {}
         expansions = 0
         complete = True
         while heap and len(found) < limit:
-            estimate, steps, names, learned, path, held, learn = heapq.heappop(heap)
+            worst, _, largest, learned, steps, names, path, held = heapq.heappop(heap)
             node = path[-1]
             if node == target:
-                found.append((learned, path))
+                found.append(path)
                 continue
+            popped[node] = popped.get(node, 0) + 1
+            if popped[node] > limit:
+                continue  # the limit best partial paths through a node are enough
             expansions += 1
             if expansions > MAX_EXPANSIONS:
                 complete = False
                 break
-            held |= learn
-            missing = estimate - learned  # the target's essential skills not held
             left = max_steps - steps - 1
-            for following in self.moves[node]:
+            for following, rating in self._out(node, target, into):
                 reach = distance.get(following)
                 if reach is None or reach > left or following in path:
                     continue
                 essential = self.essential[following]
-                new = essential ^ (essential & held)
-                cost = learned + sizes[following] - (essential & held).bit_count()
+                new = (essential & ~held).bit_count()
+                if max_learn is not None and new > max_learn:
+                    continue
                 heapq.heappush(
                     heap,
                     (
-                        cost + missing - (goal & new).bit_count(),
+                        max(worst, rating),
+                        max(largest, new) + STEP_COST * steps,
+                        max(largest, new),
+                        learned + new,
                         steps + 1,
                         (*names, labels[following]),
-                        cost,
                         (*path, following),
-                        held,
-                        new,
+                        held | essential,
                     ),
                 )
         return PathSearch(
-            [self._path(path, target) for _, path in found], complete, start_coverage, goal_size
+            [self._path(path, target) for path in found],
+            complete,
+            start_coverage,
+            goal_size,
+            direct,
+            None,
         )
+
+    def routes_in(
+        self,
+        target: int,
+        *,
+        max_steps: int,
+        limit: int,
+        max_level: int | None = None,
+        max_job_zone: float | None = None,
+    ) -> list[CareerPath]:
+        """The occupations from which ``target`` is reachable in at most ``max_steps`` moves,
+        each with its most feasible path, gentlest first: by the path's worst step rating,
+        then the most skills a step learns, then the skills learned in all, then steps. A
+        step's skills are counted from the previous occupation's own (the search goes back
+        from the target, so it cannot know what earlier steps taught); the paths returned
+        count them as :meth:`paths` does. ``max_level``, ``max_job_zone``: only sources at
+        or below that ISCO skill level or Job Zone (entry-level occupations)."""
+        into = {a: judged for a, judged in self._into(target).items() if judged[0] == 0}
+        # (worst rating, hardness as paths rank it, most learned at a step, learned in all,
+        # steps), each growing as the search goes back from the target.
+        Key = tuple[int, int, int, int, int]
+        start: Key = (0, 0, 0, 0, 0)
+        best: dict[int, tuple[Key, int]] = {target: (start, -1)}
+        heap: list[tuple[Key, int]] = [(start, target)]
+        settled: set[int] = set()
+        while heap:
+            key, node = heapq.heappop(heap)
+            if node in settled:
+                continue
+            settled.add(node)
+            worst, _, largest, learned, steps = key
+            if steps >= max_steps:
+                continue
+            sources = into.keys() | self._reverse[node] if node == target else self._reverse[node]
+            essential = self.essential[node]
+            for source in sources:
+                if source in settled:
+                    continue
+                rating = self._edge[source].get(node)
+                if rating is None:
+                    rating = into[source][0]
+                new = (essential & ~self.required[source]).bit_count()
+                most = max(largest, new)
+                candidate = (
+                    max(worst, rating),
+                    most + STEP_COST * steps,
+                    most,
+                    learned + new,
+                    steps + 1,
+                )
+                known = best.get(source)
+                if known is None or candidate < known[0]:
+                    best[source] = (candidate, node)
+                    heapq.heappush(heap, (candidate, source))
+        chosen = []
+        for source, (key, _) in best.items():
+            if source == target:
+                continue
+            level = _level(self.occupations[source].skill_level)
+            if max_level is not None and (level is None or level > max_level):
+                continue
+            zone = self.job_zone[source]
+            if max_job_zone is not None and (zone is None or zone > max_job_zone):
+                continue
+            chosen.append((key, self._sort_labels[source], source))
+        chosen.sort()
+        routes = []
+        for _, _, source in chosen[:limit]:
+            path = [source]
+            while path[-1] != target:
+                path.append(best[path[-1]][1])
+            routes.append(self._path(tuple(path), target))
+        return routes
 
     def _path(self, path: tuple[int, ...], target: int) -> CareerPath:
         goal = self.essential[target]
@@ -306,13 +671,34 @@ class CareerIndex:
             steps.append(
                 Step(
                     occupation=node,
-                    move=self.moves[previous][node],
+                    move=self.move_kind(previous, node),
                     score=self.score(previous, node),
-                    learn=self.sorted_skills(_bits(learn)),
+                    learn=self.order_skills(_bits(learn)),
                     coverage=_share(goal_size - (goal & ~held).bit_count(), goal_size),
+                    transition=self.assess(previous, node),
                 )
             )
-        return CareerPath(steps, sum(len(s.learn) for s in steps))
+        worst = max(tr.RATINGS.index(s.transition.rating) for s in steps)
+        return CareerPath(steps, sum(len(s.learn) for s in steps), tr.RATINGS[worst], path[0])
+
+    def order_skills(self, skills: Iterable[int]) -> list[int]:
+        """Skills in the order a person would learn them: a skill after those ESCO states are
+        essential for it (when both are in the list), transversal before cross-sector before
+        sector-specific before occupation-specific, knowledge before its practice, then by
+        label."""
+        chosen = list(skills)
+        inside = set(chosen)
+        depth: dict[int, int] = {}
+
+        def depth_of(skill: int, seen: frozenset[int] = frozenset()) -> int:
+            if skill in depth:
+                return depth[skill]
+            needed = [n for n in self.prerequisites.get(skill, ()) if n in inside and n not in seen]
+            value = 1 + max((depth_of(n, seen | {skill}) for n in needed), default=-1)
+            depth[skill] = value
+            return value
+
+        return sorted(chosen, key=lambda s: (depth_of(s), *self._skill_rank[s]))
 
     def in_isco_group(self, code: str) -> list[int]:
         """The occupations in the ISCO-08 group ``code`` or below it (ISCO codes extend their
@@ -413,3 +799,156 @@ def _bits(value: int) -> list[int]:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 6) if whole else 1.0
+
+
+def _level(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _minor(isco_group: object) -> str | None:
+    """The ISCO-08 minor group (3 digits) of an occupation's unit group code."""
+    code = str(isco_group or "")
+    return code[:3] if len(code) >= 3 and code[:3].isdigit() else None
+
+
+def _skill_order_keys(index: CareerIndex) -> list[tuple[int, int, int]]:
+    """Per skill: its reuse level's place in :data:`REUSE_ORDER`, knowledge (0) before
+    skills (1), its place in label order."""
+    return [
+        (
+            REUSE_ORDER.get(str(skill.reuse_level or ""), 4),
+            0 if skill.skill_type == "knowledge" else 1,
+            index._label_rank[n],
+        )
+        for n, skill in enumerate(index.skills)
+    ]
+
+
+def _facts(index: CareerIndex) -> dict[str, Any]:
+    """The per-occupation facts :func:`graph.transitions.judge` reads, as arrays (NaN or -1
+    where unknown)."""
+    minors: dict[str, int] = {}
+    minor = [
+        -1 if (code := _minor(o.isco_group)) is None else minors.setdefault(code, len(minors))
+        for o in index.occupations
+    ]
+    return {
+        "minor": np.array(minor, dtype=np.int64),
+        "broader": np.array(index.broader, dtype=np.int64),
+        "level": np.array(
+            [np.nan if (v := _level(o.skill_level)) is None else v for o in index.occupations],
+            dtype=float,
+        ),
+        "zone": np.array([np.nan if z is None else z for z in index.job_zone], dtype=float),
+        "education": np.array([np.nan if e is None else e for e in index.education], dtype=float),
+        "regulated": np.array(index.regulated, dtype=bool),
+        "manager": np.array([_manager(o) for o in index.occupations], dtype=bool),
+    }
+
+
+def _manager(occupation: OccupationFacts) -> bool:
+    """Whether an occupation is in ISCO-08 major group 1, managers."""
+    return str(occupation.isco_group or "").startswith("1")
+
+
+def _matrix(sets: list[int], width: int) -> sparse.csr_matrix:
+    rows, columns = [], []
+    for row, bits in enumerate(sets):
+        found = _bits(bits)
+        rows.extend([row] * len(found))
+        columns.extend(found)
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, columns)), shape=(len(sets), max(width, 1)))
+
+
+def feasible_moves(
+    index: CareerIndex, *, block: int = 512
+) -> tuple[list[list[int]], list[list[int]], list[list[float]]]:
+    """The graph career paths walk: per occupation, the moves it keeps (most feasible first),
+    their ratings and scores. Every pair of occupations is judged at once, a block of sources
+    at a time (sparse products of the skill sets, then :func:`graph.transitions.judge`); an
+    occupation keeps its :data:`OUT_MOVES` best moves, the :data:`FIELD_MOVES` best within its
+    ISCO minor group, its ESCO broader and narrower occupations and its stored similar
+    occupations and prospects, and every occupation its :data:`IN_MOVES` best moves in; none
+    of them unrealistic."""
+    n, width = len(index.occupations), len(index.skills)
+    if n == 0:
+        return [], [], []
+    essential = _matrix(index.essential, width)
+    required = _matrix(index.required, width)
+    optional = required - essential
+    optional.eliminate_zeros()
+    e_size = np.asarray(essential.sum(axis=1)).ravel()
+    o_size = np.asarray(optional.sum(axis=1)).ravel()
+    r_size = np.asarray(required.sum(axis=1)).ravel()
+    facts = index._facts
+    scores = np.full((n, n), -1.0, dtype=np.float32)
+    ratings = np.full((n, n), 2, dtype=np.int8)
+    broader = facts["broader"]
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        part = required[rows]
+        held_e = (part @ essential.T).toarray()
+        held_o = (part @ optional.T).toarray()
+        shared = (part @ required.T).toarray()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            e_cov = np.where(e_size > 0, held_e / np.maximum(e_size, 1), 0.0)
+            o_cov = np.where(o_size > 0, held_o / np.maximum(o_size, 1), e_cov)
+            cosine = np.nan_to_num(shared / np.sqrt(np.outer(r_size[rows], r_size)))
+        sources = np.arange(rows.start, rows.stop)
+        in_field = (facts["minor"][sources, None] == facts["minor"][None, :]) & (
+            facts["minor"][None, :] >= 0
+        )
+        in_field |= broader[None, :] == sources[:, None]  # the target is narrower
+        in_field |= broader[sources, None] == np.arange(n)[None, :]  # the target is broader
+        conditions = tr.judge(
+            essential_coverage=e_cov,
+            optional_coverage=o_cov,
+            cosine=cosine,
+            level_change=facts["level"][None, :] - facts["level"][sources, None],
+            zone_change=facts["zone"][None, :] - facts["zone"][sources, None],
+            education_change=facts["education"][None, :] - facts["education"][sources, None],
+            regulated_entry=facts["regulated"][None, :] & ~facts["regulated"][sources, None],
+            in_field=in_field,
+            manager_entry=facts["manager"][None, :] & ~facts["manager"][sources, None],
+        )
+        scores[rows] = conditions["score"]
+        ratings[rows] = conditions["rating"]
+    np.fill_diagonal(ratings, 2)
+    usable = ratings < 2
+    ranked = np.where(usable, scores, -1.0)
+    keep: list[set[int]] = [set() for _ in range(n)]
+    take = min(OUT_MOVES, n)
+    for source in range(n):
+        row = ranked[source]
+        best = np.argpartition(-row, take - 1)[:take] if take < n else np.arange(n)
+        keep[source].update(int(b) for b in best if row[b] >= 0)
+        same = np.flatnonzero((facts["minor"] == facts["minor"][source]) & usable[source])
+        if facts["minor"][source] >= 0 and len(same):
+            best_same = same[np.argsort(-row[same], kind="stable")[:FIELD_MOVES]]
+            keep[source].update(int(b) for b in best_same)
+        if index.broader[source] >= 0:
+            keep[source].add(index.broader[source])
+        keep[source].update(index._narrower[source])
+        keep[source].update(index.moves[source])
+    take_in = min(IN_MOVES, n)
+    for target in range(n):
+        column = ranked[:, target]
+        best = np.argpartition(-column, take_in - 1)[:take_in] if take_in < n else np.arange(n)
+        for source in best:
+            if column[source] >= 0:
+                keep[int(source)].add(target)
+    labels = index._sort_labels
+    feasible, feasible_rating, feasible_score = [], [], []
+    for source in range(n):
+        targets = sorted(
+            (b for b in keep[source] if usable[source, b]),
+            key=lambda b: (-float(scores[source, b]), labels[b], b),
+        )
+        feasible.append(targets)
+        feasible_rating.append([int(ratings[source, b]) for b in targets])
+        feasible_score.append([round(float(scores[source, b]), 6) for b in targets])
+    return feasible, feasible_rating, feasible_score

@@ -23,13 +23,14 @@ from pyoxigraph import BlankNode, NamedNode, Store, Triple
 from graph import answers as a
 from graph import prepare
 from graph import terms as t
-from graph.careers import CareerIndex
+from graph.careers import CareerIndex, CareerPath
 from graph.errors import NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
 from graph.search import LABEL_KINDS, MATCHES
 from graph.store import OpenStore, PerVersion
 from graph.store import graph_sizes as count_graphs
+from graph.transitions import Transition
 from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.catalog")
@@ -236,6 +237,7 @@ class Catalog:
             onet=onet,
             interests=interests,
             holland_code=holland,
+            preparation=view.indexes.preparation.get(uri),
         )
 
     def occupation_ref(
@@ -273,7 +275,15 @@ class Catalog:
             )
             for related in index.related(origin, move)[:limit]
         ]
-        return a.RelatedOccupations(view.occupation(origin), items)
+        note = a.RelatedNote.NONE
+        if not items:
+            if not index.required[origin]:
+                note = a.RelatedNote.NO_SKILLS
+            elif move == "prospect" and str(index.occupations[origin].skill_level) == "4":
+                note = a.RelatedNote.TOP_LEVEL
+            else:
+                note = a.RelatedNote.EMPTY
+        return a.RelatedOccupations(view.occupation(origin), items, kind, note)
 
     def mappings(self, store: Store, identifier: str, *, language: str | None = None) -> a.Mappings:
         """The external concepts an occupation is mapped to, by the SKOS mapping properties
@@ -367,6 +377,26 @@ class Catalog:
             coverage=coverage,
         )
 
+    def transition(
+        self, store: Store, source: str, target: str, *, language: str | None = None
+    ) -> a.Transition:
+        """How feasible a move from occupation ``source`` to ``target`` is, why, and the
+        target's essential skills to learn, in the order to learn them.
+
+        :raises InvalidIdentifierError: if either is no occupation id.
+        :raises NotFoundError: if the store lacks either occupation.
+        """
+        view = self._view(store, language)
+        index = view.indexes.careers
+        origin, goal = _indexed(index, source), _indexed(index, target)
+        learn = index.order_skills(_bit_list(index.essential[goal] & ~index.required[origin]))
+        return a.Transition(
+            source=view.occupation(origin),
+            target=view.occupation(goal),
+            assessment=_assessment(index.assess(origin, goal)),
+            learn=[view.skill(s) for s in learn],
+        )
+
     def career_paths(
         self,
         store: Store,
@@ -375,10 +405,12 @@ class Catalog:
         *,
         max_steps: int,
         limit: int,
+        max_learn: int | None = None,
         language: str | None = None,
     ) -> a.CareerPaths:
-        """The ``limit`` best career paths from ``source`` to ``target`` in at most
-        ``max_steps`` moves (see :mod:`graph.careers` for the method).
+        """The ``limit`` most feasible career paths from ``source`` to ``target`` in at most
+        ``max_steps`` moves, each learning at most ``max_learn`` essential skills (see
+        :mod:`graph.careers` for the method).
 
         :raises InvalidIdentifierError: if either is no occupation id.
         :raises NotFoundError: if the store lacks either occupation.
@@ -386,39 +418,67 @@ class Catalog:
         view = self._view(store, language)
         index = view.indexes.careers
         origin, goal = _indexed(index, source), _indexed(index, target)
-        search = index.paths(origin, goal, max_steps=max_steps, limit=limit)
-        paths = [
-            a.CareerPath(
-                new_essential_skills=path.new_essential,
-                steps=[
-                    a.PathStep(
-                        occupation=view.occupation(step.occupation),
-                        move=step.move,
-                        score=round(step.score, 6),
-                        learn=[view.skill(s) for s in step.learn],
-                        coverage=step.coverage,
-                    )
-                    for step in path.steps
-                ],
-            )
-            for path in search.paths
-        ]
+        search = index.paths(origin, goal, max_steps=max_steps, limit=limit, max_learn=max_learn)
+        paths = [_career_path(view, path) for path in search.paths]
         outcome = a.PathOutcome.FOUND
         if origin == goal:
             outcome = a.PathOutcome.SAME
-        elif not paths:
+        elif not paths and search.fewest_steps is not None:
             outcome = a.PathOutcome.NONE_WITHIN
+        elif not paths:
+            outcome = a.PathOutcome.NONE_AT_ALL
         elif not search.complete:
             outcome = a.PathOutcome.STOPPED
         return a.CareerPaths(
             source=view.occupation(origin),
             target=view.occupation(goal),
             max_steps=max_steps,
+            max_learn=max_learn,
             target_essential_skills=search.target_essential,
             start_coverage=search.start_coverage,
             paths=paths,
             complete=search.complete,
             outcome=outcome,
+            assessment=_assessment(search.direct),
+            fewest_steps=search.fewest_steps,
+        )
+
+    def routes_in(
+        self,
+        store: Store,
+        target: str,
+        *,
+        max_steps: int,
+        limit: int,
+        max_level: int | None = None,
+        max_job_zone: float | None = None,
+        language: str | None = None,
+    ) -> a.RoutesIn:
+        """How to become ``target``: the occupations it is reachable from, gentlest route
+        first, each with its path (see :meth:`graph.careers.CareerIndex.routes_in`).
+
+        :raises InvalidIdentifierError: if ``target`` is no occupation id.
+        :raises NotFoundError: if the store has no such occupation.
+        """
+        view = self._view(store, language)
+        index = view.indexes.careers
+        goal = _indexed(index, target)
+        found = index.routes_in(
+            goal, max_steps=max_steps, limit=limit, max_level=max_level, max_job_zone=max_job_zone
+        )
+        return a.RoutesIn(
+            target=view.occupation(goal),
+            max_steps=max_steps,
+            max_level=max_level,
+            max_job_zone=max_job_zone,
+            routes=[
+                a.RouteIn(
+                    view.occupation(path.source),
+                    _assessment(index.assess(path.source, goal)),
+                    _career_path(view, path),
+                )
+                for path in found
+            ],
         )
 
     def match(
@@ -761,3 +821,48 @@ class _View:
     def isco(self, code: object, uri: object, label: object, level: object = None) -> a.IscoRef:
         found, language = self.label(str(uri), _text(label))
         return a.IscoRef(_text(code), str(uri), found, language, level)  # type: ignore[arg-type]
+
+
+def _assessment(found: Transition) -> a.Assessment:
+    return a.Assessment(
+        rating=found.rating,
+        score=found.score,
+        similarity=found.similarity,
+        essential_coverage=found.essential_coverage,
+        optional_coverage=found.optional_coverage,
+        essential_skills=found.essential,
+        held_essential_skills=found.held_essential,
+        skill_levels=found.skill_levels,
+        job_zones=found.job_zones,
+        education=found.education,
+        regulated=found.regulated,
+        field=found.field,
+        reasons=found.reasons,
+    )
+
+
+def _career_path(view: _View, path: CareerPath) -> a.CareerPath:
+    return a.CareerPath(
+        new_essential_skills=path.new_essential,
+        steps=[
+            a.PathStep(
+                occupation=view.occupation(step.occupation),
+                move=step.move,
+                score=round(step.score, 6),
+                learn=[view.skill(s) for s in step.learn],
+                coverage=step.coverage,
+                assessment=_assessment(step.transition),
+            )
+            for step in path.steps
+        ],
+        rating=path.rating,
+    )
+
+
+def _bit_list(value: int) -> list[int]:
+    found = []
+    while value:
+        low = value & -value
+        found.append(low.bit_length() - 1)
+        value ^= low
+    return found

@@ -16,6 +16,9 @@ every request is read from it once, into one :class:`Indexes` value:
 ``isco``                  the ISCO-08 groups, their parents and children
 ``summary``               how much the version holds (``/health``)
 ``has_mappings``          whether any dataset maps occupations to other classifications
+``preparation``           each occupation's preparation (Job Zone, education, experience,
+                          training, earnings) where a table of it is loaded
+                          (:mod:`graph.preparation`)
 ========================  ====================================================================
 
 :meth:`Indexes.build` reads them with the named queries; :mod:`graph.prepare` writes them
@@ -30,10 +33,11 @@ from dataclasses import dataclass, field, fields
 
 from pyoxigraph import Store
 
-from graph import suggest
+from graph import preparation, suggest
 from graph import terms as t
 from graph.careers import CareerIndex
 from graph.languages import Translations
+from graph.preparation import Preparation
 from graph.queries import QueryRunner, Row, Value
 from graph.search import LabelIndex, SkillIndex
 from graph.suggest import Suggester
@@ -240,6 +244,8 @@ class Indexes:
     has_mappings: bool
     languages: tuple[str, ...] = field(default=())
     """the store's languages, main first"""
+    preparation: dict[str, Preparation] = field(default_factory=dict)
+    """occupation URI -> its preparation, where a table of it is loaded"""
 
     @classmethod
     def build(cls, store: Store, runner: QueryRunner | None = None) -> Indexes:
@@ -256,7 +262,13 @@ class Indexes:
         occupation_labels = runner.select(store, "occupation_labels")
         skill_labels = runner.select(store, "skill_labels")
         skills = SkillIndex.build(store, runner, label_rows=skill_labels, descriptions=descriptions)
-        careers = CareerIndex.build(store, runner, skills=skills.skills)
+        prepared = preparation.read(store, runner)
+        careers = CareerIndex.build(
+            store,
+            runner,
+            skills=skills.skills,
+            preparation={u: (p.job_zone, p.education_level) for u, p in prepared.items()},
+        )
         # One set of occupation facts, shared by both indexes (and written once).
         occupations = LabelIndex(occupation_labels, descriptions, facts=careers.occupations)
         translations = Translations.build(store, runner)
@@ -289,6 +301,7 @@ class Indexes:
             summary=summary,
             has_mappings=_has_mappings(store),
             languages=translations.languages,
+            preparation=prepared,
         )
 
     def check(self) -> None:
@@ -309,6 +322,7 @@ class Indexes:
             careers.skills_of(0)
             careers.related(0, "similar")
             careers.paths(0, len(careers.occupations) - 1, max_steps=1, limit=1)
+            careers.routes_in(0, max_steps=1, limit=1)
             careers.match(careers.essential[0], skill_level=None, isco_group=None)
         self.translations.label("", self.translations.main)
         self.texts.alternatives("", self.translations.main)
@@ -338,5 +352,6 @@ _KINDS: dict[str, type | tuple[type, ...]] = {
     "summary": dict,
     "has_mappings": bool,
     "languages": tuple,
+    "preparation": dict,
 }
 """What each field of :class:`Indexes` holds (:meth:`Indexes.check`)."""

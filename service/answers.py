@@ -9,10 +9,19 @@ here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graph import answers as a
 from graph import terms as t
+from graph.preparation import (
+    Preparation,
+    describe_education,
+    describe_experience,
+    describe_job_zone,
+    describe_training,
+)
+from graph.transitions import Reason
 
 Json = dict[str, Any]
 
@@ -96,6 +105,24 @@ def occupation_profile(p: a.OccupationProfile) -> Json:
         "onet": None if p.onet is None else [onet_link(link) for link in p.onet],
         "interests": p.interests,
         "holland_code": p.holland_code,
+        "preparation": None if p.preparation is None else preparation(p.preparation),
+    }
+
+
+def preparation(p: Preparation) -> Json:
+    """An occupation's preparation, each value with its reading on its scale."""
+
+    def scale(value: float | None, describe: Callable[[float], str]) -> Json | None:
+        return None if value is None else {"value": value, "text": describe(value)}
+
+    return {
+        "job_zone": scale(p.job_zone, describe_job_zone),
+        "education_level": scale(p.education_level, describe_education),
+        "related_work_experience": scale(p.related_work_experience, describe_experience),
+        "on_the_job_training": scale(p.on_the_job_training, describe_training),
+        "annual_earnings": p.annual_earnings,
+        "inherited_from": p.inherited_from,
+        "source": p.source,
     }
 
 
@@ -113,9 +140,21 @@ def onet_link(link: a.OnetLink) -> Json:
     }
 
 
+_RELATED_NOTES = {
+    a.RelatedNote.TOP_LEVEL: (
+        "It is at the highest ISCO skill level (4), so it has no long-term prospects (those are "
+        "occupations at a higher level). For moves from it, see /similar, or the routes to any "
+        "occupation with /paths/{target}."
+    ),
+    a.RelatedNote.NO_SKILLS: "ESCO lists no skills for it, so nothing can be compared.",
+    a.RelatedNote.EMPTY: "No occupation shares enough of its skills to be listed.",
+}
+
+
 def related_occupations(r: a.RelatedOccupations) -> Json:
     return {
         "occupation": occupation_ref(r.occupation),
+        "note": _RELATED_NOTES.get(r.note),
         "items": [
             {
                 **occupation_ref(item.occupation),
@@ -158,19 +197,162 @@ def skill_gap(g: a.SkillGap) -> Json:
     }
 
 
+def _level_text(level: int | None) -> str:
+    return "unknown" if level is None else str(level)
+
+
+def reason_text(reason: Reason) -> str:
+    """One reason of a transition assessment, as a sentence a person reads."""
+    f = reason.figures
+    code, effect = reason.code, reason.effect
+    if code == "no_skills":
+        return "ESCO lists no essential skills for it, so the skills cannot be judged."
+    if code == "skills":
+        held, essential = f["held"], f["essential"]
+        if held == 0:
+            return f"None of its {essential} essential skills are yours."
+        share = round(100 * held / essential)
+        text = f"You hold {held} of its {essential} essential skills ({share}%)."
+        if effect == "blocks":
+            text += " Too few to build on outside your field."
+        return text
+    if code == "field":
+        if f["relation"] == "narrower":
+            return "It is a specialisation of your occupation in ESCO."
+        if f["relation"] == "broader":
+            return "It is the broader occupation yours specialises in ESCO."
+        return f"It is in your ISCO-08 minor group ({f['group']})."
+    if code == "skill_level":
+        start, end = f["from"], f["to"]
+        text = f"It is at ISCO skill level {end}; yours is at {start}."
+        if effect == "blocks":
+            return text + " Too high a rise with so few of its skills."
+        if effect == "hinders":
+            return text + " Expect years of further training or experience."
+        return text
+    if code == "job_zone":
+        start, end = f["from"], f["to"]
+        text = (
+            f"It is Job Zone {end:g} ({describe_job_zone(end)}); "
+            f"yours is Job Zone {start:g} ({describe_job_zone(start)})."
+        )
+        if effect == "blocks":
+            return text + " More than one zone higher: not a move one makes directly."
+        if effect == "hinders":
+            return text + " More than one zone higher, though within your field."
+        return text
+    if code == "education":
+        start, end = f["from"], f["to"]
+        text = (
+            f"It usually takes {describe_education(end)}; "
+            f"yours usually takes {describe_education(start)}."
+        )
+        return text + (" A long way to study." if effect == "hinders" else "")
+    if code == "regulated":
+        text = "It is a regulated profession: it needs a recognised qualification."
+        if effect == "blocks":
+            return text + " You hold under half of its essential skills."
+        return text
+    if f.get("loaded"):
+        return "The preparation data has no Job Zone for one of the two: preparation is not judged."
+    return (
+        "No preparation data is loaded: education, experience and training are not judged, "
+        "only skills, skill levels and regulation."
+    )
+
+
+def _pair(values: tuple[float | int | None, float | int | None]) -> Json | None:
+    start, end = values
+    return None if start is None and end is None else {"from": start, "to": end}
+
+
+def assessment(x: a.Assessment) -> Json:
+    reasons = [{"code": r.code, "effect": r.effect, "text": reason_text(r)} for r in x.reasons]
+    return {
+        "rating": x.rating,
+        "score": x.score,
+        "summary": _summary(x, reasons),
+        "similarity": x.similarity,
+        "essential_coverage": x.essential_coverage,
+        "optional_coverage": x.optional_coverage,
+        "essential_skills": x.essential_skills,
+        "held_essential_skills": x.held_essential_skills,
+        "skill_level": _pair(x.skill_levels),
+        "job_zone": _pair(x.job_zones),
+        "education_level": _pair(x.education),
+        "regulated": x.regulated,
+        "field": x.field,
+        "reasons": reasons,
+    }
+
+
+_RATING_WORDS = {
+    "viable": "Viable",
+    "stretch": "A stretch",
+    "unrealistic": "Unrealistic",
+}
+
+
+def _summary(x: a.Assessment, reasons: list[Json]) -> str:
+    """The rating and its first reason, in a sentence: what a list shows of a move."""
+    first = next((r for r in reasons if r["effect"] in ("blocks", "hinders")), None)
+    first = first or next((r for r in reasons if r["code"] == "skills"), None)
+    return _RATING_WORDS[x.rating] + (f": {first['text']}" if first else ".")
+
+
+def transition(x: a.Transition) -> Json:
+    return {
+        "from": occupation_ref(x.source),
+        "to": occupation_ref(x.target),
+        "assessment": assessment(x.assessment),
+        "learn": _skills(x.learn),
+    }
+
+
 def path_note(p: a.CareerPaths) -> str | None:
-    """Why a career-path answer has no paths, or fewer than asked, in a sentence."""
+    """Why a career-path answer has no paths, or fewer than asked, or what its paths mean
+    when the move straight there is unrealistic, in a sentence."""
     if p.outcome is a.PathOutcome.SAME:
         return "The two occupations are the same: there is nothing to move to."
     if p.outcome is a.PathOutcome.NONE_WITHIN:
+        bound = "" if p.max_learn is None else f" learning at most {p.max_learn} skills a step"
         return (
-            f"No path of at most {p.max_steps} steps: no chain of similar occupations and "
-            "prospects leads there (moves never go down a skill level). Allow more steps, "
-            "or see the direct skill gap."
+            f"No path of at most {p.max_steps} steps{bound}: the fewest steps a path takes is "
+            f"{p.fewest_steps}. Allow more steps, or see the assessment of the direct move."
+        )
+    if p.outcome is a.PathOutcome.NONE_AT_ALL:
+        return (
+            "No path: every way there has a move the assessment rates unrealistic (see its "
+            "reasons). Allowing more steps will not help."
         )
     if p.outcome is a.PathOutcome.STOPPED:
         return "The search stopped early: these are the best paths, but fewer than asked."
+    if p.assessment.rating == "unrealistic":
+        return (
+            "The move straight there is unrealistic (see the assessment's reasons): each path "
+            "below is a long route of smaller moves, each rated, not a shortcut."
+        )
     return None
+
+
+def career_path(path: a.CareerPath) -> Json:
+    return {
+        "rating": path.rating,
+        "new_essential_skills": path.new_essential_skills,
+        "step_count": len(path.steps),
+        "largest_step": path.largest_step,
+        "steps": [
+            {
+                "occupation": occupation_ref(step.occupation),
+                "move": step.move,
+                "score": step.score,
+                "learn": _skills(step.learn),
+                "coverage": step.coverage,
+                "assessment": assessment(step.assessment),
+            }
+            for step in path.steps
+        ],
+    }
 
 
 def career_paths(p: a.CareerPaths) -> Json:
@@ -178,28 +360,35 @@ def career_paths(p: a.CareerPaths) -> Json:
         "from": occupation_ref(p.source),
         "to": occupation_ref(p.target),
         "max_steps": p.max_steps,
+        "max_learn": p.max_learn,
         "target_essential_skills": p.target_essential_skills,
         "start_coverage": p.start_coverage,
-        "paths": [
-            {
-                "new_essential_skills": path.new_essential_skills,
-                "step_count": len(path.steps),
-                "largest_step": path.largest_step,
-                "steps": [
-                    {
-                        "occupation": occupation_ref(step.occupation),
-                        "move": step.move,
-                        "score": step.score,
-                        "learn": _skills(step.learn),
-                        "coverage": step.coverage,
-                    }
-                    for step in path.steps
-                ],
-            }
-            for path in p.paths
-        ],
+        "assessment": assessment(p.assessment),
+        "paths": [career_path(path) for path in p.paths],
         "complete": p.complete,
+        "outcome": p.outcome.value,
+        "fewest_steps": p.fewest_steps,
         "note": path_note(p),
+    }
+
+
+def routes_in(r: a.RoutesIn) -> Json:
+    return {
+        "to": occupation_ref(r.target),
+        "max_steps": r.max_steps,
+        "max_level": r.max_level,
+        "max_job_zone": r.max_job_zone,
+        "items": [
+            {
+                "from": occupation_ref(route.source),
+                "assessment": assessment(route.assessment),
+                "path": career_path(route.path),
+            }
+            for route in r.routes
+        ],
+        "note": None
+        if r.routes
+        else "No occupation within these bounds leads there by moves the assessment accepts.",
     }
 
 

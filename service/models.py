@@ -222,6 +222,33 @@ class OccupationProfile(_Model):
         description="The first O*NET occupation's interest high-points in order of their score, "
         "e.g. ['Artistic', 'Enterprising'] for producer. Null without O*NET.",
     )
+    preparation: Preparation | None = Field(
+        default=None,
+        description="What entering it takes, where a preparation table is loaded beside ESCO "
+        "(e.g. Nesta's, from O*NET): Job Zone, education, experience, training, earnings. Null "
+        "without one.",
+    )
+
+
+class ScaleValue(_Model):
+    """A value on one of O*NET's preparation scales, with its reading."""
+
+    value: float = Field(description="The value (an average where several O*NET occupations map).")
+    text: str = Field(description="What the nearest point of the scale means.")
+
+
+class Preparation(_Model):
+    """What entering an occupation takes (a preparation table loaded beside ESCO)."""
+
+    job_zone: ScaleValue | None = Field(description="O*NET Job Zone, 1 (little) to 5 (extensive).")
+    education_level: ScaleValue | None = Field(description="Required education, 1 to 12.")
+    related_work_experience: ScaleValue | None = Field(description="1 (none) to 11.")
+    on_the_job_training: ScaleValue | None = Field(description="1 (none) to 9.")
+    annual_earnings: float | None = Field(description="Indicative annual earnings, as loaded.")
+    inherited_from: str | None = Field(
+        description="The broader ESCO occupation the values come from, when it has none itself."
+    )
+    source: str = Field(description="The named graph (dataset) the values come from.")
 
 
 class RelatedOccupation(OccupationSummary):
@@ -238,6 +265,7 @@ class RelatedOccupations(_Model):
     """Occupations related to one occupation, best first."""
 
     occupation: OccupationSummary
+    note: str | None = Field(description="Why the list is empty; null when it is not.")
     items: list[RelatedOccupation]
 
 
@@ -288,26 +316,116 @@ class SkillGap(_Model):
     )
 
 
+class Reason(_Model):
+    """One thing that decides a transition's rating."""
+
+    code: Literal[
+        "skills",
+        "no_skills",
+        "field",
+        "skill_level",
+        "job_zone",
+        "education",
+        "regulated",
+        "no_preparation",
+    ]
+    effect: Literal["blocks", "hinders", "helps", "neutral"] = Field(
+        description="blocks: makes the move unrealistic; hinders: at most a stretch; helps; "
+        "neutral: a fact that decides nothing alone."
+    )
+    text: str = Field(description="The reason as a sentence.")
+
+
+class FromTo(_Model):
+    from_: float | None = Field(alias="from")
+    to: float | None
+
+
+class Assessment(_Model):
+    """How feasible a move from one occupation to another is, and why (see the README's
+    'Career moves' section for exactly how it is rated)."""
+
+    rating: Literal["viable", "stretch", "unrealistic"]
+    score: float = Field(
+        description="0 to 1, higher is more feasible: the similarity, discounted for each "
+        "barrier (Job Zone, skill level, education, regulation)."
+    )
+    summary: str = Field(description="The rating and its main reason, in a sentence.")
+    similarity: float = Field(
+        description="0.5 x essential coverage + 0.25 x optional coverage + 0.25 x cosine."
+    )
+    essential_coverage: float = Field(
+        description="Share of the target's essential skills the person holds (asymmetric)."
+    )
+    optional_coverage: float
+    essential_skills: int = Field(description="The target's essential skills.")
+    held_essential_skills: int
+    skill_level: FromTo | None = Field(description="The ISCO skill levels (1-4), from and to.")
+    job_zone: FromTo | None = Field(description="The Job Zones, where preparation is loaded.")
+    education_level: FromTo | None = Field(
+        description="The education levels (1-12), where preparation is loaded."
+    )
+    regulated: bool = Field(description="The target is a regulated profession (ESCO).")
+    field: str | None = Field(
+        description="narrower, broader (ESCO hierarchy) or same ISCO minor group; null outside "
+        "the source's field."
+    )
+    reasons: list[Reason] = Field(description="Blocking reasons first, then what hinders, helps.")
+
+
+class Transition(_Model):
+    """A move from one occupation to another, assessed, with what to learn."""
+
+    from_: OccupationSummary = Field(alias="from")
+    to: OccupationSummary
+    assessment: Assessment
+    learn: list[SkillSummary] = Field(
+        description="The target's essential skills not held, in the order to learn them: a "
+        "skill after those ESCO states it needs, transversal before cross-sector before "
+        "sector-specific before occupation-specific, knowledge before practice."
+    )
+
+
+Move = Literal[
+    "similar",
+    "prospect",
+    "specialisation",
+    "generalisation",
+    "promotion",
+    "step down",
+    "lateral",
+]
+
+
 class PathStep(_Model):
     """One move of a career path."""
 
     occupation: OccupationSummary
-    move: Literal["similar", "prospect"] = Field(
-        description="What this occupation is to the previous one: a similar occupation (same "
-        "skill level) or a long-term prospect (a higher one), as /similar and /prospects list."
+    move: Move = Field(
+        description="What this occupation is to the previous one: similar or prospect (as "
+        "/similar and /prospects list), specialisation or generalisation (ESCO hierarchy), "
+        "promotion (a higher ISCO skill level, or a manager's occupation), step down (a lower "
+        "level) or lateral."
     )
     score: float = Field(description="Cosine similarity to the previous occupation, 0 to 1.")
     learn: list[SkillSummary] = Field(
-        description="Essential skills of this occupation not held yet: learned at this step."
+        description="Essential skills of this occupation not held yet: learned at this step, "
+        "in the order to learn them."
     )
     coverage: float = Field(
         description="Share of the target's essential skills held after this step, 0 to 1."
     )
+    assessment: Assessment = Field(
+        description="The move from the previous occupation, assessed from its skills."
+    )
 
 
 class CareerPath(_Model):
-    """A sequence of realistic moves from one occupation to another."""
+    """A sequence of moves from one occupation to another, each assessed."""
 
+    rating: Literal["viable", "stretch", "unrealistic"] = Field(
+        description="The worst rating of its steps."
+    )
     new_essential_skills: int = Field(
         description="Essential skills learned over all steps: the sum of the steps' learn lists."
     )
@@ -317,22 +435,55 @@ class CareerPath(_Model):
 
 
 class CareerPaths(_Model):
-    """The best career paths between two occupations, best first."""
+    """The most feasible career paths between two occupations, best first."""
 
     from_: OccupationSummary = Field(alias="from")
     to: OccupationSummary
     max_steps: int
+    max_learn: int | None = Field(description="The most essential skills a step may learn.")
     target_essential_skills: int = Field(description="How many essential skills the target has.")
     start_coverage: float = Field(
         description="Share of the target's essential skills the starting occupation has."
     )
+    assessment: Assessment = Field(description="The move straight to the target, assessed.")
     paths: list[CareerPath] = Field(
-        description="Ranked by new essential skills, then by steps, then by the labels on the way."
+        description="Best first: by the worst step's rating, then by the most skills a step "
+        "learns plus 5 for every step after the first, then by the skills learned in all, "
+        "then by steps."
     )
     complete: bool = Field(
         description="False if the search stopped at its bound before finding as many as asked."
     )
-    note: str | None = Field(description="Why there are no paths, or fewer than asked.")
+    outcome: Literal["found", "same", "none within", "none at all", "stopped"]
+    fewest_steps: int | None = Field(
+        description="With no path within max_steps: the fewest steps a path takes (up to 8)."
+    )
+    note: str | None = Field(
+        description="Why there are no paths or fewer than asked, or that the direct move is "
+        "unrealistic and the paths are long routes."
+    )
+
+
+class RouteIn(_Model):
+    """An occupation from which the target is reachable, with its path."""
+
+    from_: OccupationSummary = Field(alias="from")
+    assessment: Assessment = Field(description="The move straight to the target, assessed.")
+    path: CareerPath
+
+
+class RoutesIn(_Model):
+    """How to become an occupation: the occupations it is reachable from, gentlest first."""
+
+    to: OccupationSummary
+    max_steps: int
+    max_level: int | None
+    max_job_zone: float | None
+    items: list[RouteIn] = Field(
+        description="Gentlest first, ranked as paths are; each path's steps learn the skills "
+        "in the order to learn them."
+    )
+    note: str | None = Field(description="Why there are none.")
 
 
 def _json_integer(value: object) -> object:

@@ -20,7 +20,9 @@ from service.models import (
     OccupationList,
     OccupationProfile,
     RelatedOccupations,
+    RoutesIn,
     SkillGap,
+    Transition,
 )
 from service.problems import responses
 
@@ -164,6 +166,30 @@ async def skill_gap(
 
 
 @router.get(
+    "/{id:path}/transition/{target:path}",
+    response_model=Transition,
+    summary="How feasible a move is, and why",
+    responses=NOT_FOUND,
+)
+async def transition(
+    id: OccupationId,
+    target: TargetId,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+) -> dict[str, Any]:
+    """The transition assessment of a move from one occupation to another: a rating
+    (viable, stretch, unrealistic) with a score and the reasons (skills held, field, ISCO
+    skill level, Job Zone and education where preparation data is loaded, regulation), and
+    the target's essential skills to learn in the order to learn them."""
+    return answers.transition(
+        await answered(
+            catalog, store, lambda: catalog.transition(store, id, target, language=lang.language)
+        )
+    )
+
+
+@router.get(
     "/{id:path}/paths/{target:path}",
     response_model=CareerPaths,
     summary="Career paths between two occupations",
@@ -179,13 +205,78 @@ def career_paths(
         int, Query(ge=1, le=MAX_STEPS, description=f"Most moves in a path, 1 to {MAX_STEPS}.")
     ] = 3,
     limit: Annotated[int, Query(ge=1, le=20, description="How many paths, 1 to 20.")] = 5,
+    max_learn: Annotated[
+        int | None,
+        Query(
+            ge=1, le=500, description="Most essential skills a step may learn (no bound if unset)."
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """The best paths from one occupation to another, each step a similar occupation or a
-    long-term prospect of the previous one, with the essential skills learned at each step.
-    Ranked by the total of new essential skills, then by the number of steps."""
+    """The most feasible paths from one occupation to another. Each step is a move a person
+    makes (a similar occupation, a prospect, a promotion or specialisation in the same field,
+    or another move the assessment does not rate unrealistic), assessed, with the essential
+    skills learned at it in the order to learn them. Ranked by the worst step's rating, then
+    by the hardest step (most skills learned, plus 5 for each step after the first). The
+    move straight to the target is assessed too, with its reasons."""
     return answers.career_paths(
         catalog.career_paths(
-            store, id, target, max_steps=max_steps, limit=limit, language=lang.language
+            store,
+            id,
+            target,
+            max_steps=max_steps,
+            limit=limit,
+            max_learn=max_learn,
+            language=lang.language,
+        )
+    )
+
+
+@router.get(
+    "/{id:path}/routes-in",
+    response_model=RoutesIn,
+    summary="How to become this occupation",
+    responses=NOT_FOUND,
+)
+def routes_in(
+    id: OccupationId,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+    max_steps: Annotated[
+        int, Query(ge=1, le=MAX_STEPS, description=f"Most moves in a route, 1 to {MAX_STEPS}.")
+    ] = 3,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many routes, 1 to 50.")] = 10,
+    max_level: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=4,
+            description="Only routes from occupations at or below this ISCO skill "
+            "level (2: entry-level jobs).",
+        ),
+    ] = None,
+    max_job_zone: Annotated[
+        float | None,
+        Query(
+            ge=1,
+            le=5,
+            description="Only routes from occupations at or below this Job Zone "
+            "(where preparation data is loaded).",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """The occupations from which this one is reachable in at most max_steps moves, gentlest
+    route first (as paths are ranked), each with its path, the assessment of the move
+    straight here, and the skills to learn at each step in the order to learn them."""
+    return answers.routes_in(
+        catalog.routes_in(
+            store,
+            id,
+            max_steps=max_steps,
+            limit=limit,
+            max_level=max_level,
+            max_job_zone=max_job_zone,
+            language=lang.language,
         )
     )
 
