@@ -1,4 +1,5 @@
-"""Datasets loaded beside ESCO: RDF files and mapping tables, each into a named graph.
+"""Datasets loaded beside ESCO: RDF files, mapping tables and attributes tables, each into a
+named graph.
 
 A dataset is given as ``PATH`` (its graph is named from the file:
 ``https://w3id.org/skillgraph/graph/<file name without extension>``) or as ``IRI=PATH``
@@ -7,8 +8,13 @@ go to the engine whole, which streams them at bulk-load speed; the quads of an N
 TriG file that name a graph keep it. A mapping table is a CSV (or ``.tsv``) file with the columns
 ``esco_uri``, ``external_uri`` and ``match`` (``exact``, ``close``, ``broad``, ``narrow`` or
 ``related``), written as SKOS mapping triples from the ESCO concept:
-``<esco_uri> skos:exactMatch <external_uri>``. A folder of O*NET files is read by
-:mod:`loaders.onet` (its graph is ``https://w3id.org/skillgraph/graph/onet`` unless named).
+``<esco_uri> skos:exactMatch <external_uri>``. A CSV (or ``.tsv``) file whose header has
+``concept_uri`` or ``esco_uri``, at least one of the attribute columns ``job_zone``,
+``education_level``, ``related_work_experience``, ``on_the_job_training`` and
+``annual_earnings``, and neither ``external_uri`` nor ``match`` is an attributes table, read
+by :mod:`loaders.attributes`; any other CSV file is read as a mapping table. A folder of
+O*NET files is read by :mod:`loaders.onet` (its graph is
+``https://w3id.org/skillgraph/graph/onet`` unless named).
 
 Everything is checked before the load starts (the file exists, its kind is known, the
 graph's name is an IRI that no other dataset and none of the store's own graphs has); a
@@ -28,6 +34,7 @@ from pyoxigraph import NamedNode, RdfFormat
 from graph import terms as t
 from graph.errors import BundleError
 from loaders import tables
+from loaders.attributes import is_attributes_table
 from loaders.onet import OCCUPATIONS_FILE, TEXT_RELEASE_NAMES, is_onet_folder
 
 RDF_FORMATS = {
@@ -59,14 +66,18 @@ class Dataset:
     path: Path
     graph: NamedNode
     rdf_format: RdfFormat | None
-    """the RDF syntax, or None for a mapping table or an O*NET folder"""
+    """the RDF syntax, or None for a table or an O*NET folder"""
     onet: bool = False
     """a folder of O*NET files (:mod:`loaders.onet`)"""
+    attributes: bool = False
+    """an occupation attributes table (:mod:`loaders.attributes`)"""
 
     @property
     def kind(self) -> str:
         if self.onet:
             return "O*NET"
+        if self.attributes:
+            return "attributes table"
         return "mapping table" if self.rdf_format is None else self.rdf_format.name
 
 
@@ -105,7 +116,8 @@ def parse(argument: str) -> Dataset:
         raise BundleError(
             f"the graph name {graph_iri!r} is not an IRI ({error})", file=path.name
         ) from None
-    return Dataset(path, graph, RDF_FORMATS.get(suffix), onet=onet)
+    attributes = suffix in MAPPING_SUFFIXES and is_attributes_table(path)
+    return Dataset(path, graph, RDF_FORMATS.get(suffix), onet=onet, attributes=attributes)
 
 
 def check(datasets: list[Dataset]) -> None:

@@ -27,8 +27,14 @@ its interest high-points), and ``sg:hollandCode`` is the high-points' initials i
 with O*NET's tier and rank.
 
 The crosswalk names O*NET codes of the 2010 taxonomy. A code the 2019 files have is mapped
-as it is; one they lack falls back to its ``.00`` occupation (the crosswalk's code is kept
-as ``sg:crosswalkCode``); one with no ``.00`` either is counted and reported, not mapped.
+as it is. One they lack goes to the 2019 occupation of the same title where there is one
+(O*NET renumbered many occupations without changing them: 2010's ``15-1199.09`` Information
+Technology Project Managers is ``15-1299.09``), titles compared without case, punctuation
+or "and"/"&" (the crosswalk's ``onet_occupation`` column holds the 2010 title); else it
+falls back to its ``.00`` occupation (2010's ``27-2012.01`` Producers is part of
+``27-2012.00`` Producers and Directors). Either way the crosswalk's code is kept as
+``sg:crosswalkCode``. A code with neither is counted and reported (how many rows, and the
+first few codes with their titles), not mapped.
 Each mapping is ``<esco> skos:closeMatch <onet>`` and an SSSOM record (``owl:Axiom`` with
 ``sssom:similarity_score``, ``sg:crosswalkConfidence``). An ESCO occupation below another
 (the crosswalk lists only those just below the ISCO unit groups) inherits the mapping of its
@@ -99,7 +105,11 @@ CROSSWALK_CREDIT = (
 
 _RELATED_COLUMNS = ("O*NET-SOC Code", "Related O*NET-SOC Code", "Relatedness Tier", "Index")
 _CROSSWALK_COLUMNS = ("concept_uri", "onet_code", "semantic_similarity", "confidence")
+_CROSSWALK_TITLE = "onet_occupation"
+"""The crosswalk's column of 2010 O*NET titles (read where present: the same-title rule)."""
+_SHOWN_UNMAPPED = 5
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 _CODE = re.compile(r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$")
 _NAMESPACE = uuid.UUID("4f1c7a52-3b0e-5d2a-9c61-0d5e8b7a9f10")
 
@@ -137,28 +147,47 @@ class OnetReport:
     related: int = 0
     crosswalk_rows: int = 0
     mapped: Counter[str] = field(default_factory=Counter)
-    """crosswalk rows by outcome: ``same code``, ``.00 fallback``"""
+    """crosswalk rows by outcome: ``same code``, ``same title``, ``.00 fallback``"""
     unmapped: list[tuple[str, str]] = field(default_factory=list)
-    """(ESCO URI, 2010 code) of the rows whose code 2019 has neither as it is nor as .00"""
+    """(ESCO URI, 2010 code) of the rows whose code 2019 has neither as it is, nor under the
+    same title, nor as .00"""
+    unmapped_titles: dict[str, str] = field(default_factory=dict)
+    """the 2010 title of each unmapped code, as the crosswalk gives it"""
     not_in_bundle: int = 0
     """crosswalk rows naming an ESCO occupation the bundle does not describe"""
     inherited: int = 0
     """ESCO occupations mapped through an ancestor"""
 
     def summary(self) -> str:
-        """One line for the load's output and the store's sources."""
+        """What the load found, for its output and the store's sources: a line of counts,
+        and one naming the first unmapped codes where there are some."""
         parts = [f"{self.occupations:,} O*NET occupations", f"{self.interests:,} with interests"]
         if self.related:
             parts.append(f"{self.related:,} related-occupation links")
+        lines = []
         if self.crosswalk_rows:
-            same, fallback = self.mapped["same code"], self.mapped[".00 fallback"]
+            same, title = self.mapped["same code"], self.mapped["same title"]
+            fallback = self.mapped[".00 fallback"]
             parts.append(
                 f"crosswalk: {self.crosswalk_rows:,} rows, {same:,} mapped by the same code, "
-                f"{fallback:,} by the .00 fallback, {len(self.unmapped):,} unmapped "
-                f"(2010 codes 2019 lacks), {self.not_in_bundle:,} naming occupations the "
-                f"bundle lacks; {self.inherited:,} occupations inherit a mapping"
+                f"{title:,} by the same title (renumbered in 2019), {fallback:,} by the .00 "
+                f"fallback, {len(self.unmapped):,} unmapped (2010 codes 2019 lacks), "
+                f"{self.not_in_bundle:,} naming occupations the bundle lacks; "
+                f"{self.inherited:,} occupations inherit a mapping"
             )
-        return "; ".join(parts)
+            if self.unmapped:
+                rows = Counter(code for _, code in self.unmapped)
+                shown = [
+                    f"{code} {self.unmapped_titles.get(code) or '(no title)'} ({rows[code]})"
+                    for code in list(rows)[:_SHOWN_UNMAPPED]
+                ]
+                more = (
+                    f", and {len(rows) - _SHOWN_UNMAPPED:,} more"
+                    if len(rows) > _SHOWN_UNMAPPED
+                    else ""
+                )
+                lines.append(f"unmapped: {len(rows):,} 2010 codes (rows): {', '.join(shown)}{more}")
+        return "\n".join(["; ".join(parts), *lines])
 
 
 def _mint(key: str) -> str:
@@ -195,6 +224,15 @@ def _number(value: str, column: str, path: Path, line: int) -> float:
         ) from None
 
 
+def title_key(title: str) -> str:
+    """An O*NET title as the same-title rule compares it: lower case, "&" and "and" dropped,
+    every run of other characters than letters and digits one space ("Information
+    Technology Project Managers" and "information technology project managers" agree, as do
+    "Producers & Directors" and "producers and directors")."""
+    words = _NOT_WORD.sub(" ", title.lower().replace("&", " ")).split()
+    return " ".join(word for word in words if word != "and")
+
+
 def occupation_iri(code: str) -> str:
     """The URI of the O*NET occupation ``code`` of the 2019 taxonomy."""
     return f"{OCCUPATION_BASE}{code}"
@@ -208,10 +246,11 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
     :raises BundleError: at the first cell that is not what its column says.
     """
     codes: set[str] = set()
+    titles: dict[str, str] = {}
     occupations = _find(folder, OCCUPATIONS_FILE)
     if occupations is None:
         raise BundleError(f"holds no {OCCUPATIONS_FILE}", file=str(folder))
-    yield _schemes_text() + _occupations_text(occupations, codes, report)
+    yield _schemes_text() + _occupations_text(occupations, codes, titles, report)
     known = _Known(codes, occupations.name)
     interests = _find(folder, INTERESTS_FILE)
     if interests is not None:
@@ -220,7 +259,7 @@ def onet_ntriples(folder: Path, facts: ClassificationFacts, report: OnetReport) 
     if related is not None:
         yield from _related(related, known, report)
     for path in sorted(folder.glob(CROSSWALK_GLOB)):
-        yield from _crosswalk(path, codes, facts, report)
+        yield from _crosswalk(path, codes, titles, facts, report)
 
 
 def _schemes_text() -> str:
@@ -247,14 +286,18 @@ def _schemes_text() -> str:
     return "".join(lines)
 
 
-def _occupations_text(path: Path, codes: set[str], report: OnetReport) -> str:
-    """The occupations of ``occupation_data.csv``; their codes go into ``codes``."""
+def _occupations_text(
+    path: Path, codes: set[str], titles: dict[str, str], report: OnetReport
+) -> str:
+    """The occupations of ``occupation_data.csv``; their codes go into ``codes``, and each
+    code by its title (:func:`title_key`) into ``titles`` (the first code of a title)."""
     lines: list[str] = []
     for line, row in _rows(path, "O*NET-SOC Code", "Title", "Description"):
         code = _code(_cell(row, "O*NET-SOC Code", path, line), path, line)
         title = _cell(row, "Title", path, line)
         subject = f"<{occupation_iri(code)}>"
         codes.add(code)
+        titles.setdefault(title_key(title), code)
         lines += [
             f"{subject} {_A} <{t.SKOS}Concept> .\n",
             f"{subject} {_IN_SCHEME} <{SCHEME}> .\n",
@@ -371,7 +414,11 @@ class _Mapping:
 
 
 def _crosswalk(
-    path: Path, codes: set[str], facts: ClassificationFacts, report: OnetReport
+    path: Path,
+    codes: set[str],
+    titles: dict[str, str],
+    facts: ClassificationFacts,
+    report: OnetReport,
 ) -> Iterator[str]:
     direct: dict[str, _Mapping] = {}
     for line, row in _rows(path, *_CROSSWALK_COLUMNS):
@@ -389,12 +436,17 @@ def _crosswalk(
         if esco not in facts.occupations:
             report.not_in_bundle += 1
             continue
+        title = row.get(_CROSSWALK_TITLE, "").strip()
+        renumbered = titles.get(title_key(title)) if title else None
         if given in codes:
             code, outcome = given, "same code"
+        elif renumbered is not None:
+            code, outcome = renumbered, "same title"
         elif given[:-3] + ".00" in codes:
             code, outcome = given[:-3] + ".00", ".00 fallback"
         else:
             report.unmapped.append((esco, given))
+            report.unmapped_titles.setdefault(given, title)
             continue
         report.mapped[outcome] += 1
         direct[esco] = _Mapping(code, similarity, confidence, given)

@@ -155,10 +155,12 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     concepts of the download (in the current or an earlier release's columns). The other
     languages of the download's own folder are loaded so too.
 
-    Any other dataset is an RDF file (.ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld) or a
-    mapping table (.csv with the columns esco_uri, external_uri, match), loaded into a named
-    graph of its own: https://w3id.org/skillgraph/graph/<file name>, or the IRI given as
-    IRI=PATH.
+    Any other dataset is an RDF file (.ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld), a
+    mapping table (.csv with the columns esco_uri, external_uri, match), an occupation
+    attributes table (.csv with concept_uri or esco_uri and job_zone, education_level,
+    related_work_experience, on_the_job_training or annual_earnings) or a folder of O*NET
+    files, loaded into a named graph of its own: https://w3id.org/skillgraph/graph/<file
+    name>, or the IRI given as IRI=PATH.
 
     The new data is built beside the old and replaces it only when complete: if any file
     is malformed, the load stops with the file, line and reason, and the store keeps
@@ -237,8 +239,8 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
         )
     for dataset in linked:
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
-        if dataset.graph.value in result.notes:
-            click.echo(f"             {result.notes[dataset.graph.value]}")
+        for note in result.notes.get(dataset.graph.value, "").splitlines():
+            click.echo(f"             {note}")
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     click.echo(
         "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"

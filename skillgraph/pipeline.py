@@ -24,7 +24,7 @@ from graph import analytics, prepare
 from graph import terms as t
 from graph.analytics import broader_transitive_ntriples, derived_ntriples, ontology_quads
 from graph.store import ACTIVE, Piece, RdfFile, active_version, build_store
-from loaders import Bundle, LoadReport, bundle_ntriples, esco_csv, onet, open_bundle
+from loaders import Bundle, LoadReport, attributes, bundle_ntriples, esco_csv, onet, open_bundle
 from loaders import bundle as bundle_module
 from loaders import datasets as datasets_module
 from loaders.datasets import Dataset
@@ -202,6 +202,11 @@ class _LoadText:
                 for text in onet.onet_ntriples(dataset.path, self.report.facts, found):
                     yield dataset.graph, text.encode()
                 self.notes[dataset.graph.value] = found.summary()
+            elif dataset.attributes:  # after the bundle: values are inherited down its hierarchy
+                read = attributes.AttributesReport()
+                for text in attributes.attributes_ntriples(dataset.path, self.report.facts, read):
+                    yield dataset.graph, text.encode()
+                self.notes[dataset.graph.value] = read.summary()
             else:
                 for text in datasets_module.mapping_ntriples(dataset):
                     yield dataset.graph, text.encode()
@@ -256,14 +261,25 @@ def sample_onet_path() -> Path:
     return Path(str(resources.files("loaders.sample_onet")))
 
 
+def sample_attributes_path() -> Path:
+    """The bundled attributes table: the preparation and earnings of the ESCO sample's
+    occupations (Nesta's Mapping Career Causeways)."""
+    return Path(str(resources.files("loaders.sample_attributes"))) / "career-causeways.csv"
+
+
 def sample_datasets() -> list[Dataset]:
     """What the sample store loads beside the ESCO sample: the O*NET sample, in the graph a
-    load of O*NET's own folder gets (``…/graph/onet``)."""
-    return [datasets_module.parse(str(sample_onet_path()))]
+    load of O*NET's own folder gets (``…/graph/onet``), and the attributes sample
+    (``…/graph/career-causeways``)."""
+    return [
+        datasets_module.parse(str(sample_onet_path())),
+        datasets_module.parse(str(sample_attributes_path())),
+    ]
 
 
 def sample_store(cache_dir: Path | None = None) -> Path:
-    """A store of the bundled sample (ESCO and the O*NET sample), built on first use and cached.
+    """A store of the bundled sample (ESCO, the O*NET and attributes samples), built on first
+    use and cached.
 
     The cache key covers the sample files, the ontology, the named queries and the code
     that writes the triples (the loaders, the derived facts, this pipeline), so a change to
@@ -276,6 +292,7 @@ def sample_store(cache_dir: Path | None = None) -> Path:
     for package, suffix in (
         ("loaders.sample", ".csv"),
         ("loaders.sample_onet", ".csv"),
+        ("loaders.sample_attributes", ".csv"),
         ("ontology", ".ttl"),
         ("queries", ".rq"),
     ):
@@ -287,6 +304,7 @@ def sample_store(cache_dir: Path | None = None) -> Path:
         esco_csv,
         bundle_module,
         onet,
+        attributes,
         datasets_module,
         analytics,
         sys.modules[__name__],

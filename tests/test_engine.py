@@ -748,6 +748,7 @@ def test_the_service_description_lists_the_named_graphs_and_their_sizes(
         DERIVED_GRAPH,
         "https://w3id.org/skillgraph/graph/model",
         "https://w3id.org/skillgraph/graph/onet",
+        "https://w3id.org/skillgraph/graph/career-causeways",
     }
     assert (None, sd.feature, sd.UnionDefaultGraph) in graph
     default = graph.value(next(graph.objects(None, sd.defaultDataset)), sd.defaultGraph)

@@ -19,7 +19,7 @@ import pytest
 
 from graph.store import BUILDING_PREFIX, LiveStore, active_version
 from service.http import SHUTDOWN_SECONDS
-from skillgraph.pipeline import load_bundle, sample_datasets, sample_onet_path, sample_path
+from skillgraph.pipeline import load_bundle, sample_datasets, sample_path
 from tests.conftest import alive, eventually
 
 SKILLGRAPH = str(Path(sys.executable).with_name("skillgraph"))
@@ -112,12 +112,13 @@ def test_sigterm_stops_the_server_within_5_s_whatever_queries_run(served: Served
 def test_a_load_killed_at_any_moment_leaves_the_served_version_and_a_clean_next_load(
     sample_copy: Path,
 ) -> None:
-    root = sample_copy  # the sample with its O*NET sample, as each load below loads it
+    root = sample_copy  # the sample with its datasets, as each load below loads it
     served_version = active_version(root)
     triples = LiveStore(root).get().triples
+    linked = [str(dataset.path) for dataset in sample_datasets()]
     for delay in (0.3, 0.8, 1.5, 2.5):
         load = subprocess.Popen(
-            [SKILLGRAPH, "load", str(sample_path()), str(sample_onet_path()), "--store", str(root)],
+            [SKILLGRAPH, "load", str(sample_path()), *linked, "--store", str(root)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -294,6 +294,7 @@ def test_each_dataset_is_a_named_graph_and_the_default_graph_their_union(sample:
         "https://w3id.org/skillgraph/graph/model",
         "https://w3id.org/skillgraph/graph/derived",
         "https://w3id.org/skillgraph/graph/onet",  # the O*NET sample, as the sample serves it
+        "https://w3id.org/skillgraph/graph/career-causeways",  # and its attributes sample
     }
     assert sum(map(int, graphs.values())) == _count(sample, "?s ?p ?o") == len(sample)
     ours = "https://w3id.org/skillgraph/model#"

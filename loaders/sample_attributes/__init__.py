@@ -1,0 +1,1 @@
+"""The preparation and earnings of the bundled ESCO sample's occupations (see README.md)."""
