@@ -552,7 +552,7 @@ def part_job_zones(subject: Subject, table: dict[str, float], *, pairs: int, see
             continue
         suggested = [(a, b) for a in known for b in ranker(a)[:TOP_MOVES] if b in zones]
         entry = _bands(subject, suggested, zones)
-        if name.startswith("ours") and subject.has_assess:
+        if subject.has_assess and (name.startswith("ours") or name.startswith("Jaccard")):
             entry["rated"] = _rated_by_band(subject, suggested, zones, checked=False)
         figures["moves"][name] = entry
     return figures
@@ -607,6 +607,10 @@ def _rated_by_band(
             ),
             "viable when within 1": _share(by_band["within 1"]["viable"], sizes["within 1"]),
             "not viable when beyond 1": _share(not_viable, sum(sizes[b] for b in beyond)),
+            "viable": sum(r["viable"] for r in by_band.values()),
+            "viable within 1": _share(
+                by_band["within 1"]["viable"], sum(r["viable"] for r in by_band.values())
+            ),
             "bands": {
                 b: {"pairs": sizes[b], **{r: _share(n, sizes[b]) for r, n in by_band[b].items()}}
                 for b in BANDS
@@ -799,9 +803,16 @@ def tables(results: Figures) -> list[str]:
                     f"{_pct(f['2 or more up'])} |"
                 )
         lines.append("")
-        rated = zones["moves"].get("ours: moves_from", {})
-        if isinstance(rated, dict) and "rated" in rated:
-            lines += _rated_rows("ours' own moves", rated["rated"])
+        for name, what in (
+            (
+                "Jaccard on essential skills",
+                f"near pairs (each occupation's {TOP_MOVES} nearest by Jaccard)",
+            ),
+            ("ours: moves_from", "ours' own moves"),
+        ):
+            rated = zones["moves"].get(name, {})
+            if isinstance(rated, dict) and "rated" in rated:
+                lines += _rated_rows(what, rated["rated"])
     return lines
 
 
@@ -815,8 +826,8 @@ def _rated_rows(what: str, rated: Figures) -> list[str]:
         "pairs):",
         "",
         "| split | pairs | within 1: viable | 2 or more up: unrealistic "
-        "| 2 or more down: unrealistic | beyond 1: not viable (Nesta) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| 2 or more down: unrealistic | beyond 1: not viable (Nesta) | viable: within 1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for split in SPLITS:
         f = rated[split]
@@ -826,7 +837,8 @@ def _rated_rows(what: str, rated: Figures) -> list[str]:
             f"| {split} | {f['pairs']} | {_of(f['viable when within 1'], sizes['within 1'])} "
             f"| {_of(f['unrealistic when 2 or more up'], sizes['2 or more up'])} "
             f"| {_of(f['unrealistic when 2 or more down'], sizes['2 or more down'])} "
-            f"| {_of(f['not viable when beyond 1'], beyond)} |"
+            f"| {_of(f['not viable when beyond 1'], beyond)} "
+            f"| {_of(f['viable within 1'], f['viable'])} |"
         )
     return [*lines, ""]
 
