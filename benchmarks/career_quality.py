@@ -37,6 +37,7 @@ import hashlib
 import json
 import random
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -856,6 +857,24 @@ def write_markdown(path: Path, lines: list[str], header: str) -> None:
     path.write_text("# Career moves: the evidence\n\n" + block + "\n", encoding="utf-8")
 
 
+def code_version() -> str:
+    """The commit the measured code is at, and whether graph/ differs from it (figures of
+    uncommitted code are no commit's)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "graph"], check=False
+        ).returncode
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes in graph/" if changed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="the store to measure (a store root)")
@@ -914,13 +933,15 @@ def main() -> None:
         "written": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "command": command.strip(),
         "store": "the bundled sample" if args.smoke else str(args.store),
+        "code": code_version(),
     }
     lines = tables(results)
     print("\n".join(lines))
     if out is not None:
         header = (
             f"Written by `{results['command']}` on {results['written']} "
-            f"({results['store']}; {sum(results['seconds'].values()):.0f} s). "
+            f"(code {results['code']}; {results['store']}; "
+            f"{sum(results['seconds'].values()):.0f} s). "
             "Machine-readable: the JSON file beside this one."
         )
         write_markdown(out, lines, header)
