@@ -487,7 +487,9 @@ class CareerIndex:
         for depth in range(1, steps + 1):
             following = []
             for node in frontier:
-                sources = into if node == target else self._reverse[node]
+                sources = self._reverse[node]
+                if node == target:
+                    sources = [*sources, *into]
                 for source in sources:
                     if source not in distance:
                         distance[source] = depth

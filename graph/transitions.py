@@ -30,12 +30,13 @@ A move from A to B is judged from what ESCO and the datasets loaded beside it sa
    takes a recognised qualification).
 
 Otherwise it is ``viable`` when its score is at least :data:`VIABLE` (:data:`VIABLE_IN_FIELD`
-within A's field) and nothing hinders it (an ISCO skill level 2 above A's, a Job Zone 2 above,
+within A's field), A holds at least 5% of B's essential skills, and nothing hinders it (an ISCO skill level 2 above A's, a Job Zone 2 above,
 an education level 3 or more above A's, a regulated profession entered from outside); else a
 ``stretch``.
 
 **The score** (0 to 1, higher is more feasible) is the similarity, discounted by each barrier:
-``x 0.25`` for a Job Zone rise of 2 or more, ``x 0.5`` for a skill level rise of 2 or more,
+``x 0.25`` for a blocking Job Zone rise or too few skills outside the field, ``x 0.5`` more for
+a blocking skill level rise, ``x 0.5`` for a skill level rise of 2 or more,
 ``x 0.85`` for a rise of 1, ``x 0.5`` for entering a regulated profession from outside and
 ``x 0.5`` for an education rise of 3 or more. Paths and routes rank moves by it; its
 separation of realistic from absurd moves is measured in ``benchmarks/career_quality.py``
@@ -154,10 +155,16 @@ def judge(
     regulated_block = regulated_entry & (essential_coverage < REGULATED_SKILLS)
     blocked = zone_block | level_block | few_block | regulated_block
     hindered = level_rise2 | education_hinder | regulated_entry | zone_rise2
-    score = similarity * np.where(zone_block, 0.25, 1.0)
+    score = similarity * np.where(zone_block | few_block, 0.25, 1.0)
+    score = score * np.where(level_block, 0.5, 1.0)
     score = score * np.where(level_rise2, 0.5, np.where(level_rise1, 0.85, 1.0))
     score = score * np.where(regulated_entry, 0.5, 1.0) * np.where(education_hinder, 0.5, 1.0)
-    viable = ~blocked & ~hindered & (score >= np.where(in_field, VIABLE_IN_FIELD, VIABLE))
+    viable = (
+        ~blocked
+        & ~hindered
+        & (essential_coverage >= FEW_SKILLS)
+        & (score >= np.where(in_field, VIABLE_IN_FIELD, VIABLE))
+    )
     rating = np.where(blocked, 2, np.where(viable, 0, 1))
     return {
         "similarity": similarity,

@@ -209,10 +209,12 @@ def reason_text(reason: Reason) -> str:
         return "ESCO lists no essential skills for it, so the skills cannot be judged."
     if code == "skills":
         held, essential = f["held"], f["essential"]
-        if held == 0:
-            return f"None of its {essential} essential skills are yours."
         share = round(100 * held / essential)
-        text = f"You hold {held} of its {essential} essential skills ({share}%)."
+        text = (
+            f"None of its {essential} essential skills are yours."
+            if held == 0
+            else f"You hold {held} of its {essential} essential skills ({share}%)."
+        )
         if effect == "blocks":
             text += " Too few to build on outside your field."
         return text

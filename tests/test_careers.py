@@ -58,9 +58,7 @@ def paths(client: TestClient, source: str, target: str, **params: object) -> dic
 # --- Career paths ---------------------------------------------------------------------------
 
 
-def test_the_moves_are_the_stored_similar_occupations_and_prospects(
-    tiny_root_shared: Path,
-) -> None:
+def test_the_stored_similar_occupations_and_prospects_are_read(tiny_root_shared: Path) -> None:
     index = CareerIndex.build(LiveStore(tiny_root_shared).get().store, RUNNER)
     label = {i: o.label for i, o in enumerate(index.occupations)}
     moves = {
@@ -82,71 +80,166 @@ def test_the_moves_are_the_stored_similar_occupations_and_prospects(
     }
 
 
-def test_paths_from_camera_operator_to_director_rank_by_skills_learned_then_steps(
-    client: TestClient,
-) -> None:
+def test_the_path_graph_holds_no_unrealistic_move(tiny_root_shared: Path) -> None:
+    index = CareerIndex.build(LiveStore(tiny_root_shared).get().store, RUNNER)
+    label = {o.label: i for i, o in enumerate(index.occupations)}
+    for source, targets in enumerate(index.feasible):
+        for target in targets:
+            assert index.assess(source, target).rating != "unrealistic"
+    # The camera operator holds none of the producer's essential skills (budget, script):
+    # the stored prospect stays a prospect, but no path takes it.
+    camera, producer = label["camera operator"], label["producer"]
+    assert index.assess(camera, producer).rating == "unrealistic"
+    assert producer not in index.feasible[camera]
+    # The sound designer is narrower than the producer: a move in the field.
+    assert index.in_field(label["producer"], label["sound designer"]) == "narrower"
+    assert index.in_field(label["sound designer"], label["producer"]) == "broader"
+    assert index.in_field(label["producer"], label["director"]) == "same ISCO minor group"
+    assert index.in_field(camera, producer) is None
+
+
+def assessment(client: TestClient, source: str, target: str) -> dict[str, Any]:
+    response = client.get(f"/occupations/{uuid(source)}/transition/{uuid(target)}")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_a_transition_is_rated_with_reasons_a_person_reads(client: TestClient) -> None:
+    body = assessment(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR)
+    judged = body["assessment"]
+    # The camera operator holds camera, one of the director's three essential skills.
+    assert judged["rating"] == "stretch"
+    assert judged["essential_coverage"] == pytest.approx(1 / 3, abs=1e-6)
+    assert (judged["essential_skills"], judged["held_essential_skills"]) == (3, 1)
+    assert judged["skill_level"] == {"from": 3, "to": 4}
+    assert judged["job_zone"] is None and judged["regulated"] is False
+    texts = [r["text"] for r in judged["reasons"]]
+    assert "You hold 1 of its 3 essential skills (33%)." in texts
+    assert any("No preparation data is loaded" in text for text in texts)
+    # What to learn: the director's essential skills the camera operator lacks.
+    assert sorted(s["label"] for s in body["learn"]) == ["direct actors", "script writing"]
+    # Asymmetric: the director holds half of the camera operator's essential skills.
+    back = assessment(client, tiny.DIRECTOR, tiny.CAMERA_OPERATOR)["assessment"]
+    assert back["essential_coverage"] == 0.5 and back["rating"] == "viable"
+
+
+def test_an_unrealistic_move_says_why(client: TestClient) -> None:
+    judged = assessment(client, tiny.ARMY_OFFICER, tiny.PRODUCER)["assessment"]
+    assert judged["rating"] == "unrealistic"
+    first = judged["reasons"][0]
+    assert first["effect"] == "blocks"
+    assert (
+        first["text"]
+        == "None of its 2 essential skills are yours. Too few to build on outside your field."
+    )
+    assert judged["summary"].startswith("Unrealistic: None of its 2 essential skills")
+    # Two ISCO skill levels up with none of the skills is blocked too.
+    judged = assessment(client, tiny.INSTRUMENT_MAKER, tiny.DIRECTOR)["assessment"]
+    assert {r["code"] for r in judged["reasons"] if r["effect"] == "blocks"} == {
+        "skills",
+        "skill_level",
+    }
+
+
+def test_paths_rank_by_their_hardest_step_and_carry_assessments(client: TestClient) -> None:
     body = paths(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR)
-    # The camera operator holds camera, lighting and music; the director needs script,
-    # camera and direct actors: a third of it at the start.
     assert body["start_coverage"] == pytest.approx(1 / 3, abs=1e-6)
     assert body["target_essential_skills"] == 3
+    assert body["assessment"]["rating"] == "stretch"
+    # Moves: camera operator -> sound designer (viable: holds its music), -> director
+    # (stretch); sound designer -> producer (stretch, in the field) and -> director.
+    # Every path is a stretch, so the hardest step decides: learning 2 at once directly,
+    # 2 + 5 for a second step, 2 + 10 for a third.
     assert [route(p) for p in body["paths"]] == [
         ["director"],
-        ["producer", "director"],
+        ["sound designer", "director"],
         ["sound designer", "producer", "director"],
     ]
-    assert [learned(p) for p in body["paths"]] == [
-        [["direct actors", "script writing"]],
-        [["manage budgets", "script writing"], ["direct actors"]],
-        [[], ["manage budgets", "script writing"], ["direct actors"]],
+    assert [p["rating"] for p in body["paths"]] == ["stretch"] * 3
+    assert [learned(p) for p in body["paths"]][2] == [
+        [],
+        ["manage budgets", "script writing"],
+        ["direct actors"],
     ]
-    assert [(p["new_essential_skills"], p["step_count"]) for p in body["paths"]] == [
-        (2, 1),
-        (3, 2),
-        (3, 3),
+    longest = body["paths"][2]
+    assert [s["move"] for s in longest["steps"]] == ["prospect", "similar", "similar"]
+    assert [s["assessment"]["rating"] for s in longest["steps"]] == ["viable", "stretch", "viable"]
+    assert [s["coverage"] for s in longest["steps"]] == [
+        pytest.approx(1 / 3, abs=1e-6),
+        pytest.approx(2 / 3, abs=1e-6),
+        1.0,
     ]
-    direct, via_producer, _ = body["paths"]
-    assert direct["steps"][0]["move"] == "prospect"
-    assert direct["steps"][0]["score"] == pytest.approx(1 / 12**0.5, abs=1e-6)
-    assert [s["move"] for s in via_producer["steps"]] == ["prospect", "similar"]
-    # After the producer step the person holds script as well: two thirds of the director.
-    assert [s["coverage"] for s in via_producer["steps"]] == [pytest.approx(2 / 3, abs=1e-6), 1.0]
-    assert via_producer["largest_step"] == 2
-    assert body["complete"] is True and body["note"] is None
+    assert longest["largest_step"] == 2 and longest["new_essential_skills"] == 3
+    assert body["complete"] is True and body["note"] is None and body["outcome"] == "found"
 
 
-def test_max_steps_and_limit_bound_the_answer(client: TestClient) -> None:
+def test_max_steps_max_learn_and_limit_bound_the_answer(client: TestClient) -> None:
     two = paths(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR, max_steps=2)
-    assert [route(p) for p in two["paths"]] == [["director"], ["producer", "director"]]
-    one = paths(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR, max_steps=3, limit=1)
+    assert [route(p) for p in two["paths"]] == [["director"], ["sound designer", "director"]]
+    one = paths(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR, limit=1)
     assert [route(p) for p in one["paths"]] == [["director"]]
+    gentle = paths(client, tiny.CAMERA_OPERATOR, tiny.DIRECTOR, max_learn=1)
+    assert gentle["paths"] == [] and gentle["max_learn"] == 1
+    assert gentle["outcome"] == "none at all"
+    assert "Allowing more steps will not help" in gentle["note"]
 
 
-def test_without_a_direct_move_ties_break_on_the_labels_on_the_way(client: TestClient) -> None:
-    # The instrument maker cannot move to the director directly (no shared skill).
+def test_an_unrealistic_target_is_answered_with_its_reasons(client: TestClient) -> None:
+    # Two skill levels up with none of the director's skills: unrealistic straight there,
+    # and the paths say so.
     body = paths(client, tiny.INSTRUMENT_MAKER, tiny.DIRECTOR)
-    assert [(route(p), p["new_essential_skills"]) for p in body["paths"]] == [
-        (["camera operator", "director"], 4),
-        (["producer", "director"], 4),
-        (["sound designer", "producer", "director"], 4),
-        (["camera operator", "producer", "director"], 5),
-    ]
+    assert body["assessment"]["rating"] == "unrealistic"
+    assert [route(p) for p in body["paths"]][0] == ["sound designer", "director"]
+    assert "unrealistic" in body["note"]
     for path in body["paths"]:
+        assert path["rating"] in ("viable", "stretch")
         assert sum(len(step["learn"]) for step in path["steps"]) == path["new_essential_skills"]
         assert path["steps"][-1]["coverage"] == 1.0
 
 
 def test_no_path_is_an_empty_answer_that_says_why(client: TestClient) -> None:
-    # Moves never go down a skill level: nothing leads from the director to the camera operator.
-    down = paths(client, tiny.DIRECTOR, tiny.CAMERA_OPERATOR, max_steps=5)
-    assert down["paths"] == []
-    assert "No path of at most 5 steps" in down["note"]
-    assert down["complete"] is True
-    # The army officer shares no skill with anyone.
+    none = paths(client, tiny.DIRECTOR, tiny.ARMY_OFFICER, max_steps=5)
+    assert none["paths"] == [] and none["outcome"] == "none at all"
+    assert none["complete"] is True
     assert paths(client, tiny.ARMY_OFFICER, tiny.PRODUCER)["paths"] == []
+    # A path exists, longer than asked: the answer says how long.
+    short = paths(client, tiny.INSTRUMENT_MAKER, tiny.PRODUCER, max_steps=1)
+    assert short["paths"] == [] and short["outcome"] == "none within"
+    assert short["fewest_steps"] == 2
+    assert "the fewest steps a path takes is 2" in short["note"]
     same = paths(client, tiny.PRODUCER, tiny.PRODUCER)
     assert same["paths"] == [] and "same" in same["note"]
     assert same["start_coverage"] == 1.0
+
+
+def test_routes_in_list_who_leads_there_gentlest_first(client: TestClient) -> None:
+    response = client.get(f"/occupations/{uuid(tiny.DIRECTOR)}/routes-in")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    sources = [item["from"]["label"] for item in body["items"]]
+    assert set(sources) == {"producer", "camera operator", "sound designer", "instrument maker"}
+    # The producer holds two of the director's three skills: viable, learning one.
+    first = body["items"][0]
+    assert first["from"]["label"] == "producer"
+    assert first["path"]["rating"] == "viable" and route(first["path"]) == ["director"]
+    for item in body["items"]:
+        assert route(item["path"])[-1] == "director"
+        assert item["assessment"]["rating"] in ("viable", "stretch", "unrealistic")
+    entry = client.get(
+        f"/occupations/{uuid(tiny.DIRECTOR)}/routes-in", params={"max_level": 2}
+    ).json()
+    assert [item["from"]["label"] for item in entry["items"]] == ["instrument maker"]
+    assert entry["max_level"] == 2
+    nobody = client.get(f"/occupations/{uuid(tiny.ARMY_OFFICER)}/routes-in").json()
+    assert nobody["items"] == [] and nobody["note"]
+
+
+def test_prospects_of_the_top_level_say_why_there_are_none(client: TestClient) -> None:
+    body = client.get(f"/occupations/{uuid(tiny.PRODUCER)}/prospects").json()
+    assert body["items"] == []
+    assert "highest ISCO skill level" in body["note"]
+    assert client.get(f"/occupations/{uuid(tiny.PRODUCER)}/similar").json()["note"] is None
 
 
 def test_paths_name_from_and_to_and_accept_full_uris(client: TestClient) -> None:
@@ -165,11 +258,20 @@ def test_paths_name_from_and_to_and_accept_full_uris(client: TestClient) -> None
         (f"/occupations/{uuid(tiny.PRODUCER)}/paths/{uuid(tiny.DIRECTOR)}?max_steps=0", 422),
         (f"/occupations/{uuid(tiny.PRODUCER)}/paths/{uuid(tiny.DIRECTOR)}?max_steps=6", 422),
         (f"/occupations/{uuid(tiny.PRODUCER)}/paths/{uuid(tiny.DIRECTOR)}?limit=21", 422),
+        (f"/occupations/{uuid(tiny.PRODUCER)}/paths/{uuid(tiny.DIRECTOR)}?max_learn=0", 422),
         (f"/occupations/{uuid(tiny.PRODUCER)}/paths/director", 422),
         (f"/occupations/{uuid(tiny.PRODUCER)}/paths/00000000-0000-4000-8000-000000000000", 404),
+        (f"/occupations/{uuid(tiny.PRODUCER)}/transition/director", 422),
+        (
+            f"/occupations/{uuid(tiny.PRODUCER)}/transition/00000000-0000-4000-8000-000000000000",
+            404,
+        ),
+        (f"/occupations/{uuid(tiny.PRODUCER)}/routes-in?max_level=5", 422),
+        (f"/occupations/{uuid(tiny.PRODUCER)}/routes-in?max_job_zone=0", 422),
+        ("/occupations/00000000-0000-4000-8000-000000000000/routes-in", 404),
     ],
 )
-def test_bad_path_requests_are_problems(client: TestClient, path: str, status: int) -> None:
+def test_bad_career_requests_are_problems(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
