@@ -4,6 +4,10 @@ on hand-made cases, and a run of every part on the bundled sample."""
 from __future__ import annotations
 
 import csv
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +132,29 @@ def test_a_listed_occupation_the_store_lacks_stops_a_strict_run(sample_root: Pat
     subject = cq.open_subject(sample_root)
     with pytest.raises(SystemExit, match="not an occupation of the store"):
         cq.part_moves(subject, cq.read_moves(), strict=True)
+
+
+def test_the_smoke_run_needs_nothing_from_shared(tmp_path: Path) -> None:
+    out = tmp_path / "careers.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(cq.REPO / "benchmarks" / "career_quality.py"),
+            "--smoke",
+            "--shared",
+            str(tmp_path / "no-shared"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SKILLGRAPH_CACHE": str(tmp_path / "cache")},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Part 3 skipped: no Job Zones" in done.stdout
+    figures = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert set(figures["skipped"]) == {"3"}
+    assert figures["onet"]["sources"] == {"tuning": 6, "held-out": 12}
+    assert cq.BEGIN in out.read_text(encoding="utf-8")
