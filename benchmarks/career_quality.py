@@ -357,7 +357,7 @@ def part_onet(subject: Subject, onet: Onet, *, seed: int) -> Figures:
     mapped = inherited(own, subject.broader, count)
     codes = [frozenset([mapped[o]]) if o in mapped else frozenset() for o in range(count)]
     reachable = set().union(*codes)
-    sources = {split: [] for split in SPLITS}  # type: dict[str, list[int]]
+    sources: dict[str, list[int]] = {split: [] for split in SPLITS}
     without_related = 0
     for occupation in sorted(own):
         if own[occupation] not in onet.related:
