@@ -289,15 +289,12 @@ def full_attributes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
     )
     assert command is not None
     root = tmp_path_factory.mktemp("full-attributes") / "store"
-    arguments = command.group(1).split()[2:]
+    arguments = command.group(1).split()[1:]
     assert arguments[0] == "load"
-    done = _load(
-        REPO / arguments[1],
-        root,
-        *(str((REPO / a).resolve()) for a in arguments[2:]),
-    )
+    bundle, *linked = ((REPO / a).resolve() for a in arguments[1:])
+    assert bundle == FULL_BUNDLE.resolve()
+    done = _load(bundle, root, *map(str, linked))
     assert done.returncode == 0, done.stderr
-    assert Path(REPO / arguments[1]).resolve() == FULL_BUNDLE.resolve()
     return root, done.stdout
 
 
