@@ -49,10 +49,14 @@ MAX_EXPANSIONS = 3_000
 """Partial paths a search may extend before it answers with what it has found (a bound on
 the time of any request; the answer then says it is not complete)."""
 
-STEP_COST = 5
-"""Paths are ranked by their worst step's rating, then by the most essential skills a step
-learns plus this many for every step after the first (a job change takes time: a path of
-four gentle steps should not beat a direct move that is only a little harder)."""
+STEP_COST = 50
+"""Paths are ranked by their worst step's rating, then by their hardest step: the largest
+``1000 x (1 - score)`` of their steps, plus this much for every step after the first (a job
+change takes time: a path of four gentle steps should not beat a direct move that is only a
+little harder)."""
+
+Key = tuple[int, int, int]
+"""A path's (or a partial path's) key: (worst rating, hardness, steps); smaller is better."""
 
 FEWEST_STEPS_LOOKED = 8
 """When no path fits the steps asked for, how far the search looks to say how many it takes."""
@@ -213,6 +217,10 @@ class CareerIndex:
         self._edge: list[dict[int, int]] = [
             dict(zip(targets, ratings, strict=True))
             for targets, ratings in zip(self.feasible, self.feasible_rating, strict=True)
+        ]
+        self._hardness: list[dict[int, int]] = [
+            {b: _hardness(score) for b, score in zip(targets, scores, strict=True)}
+            for targets, scores in zip(self.feasible, self.feasible_score, strict=True)
         ]
         self._reverse: list[list[int]] = [[] for _ in self.occupations]
         for source, targets in enumerate(self.feasible):
@@ -499,15 +507,55 @@ class CareerIndex:
                 break
         return distance
 
-    def _out(
+    def _reverse_best(
+        self, target: int, max_steps: int, into: Mapping[int, tuple[int, float]]
+    ) -> dict[int, tuple[Key, int]]:
+        """For every occupation that reaches ``target`` in at most ``max_steps`` moves: the
+        key of its best way there (see :func:`_extend`) and the next occupation on it. A
+        search back from the target, best key first, each occupation settled once."""
+        start: Key = (0, 0, 0)
+        best: dict[int, tuple[Key, int]] = {target: (start, -1)}
+        heap: list[tuple[Key, int]] = [(start, target)]
+        settled: set[int] = set()
+        while heap:
+            key, node = heapq.heappop(heap)
+            if node in settled:
+                continue
+            settled.add(node)
+            if key[2] >= max_steps:
+                continue
+            for source, (rating, hardness) in self._moves_into(node, target, into):
+                if source in settled:
+                    continue
+                candidate = _extend(key, rating, hardness)
+                known = best.get(source)
+                if known is None or candidate < known[0]:
+                    best[source] = (candidate, node)
+                    heapq.heappush(heap, (candidate, source))
+        return best
+
+    def _moves_into(
         self, node: int, target: int, into: Mapping[int, tuple[int, float]]
-    ) -> Iterable[tuple[int, int]]:
-        """The moves from ``node`` a path may take (and their ratings): its feasible moves,
-        and a move straight to ``target`` where that is not unrealistic."""
-        edges = self._edge[node]
-        yield from edges.items()
-        if target not in edges and node in into:
-            yield target, into[node][0]
+    ) -> Iterable[tuple[int, tuple[int, int]]]:
+        """The moves into ``node``: (source, (rating, hardness)); into the target also the
+        direct moves ``into`` lists."""
+        for source in self._reverse[node]:
+            yield source, (self._edge[source][node], self._hardness[source][node])
+        if node == target:
+            for source, (rating, score) in into.items():
+                if node not in self._edge[source]:
+                    yield source, (rating, _hardness(score))
+
+    def _moves_from(
+        self, node: int, target: int, into: Mapping[int, tuple[int, float]]
+    ) -> Iterable[tuple[int, int, int]]:
+        """The moves from ``node``: (occupation, rating, hardness); to the target also the
+        direct move where ``into`` lists it."""
+        for following, rating in self._edge[node].items():
+            yield following, rating, self._hardness[node][following]
+        if target not in self._edge[node] and node in into:
+            rating, score = into[node]
+            yield target, rating, _hardness(score)
 
     def paths(
         self,
@@ -519,7 +567,14 @@ class CareerIndex:
         max_learn: int | None = None,
     ) -> PathSearch:
         """The ``limit`` most feasible paths from ``source`` to ``target`` of at most
-        ``max_steps`` moves, each learning at most ``max_learn`` essential skills a step."""
+        ``max_steps`` moves, each learning at most ``max_learn`` essential skills a step.
+
+        Ranked by their key (:func:`_extend`): the worst rating of their steps, then their
+        hardest step (``1 - score``, plus :data:`STEP_COST` for every step after the first),
+        then steps, then the skills learned in all, then the labels on the way. The search
+        first goes back from the target (:meth:`_reverse_best`: every occupation's best key
+        to it), then forward from the source, best estimated complete key first (the key so
+        far joined with the best key onwards), and keeps the best complete paths."""
         goal = self.essential[target]
         goal_size = goal.bit_count()
         held = self.required[source]
@@ -530,26 +585,30 @@ class CareerIndex:
         into = {
             a: judged for a, judged in self._into(target).items() if a == source or judged[0] == 0
         }
+        onwards = self._reverse_best(target, FEWEST_STEPS_LOOKED, into)
+        if source not in onwards:
+            return PathSearch([], True, start_coverage, goal_size, direct, None)
         distance = self._within(target, max_steps, into)
         if source not in distance:
             fewest = self._within(target, FEWEST_STEPS_LOOKED, into).get(source)
             return PathSearch([], True, start_coverage, goal_size, direct, fewest)
-        labels = self._sort_labels
-        # (worst rating, most skills learned at a step plus STEP_COST a step after the first,
-        # that most, skills learned in all, steps, labels on the way, path, skills held):
-        # every part only grows as a path goes on, so complete paths come off the heap best
-        # first.
-        Entry = tuple[int, int, int, int, int, tuple[str, ...], tuple[int, ...], int]
-        heap: list[Entry] = [(0, -STEP_COST, 0, 0, 0, (), (source,), held)]
-        found: list[tuple[int, ...]] = []
+        # (estimated complete key, key so far, path, skills held)
+        Entry = tuple[Key, Key, tuple[int, ...], int]
+        heap: list[Entry] = [(onwards[source][0], (0, 0, 0), (source,), held)]
+        found: list[tuple[Key, int, tuple[str, ...], tuple[int, ...]]] = []
         popped: dict[int, int] = {}
         expansions = 0
         complete = True
-        while heap and len(found) < limit:
-            worst, _, largest, learned, steps, names, path, held = heapq.heappop(heap)
+        wanted = 2 * limit  # estimates are not exact: rank a few more, keep the best
+        while heap and len(found) < wanted:
+            _, key, path, held = heapq.heappop(heap)
             node = path[-1]
             if node == target:
-                found.append(path)
+                learned = sum(
+                    (self.essential[b] & ~self._held_before(path, i)).bit_count()
+                    for i, b in enumerate(path[1:], 1)
+                )
+                found.append((key, learned, tuple(self._sort_labels[b] for b in path), path))
                 continue
             popped[node] = popped.get(node, 0) + 1
             if popped[node] > limit:
@@ -558,36 +617,34 @@ class CareerIndex:
             if expansions > MAX_EXPANSIONS:
                 complete = False
                 break
-            left = max_steps - steps - 1
-            for following, rating in self._out(node, target, into):
+            left = max_steps - key[2] - 1
+            for following, rating, hardness in self._moves_from(node, target, into):
                 reach = distance.get(following)
                 if reach is None or reach > left or following in path:
                     continue
                 essential = self.essential[following]
-                new = (essential & ~held).bit_count()
-                if max_learn is not None and new > max_learn:
+                if max_learn is not None and (essential & ~held).bit_count() > max_learn:
                     continue
-                heapq.heappush(
-                    heap,
-                    (
-                        max(worst, rating),
-                        max(largest, new) + STEP_COST * steps,
-                        max(largest, new),
-                        learned + new,
-                        steps + 1,
-                        (*names, labels[following]),
-                        (*path, following),
-                        held | essential,
-                    ),
-                )
+                so_far = _extend(key, rating, hardness)
+                ahead = onwards.get(following)
+                estimate = so_far if ahead is None else _join(so_far, ahead[0])
+                heapq.heappush(heap, (estimate, so_far, (*path, following), held | essential))
+        found.sort()
         return PathSearch(
-            [self._path(path, target) for path in found],
+            [self._path(path, target) for *_, path in found[:limit]],
             complete,
             start_coverage,
             goal_size,
             direct,
             None,
         )
+
+    def _held_before(self, path: tuple[int, ...], step: int) -> int:
+        """The skills held before step ``step`` of ``path`` (1 is the first move)."""
+        held = self.required[path[0]]
+        for node in path[1:step]:
+            held |= self.essential[node]
+        return held
 
     def routes_in(
         self,
@@ -599,49 +656,11 @@ class CareerIndex:
         max_job_zone: float | None = None,
     ) -> list[CareerPath]:
         """The occupations from which ``target`` is reachable in at most ``max_steps`` moves,
-        each with its most feasible path, gentlest first: by the path's worst step rating,
-        then the most skills a step learns, then the skills learned in all, then steps. A
-        step's skills are counted from the previous occupation's own (the search goes back
-        from the target, so it cannot know what earlier steps taught); the paths returned
-        count them as :meth:`paths` does. ``max_level``, ``max_job_zone``: only sources at
-        or below that ISCO skill level or Job Zone (entry-level occupations)."""
+        each with its most feasible path, gentlest first (by the key paths are ranked by,
+        :func:`_extend`, then label). ``max_level``, ``max_job_zone``: only sources at or
+        below that ISCO skill level or Job Zone (entry-level occupations)."""
         into = {a: judged for a, judged in self._into(target).items() if judged[0] == 0}
-        # (worst rating, hardness as paths rank it, most learned at a step, learned in all,
-        # steps), each growing as the search goes back from the target.
-        Key = tuple[int, int, int, int, int]
-        start: Key = (0, 0, 0, 0, 0)
-        best: dict[int, tuple[Key, int]] = {target: (start, -1)}
-        heap: list[tuple[Key, int]] = [(start, target)]
-        settled: set[int] = set()
-        while heap:
-            key, node = heapq.heappop(heap)
-            if node in settled:
-                continue
-            settled.add(node)
-            worst, _, largest, learned, steps = key
-            if steps >= max_steps:
-                continue
-            sources = into.keys() | self._reverse[node] if node == target else self._reverse[node]
-            essential = self.essential[node]
-            for source in sources:
-                if source in settled:
-                    continue
-                rating = self._edge[source].get(node)
-                if rating is None:
-                    rating = into[source][0]
-                new = (essential & ~self.required[source]).bit_count()
-                most = max(largest, new)
-                candidate = (
-                    max(worst, rating),
-                    most + STEP_COST * steps,
-                    most,
-                    learned + new,
-                    steps + 1,
-                )
-                known = best.get(source)
-                if known is None or candidate < known[0]:
-                    best[source] = (candidate, node)
-                    heapq.heappush(heap, (candidate, source))
+        best = self._reverse_best(target, max_steps, into)
         chosen = []
         for source, (key, _) in best.items():
             if source == target:
@@ -954,3 +973,28 @@ def feasible_moves(
         feasible_rating.append([int(ratings[source, b]) for b in targets])
         feasible_score.append([round(float(scores[source, b]), 6) for b in targets])
     return feasible, feasible_rating, feasible_score
+
+
+def _hardness(score: float) -> int:
+    """How hard a move is, in thousandths: ``1000 x (1 - score)``."""
+    return round(1000 * (1 - score))
+
+
+def _extend(key: Key, rating: int, hardness: int) -> Key:
+    """The key of a path one move longer: the worse rating, the harder of its hardest step
+    and this one (each step after the first adding :data:`STEP_COST`), one more step. The
+    same whichever end the move is added at, and never smaller than ``key``."""
+    worst, hardest, steps = key
+    base = hardest - STEP_COST * max(steps - 1, 0) if steps else 0
+    return (max(worst, rating), max(base, hardness) + STEP_COST * steps, steps + 1)
+
+
+def _join(head: Key, tail: Key) -> Key:
+    """The key of a path made of a path from the source (``head``) and one to the target."""
+    if not tail[2]:
+        return head
+    if not head[2]:
+        return tail
+    hardest = max(head[1] - STEP_COST * (head[2] - 1), tail[1] - STEP_COST * (tail[2] - 1))
+    steps = head[2] + tail[2]
+    return (max(head[0], tail[0]), hardest + STEP_COST * (steps - 1), steps)

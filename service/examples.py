@@ -13,6 +13,9 @@ PRODUCER = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
 """producer (ISCO 2654, skill level 4): many skills and similar occupations"""
 CAMERA_OPERATOR = "6fed206a-ac4d-492b-a81a-5a3a0f2b67bc"
 """camera operator (skill level 3): its long-term prospects are at level 4, producer among them"""
+PIANO_MAKER = "97dd9a0c-dd6b-416d-9537-655a08dd2895"
+"""piano maker (skill level 2): holds none of the producer's essential skills, an unrealistic
+move with its reasons"""
 MANAGE_BUDGETS = "21c5790c-0930-4d74-b3b0-84caf5af12ea"
 """the skill "manage budgets", essential for several occupations"""
 
@@ -24,6 +27,8 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/occupations/{id}/mappings"): {"id": PRODUCER},
     ("get", "/occupations/{id}/skill-gap/{target}"): {"id": CAMERA_OPERATOR, "target": PRODUCER},
     ("get", "/occupations/{id}/paths/{target}"): {"id": CAMERA_OPERATOR, "target": PRODUCER},
+    ("get", "/occupations/{id}/transition/{target}"): {"id": PIANO_MAKER, "target": PRODUCER},
+    ("get", "/occupations/{id}/routes-in"): {"id": PRODUCER, "max_level": 2},
     ("get", "/skills"): {"q": "manage budgets"},
     ("get", "/skills/{id}"): {"id": MANAGE_BUDGETS},
     ("get", "/suggest"): {"q": "prod"},

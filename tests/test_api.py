@@ -86,9 +86,11 @@ def test_profile_by_uuid_and_by_full_uri_agree(client: TestClient) -> None:
         "onet",
         "interests",
         "holland_code",
+        "preparation",
     }
     # The tiny bundle has no O*NET beside it: its fields are null, not an error.
     assert body["onet"] is body["interests"] is body["holland_code"] is None
+    assert body["preparation"] is None
     assert body["alt_labels"] == ["executive producer", "film producer"]
     assert [s["label"] for s in body["essential_skills"]] == ["manage budgets", "script writing"]
     assert body["essential_skills"][1] == {
