@@ -30,9 +30,9 @@ A move from A to B is judged from what ESCO and the datasets loaded beside it sa
    takes a recognised qualification).
 
 Otherwise it is ``viable`` when its score is at least :data:`VIABLE` (:data:`VIABLE_IN_FIELD`
-within A's field), A holds at least 5% of B's essential skills, and nothing hinders it (an ISCO skill level 2 above A's, a Job Zone 2 above,
-an education level 3 or more above A's, a regulated profession entered from outside); else a
-``stretch``.
+within A's field), A holds at least 5% of B's essential skills, and nothing hinders it (an
+ISCO skill level 2 above A's, a Job Zone 2 above, an education level 3 or more above A's, a
+regulated profession entered from outside); else a ``stretch``.
 
 **The score** (0 to 1, higher is more feasible) is the similarity, discounted by each barrier:
 ``x 0.25`` for a blocking Job Zone rise or too few skills outside the field, ``x 0.5`` more for
