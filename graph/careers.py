@@ -702,6 +702,11 @@ class CareerIndex:
         worst = max(tr.RATINGS.index(s.transition.rating) for s in steps)
         return CareerPath(steps, sum(len(s.learn) for s in steps), tr.RATINGS[worst], path[0])
 
+    def to_learn(self, source: int, target: int) -> list[int]:
+        """The essential skills of ``target`` that ``source`` lacks, in the order to learn
+        them (:meth:`order_skills`)."""
+        return self.order_skills(_bits(self.essential[target] & ~self.required[source]))
+
     def order_skills(self, skills: Iterable[int]) -> list[int]:
         """Skills in the order a person would learn them: a skill after those ESCO states are
         essential for it (when both are in the list), transversal before cross-sector before

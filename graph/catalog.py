@@ -389,12 +389,11 @@ class Catalog:
         view = self._view(store, language)
         index = view.indexes.careers
         origin, goal = _indexed(index, source), _indexed(index, target)
-        learn = index.order_skills(_bit_list(index.essential[goal] & ~index.required[origin]))
         return a.Transition(
             source=view.occupation(origin),
             target=view.occupation(goal),
             assessment=_assessment(index.assess(origin, goal)),
-            learn=[view.skill(s) for s in learn],
+            learn=[view.skill(s) for s in index.to_learn(origin, goal)],
         )
 
     def career_paths(
@@ -857,12 +856,3 @@ def _career_path(view: _View, path: CareerPath) -> a.CareerPath:
         ],
         rating=path.rating,
     )
-
-
-def _bit_list(value: int) -> list[int]:
-    found = []
-    while value:
-        low = value & -value
-        found.append(low.bit_length() - 1)
-        value ^= low
-    return found
