@@ -282,6 +282,11 @@ class RouteIn:
     assessment: Assessment
     """the move straight from this occupation to the target"""
     path: CareerPath
+    also_from: list[OccupationRef]
+    """other occupations whose best route goes on the same way after their first step"""
+    trade_share: float
+    """how much of the target's trade the path passes through (see
+    :meth:`graph.careers.CareerIndex.trade_share`)"""
 
 
 @dataclass(frozen=True)

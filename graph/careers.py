@@ -28,14 +28,16 @@ no path is extended that could not end there.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pyoxigraph import Store
 from scipy import sparse
 
@@ -50,13 +52,13 @@ MAX_EXPANSIONS = 3_000
 the time of any request; the answer then says it is not complete)."""
 
 STEP_COST = 50
-"""Paths are ranked by their worst step's rating, then by their hardest step: the largest
-``1000 x (1 - score)`` of their steps, plus this much for every step after the first (a job
-change takes time: a path of four gentle steps should not beat a direct move that is only a
-little harder)."""
+"""Paths are ranked by their hardest step: the largest ``1000 x (1 - score)`` of their steps,
+plus this much for every step after the first (a job change takes time: a path of four gentle
+steps should not beat a direct move that is only a little harder), then by their worst
+rating."""
 
 Key = tuple[int, int, int]
-"""A path's (or a partial path's) key: (worst rating, hardness, steps); smaller is better."""
+"""A path's (or a partial path's) key: (hardness, worst rating, steps); smaller is better."""
 
 FEWEST_STEPS_LOOKED = 8
 """When no path fits the steps asked for, how far the search looks to say how many it takes."""
@@ -99,6 +101,15 @@ class CareerPath:
     rating: str
     """the worst rating of its steps"""
     source: int
+
+
+@dataclass(frozen=True)
+class RouteIn:
+    """A route into an occupation: a path, and the other occupations whose best path goes on
+    the same way after their own first step (best first)."""
+
+    path: CareerPath
+    also_from: list[int]
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,14 @@ class CareerIndex:
             for skill in _bits(required & ~essential):
                 self.optional_for[skill].append(occupation)
         n = len(self.occupations)
+        self._holders = [
+            np.array(sorted({*self.essential_for[k], *self.optional_for[k]}), dtype=np.int64)
+            for k in range(len(self.skills))
+        ]
+        self._weight = skill_weights([len(h) for h in self._holders], n)
+        self._rarity = 1.0 / np.maximum([len(h) for h in self._holders], 1)
+        self._trade_sizes: dict[int, float] = {}
+        _ = self._occupation_weights  # computed once here, not on the first request
         self.broader = self.broader or [-1] * n
         self.regulated = self.regulated or [False] * n
         self.job_zone = self.job_zone or [None] * n
@@ -359,13 +378,16 @@ class CareerIndex:
         optional = self.required[target] & ~essential
         held_essential = (essential & held).bit_count()
         essential_size = essential.bit_count()
-        optional_size = optional.bit_count()
         essential_coverage = held_essential / essential_size if essential_size else 0.0
-        optional_coverage = (
-            (optional & held).bit_count() / optional_size if optional_size else essential_coverage
-        )
-        size = held.bit_count() * self.required[target].bit_count()
-        cosine = (held & self.required[target]).bit_count() / math.sqrt(size) if size else 0.0
+        weigh = self._weighed
+        sizes = self._occupation_weights
+        e_size, o_size = float(sizes[0, target]), float(sizes[1, target])
+        held_e, held_o = weigh(essential & held), weigh(optional & held)
+        e_cov = held_e / e_size if e_size else 0.0
+        o_cov = held_o / o_size if o_size else e_cov
+        own = held == self.required[source]
+        size = (float(sizes[2, source]) if own else weigh(held)) * float(sizes[2, target])
+        cosine = (held_e + held_o) / math.sqrt(size) if size else 0.0
         a, b = self.occupations[source], self.occupations[target]
         levels = (_level(a.skill_level), _level(b.skill_level))
         zones = (self.job_zone[source], self.job_zone[target])
@@ -374,8 +396,7 @@ class CareerIndex:
         entry = self.regulated[target] and not self.regulated[source]
         conditions = tr.judge(
             essential_coverage=np.array(essential_coverage),
-            optional_coverage=np.array(optional_coverage),
-            cosine=np.array(cosine),
+            similarity=tr.similarity(np.array(e_cov), np.array(o_cov), np.array(cosine)),
             level_change=np.array(tr.change(*levels)),
             zone_change=np.array(tr.change(*zones)),
             education_change=np.array(tr.change(*education)),
@@ -390,7 +411,12 @@ class CareerIndex:
             score=round(float(conditions["score"]), 6),
             similarity=round(float(conditions["similarity"]), 6),
             essential_coverage=round(essential_coverage, 6),
-            optional_coverage=round(optional_coverage, 6),
+            optional_coverage=round(
+                (optional & held).bit_count() / optional.bit_count()
+                if optional
+                else essential_coverage,
+                6,
+            ),
             essential=essential_size,
             held_essential=held_essential,
             skill_levels=levels,
@@ -412,6 +438,28 @@ class CareerIndex:
                 preparation_loaded=self.preparation_loaded,
             ),
         )
+
+    def _weighed(self, skills: int) -> float:
+        """The summed weights (:func:`skill_weights`) of a bit set of skills."""
+        found = _bits(skills)
+        return float(self._weight[found].sum()) if found else 0.0
+
+    def _held_weight(self, skills: int) -> npt.NDArray[np.float64]:
+        """Per occupation: the summed weights of the skills of ``skills`` it holds."""
+        held = np.zeros(len(self.occupations))
+        for skill in _bits(skills):
+            held[self._holders[skill]] += self._weight[skill]
+        return held
+
+    @functools.cached_property
+    def _occupation_weights(self) -> npt.NDArray[np.float64]:
+        """Per occupation: the summed weights of its essential skills (row 0), of its
+        optional ones (row 1) and of all its skills (row 2)."""
+        essential = [self._weighed(e) for e in self.essential]
+        optional = [
+            self._weighed(r & ~e) for e, r in zip(self.essential, self.required, strict=True)
+        ]
+        return np.array([essential, optional, np.add(essential, optional)])
 
     def moves_from(self, source: int) -> list[int]:
         """The occupations career paths may move to from ``source``, most feasible first."""
@@ -446,20 +494,18 @@ class CareerIndex:
         n = len(self.occupations)
         essential = self.essential[target]
         optional = self.required[target] & ~essential
-        required = self.required[target]
-        e_size, o_size, r_size = (
-            essential.bit_count(),
-            optional.bit_count(),
-            required.bit_count(),
-        )
-        held_e = np.fromiter(((h & essential).bit_count() for h in self.required), float, n)
-        held_o = np.fromiter(((h & optional).bit_count() for h in self.required), float, n)
-        shared = np.fromiter(((h & required).bit_count() for h in self.required), float, n)
-        sizes = np.fromiter((h.bit_count() for h in self.required), float, n)
-        e_cov = held_e / e_size if e_size else np.zeros(n)
-        o_cov = held_o / o_size if o_size else e_cov
+        counted = np.zeros(n)
+        for skill in _bits(essential):
+            counted[self._holders[skill]] += 1.0
+        e_size = essential.bit_count()
+        e_count = counted / e_size if e_size else np.zeros(n)
+        held_e, held_o = self._held_weight(essential), self._held_weight(optional)
+        sizes = self._occupation_weights
+        w_e, w_o, w_r = (float(sizes[row, target]) for row in range(3))
+        e_cov = held_e / w_e if w_e else np.zeros(n)
+        o_cov = held_o / w_o if w_o else e_cov
         with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = np.nan_to_num(shared / np.sqrt(sizes * r_size))
+            cosine = np.nan_to_num((held_e + held_o) / np.sqrt(sizes[2] * w_r))
         facts = self._facts
         minor = facts["minor"]
         in_field = (minor == minor[target]) & (minor >= 0)
@@ -467,9 +513,8 @@ class CareerIndex:
         if self.broader[target] >= 0:
             in_field[self.broader[target]] = True
         conditions = tr.judge(
-            essential_coverage=e_cov,
-            optional_coverage=o_cov,
-            cosine=cosine,
+            essential_coverage=e_count,
+            similarity=tr.similarity(e_cov, o_cov, cosine),
             level_change=facts["level"][target] - facts["level"],
             zone_change=facts["zone"][target] - facts["zone"],
             education_change=facts["education"][target] - facts["education"],
@@ -569,9 +614,9 @@ class CareerIndex:
         """The ``limit`` most feasible paths from ``source`` to ``target`` of at most
         ``max_steps`` moves, each learning at most ``max_learn`` essential skills a step.
 
-        Ranked by their key (:func:`_extend`): the worst rating of their steps, then their
-        hardest step (``1 - score``, plus :data:`STEP_COST` for every step after the first),
-        then steps, then the skills learned in all, then the labels on the way. The search
+        Ranked by their key (:func:`_extend`): their hardest step (``1 - score``, plus
+        :data:`STEP_COST` for every step after the first), then the worst rating of their
+        steps, then steps, then the skills learned in all, then the labels on the way. The search
         first goes back from the target (:meth:`_reverse_best`: every occupation's best key
         to it), then forward from the source, best estimated complete key first (the key so
         far joined with the best key onwards), and keeps the best complete paths."""
@@ -654,12 +699,18 @@ class CareerIndex:
         limit: int,
         max_level: int | None = None,
         max_job_zone: float | None = None,
-    ) -> list[CareerPath]:
+    ) -> list[RouteIn]:
         """The occupations from which ``target`` is reachable in at most ``max_steps`` moves,
-        each with its most feasible path, gentlest first (by the key paths are ranked by,
-        :func:`_extend`, then label). ``max_level``, ``max_job_zone``: only sources at or
-        below that ISCO skill level or Job Zone (entry-level occupations)."""
-        into = {a: judged for a, judged in self._into(target).items() if judged[0] == 0}
+        each with its most feasible path (ranked as :meth:`paths` ranks them; the last step
+        may be a stretch, as a step into a manager's post often is). Ordered by how much of
+        the target's trade the path passes through (:meth:`trade_share`, to three decimals:
+        "how to become X" asks for the ways through X's trade), then by the key paths are
+        ranked by (:func:`_extend`: hardest step, worst rating, steps), then label. Sources
+        whose paths go on the same way after their first step make one route: the first is
+        its source, the others its ``also_from``.
+        ``max_level``, ``max_job_zone``: only sources at or below that ISCO skill level or
+        Job Zone (entry-level occupations)."""
+        into = {a: judged for a, judged in self._into(target).items() if judged[0] < 2}
         best = self._reverse_best(target, max_steps, into)
         chosen = []
         for source, (key, _) in best.items():
@@ -671,15 +722,47 @@ class CareerIndex:
             zone = self.job_zone[source]
             if max_job_zone is not None and (zone is None or zone > max_job_zone):
                 continue
-            chosen.append((key, self._sort_labels[source], source))
-        chosen.sort()
-        routes = []
-        for _, _, source in chosen[:limit]:
             path = [source]
             while path[-1] != target:
                 path.append(best[path[-1]][1])
-            routes.append(self._path(tuple(path), target))
-        return routes
+            trade = round(self.trade_share(tuple(path)), 3)
+            chosen.append(((-trade, *key), self._sort_labels[source], path))
+        chosen.sort()
+        routes: dict[tuple[int, ...], list[int]] = {}  # the way on -> its sources, best first
+        for *_, path in chosen:
+            way_on = tuple(path[1:])
+            if way_on in routes:
+                routes[way_on].append(path[0])
+            elif len(routes) < limit:
+                routes[way_on] = [path[0]]
+        return [
+            RouteIn(self._path((first, *way_on), target), also)
+            for way_on, (first, *also) in routes.items()
+        ]
+
+    def trade_share(self, path: tuple[int, ...]) -> float:
+        """How much of the trade of a path's last occupation its earlier ones hold: the share
+        of its essential skills that they (the first one's skills, each later one's
+        essential skills) hold, each skill weighted by ``1 / n`` for the ``n`` occupations
+        that need it, so that the skills of that trade alone count most (coordinate
+        rehearsals, needed by 4 occupations, weighs 84 times manage staff, needed by 337)."""
+        *before, target = path
+        if not before:
+            return 1.0
+        held = 0
+        for node in before:
+            held |= self.required[node]
+        whole = self._trade_size(target)
+        found = _bits(self.essential[target] & held)
+        return float(self._rarity[found].sum()) / whole if found and whole else 0.0
+
+    def _trade_size(self, target: int) -> float:
+        """The summed ``1 / n`` weights of ``target``'s essential skills."""
+        found = self._trade_sizes.get(target)
+        if found is None:
+            goal = _bits(self.essential[target])
+            found = self._trade_sizes[target] = float(self._rarity[goal].sum()) if goal else 0.0
+        return found
 
     def _path(self, path: tuple[int, ...], target: int) -> CareerPath:
         goal = self.essential[target]
@@ -840,6 +923,18 @@ def _minor(isco_group: object) -> str | None:
     return code[:3] if len(code) >= 3 and code[:3].isdigit() else None
 
 
+def skill_weights(holders: Sequence[int], occupations: int) -> npt.NDArray[np.float64]:
+    """How much each skill counts in a move's similarity: ``log(N / n)`` for a skill that
+    ``n`` of the ``N`` occupations need (its inverse document frequency), at least 0.1, so
+    that a skill few occupations share (coordinate rehearsals, 4 of 3,039) weighs more than
+    one most managers list (manage staff, 337), and none counts for nothing. Chosen on the
+    tuning half of ``benchmarks/career_quality.py`` beside unweighted counts, the square of
+    this weight and ``1 / n`` (``docs/careers.md``)."""
+    counts = np.maximum(np.asarray(holders, dtype=float), 1.0)
+    weights: npt.NDArray[np.float64] = np.maximum(np.log(max(occupations, 1) / counts), 0.1)
+    return weights
+
+
 def _skill_order_keys(index: CareerIndex) -> list[tuple[int, int, int]]:
     """Per skill: its reuse level's place in :data:`REUSE_ORDER`, knowledge (0) before
     skills (1), its place in label order."""
@@ -907,9 +1002,12 @@ def feasible_moves(
     required = _matrix(index.required, width)
     optional = required - essential
     optional.eliminate_zeros()
-    e_size = np.asarray(essential.sum(axis=1)).ravel()
-    o_size = np.asarray(optional.sum(axis=1)).ravel()
-    r_size = np.asarray(required.sum(axis=1)).ravel()
+    weight = sparse.diags(index._weight.astype(np.float32))
+    essential_w, optional_w = essential @ weight, optional @ weight
+    e_count = np.asarray(essential.sum(axis=1)).ravel()
+    e_size = np.asarray(essential_w.sum(axis=1)).ravel()
+    o_size = np.asarray(optional_w.sum(axis=1)).ravel()
+    r_size = e_size + o_size
     facts = index._facts
     scores = np.full((n, n), -1.0, dtype=np.float32)
     ratings = np.full((n, n), 2, dtype=np.int8)
@@ -917,13 +1015,14 @@ def feasible_moves(
     for start in range(0, n, block):
         rows = slice(start, min(start + block, n))
         part = required[rows]
-        held_e = (part @ essential.T).toarray()
-        held_o = (part @ optional.T).toarray()
-        shared = (part @ required.T).toarray()
+        counted = (part @ essential.T).toarray()
+        held_e = (part @ essential_w.T).toarray()
+        held_o = (part @ optional_w.T).toarray()
         with np.errstate(divide="ignore", invalid="ignore"):
-            e_cov = np.where(e_size > 0, held_e / np.maximum(e_size, 1), 0.0)
-            o_cov = np.where(o_size > 0, held_o / np.maximum(o_size, 1), e_cov)
-            cosine = np.nan_to_num(shared / np.sqrt(np.outer(r_size[rows], r_size)))
+            e_share = np.where(e_count > 0, counted / np.maximum(e_count, 1), 0.0)
+            e_cov = np.where(e_size > 0, held_e / np.where(e_size > 0, e_size, 1), 0.0)
+            o_cov = np.where(o_size > 0, held_o / np.where(o_size > 0, o_size, 1), e_cov)
+            cosine = np.nan_to_num((held_e + held_o) / np.sqrt(np.outer(r_size[rows], r_size)))
         sources = np.arange(rows.start, rows.stop)
         in_field = (facts["minor"][sources, None] == facts["minor"][None, :]) & (
             facts["minor"][None, :] >= 0
@@ -931,9 +1030,8 @@ def feasible_moves(
         in_field |= broader[None, :] == sources[:, None]  # the target is narrower
         in_field |= broader[sources, None] == np.arange(n)[None, :]  # the target is broader
         conditions = tr.judge(
-            essential_coverage=e_cov,
-            optional_coverage=o_cov,
-            cosine=cosine,
+            essential_coverage=e_share,
+            similarity=tr.similarity(e_cov, o_cov, cosine),
             level_change=facts["level"][None, :] - facts["level"][sources, None],
             zone_change=facts["zone"][None, :] - facts["zone"][sources, None],
             education_change=facts["education"][None, :] - facts["education"][sources, None],
@@ -986,12 +1084,12 @@ def _hardness(score: float) -> int:
 
 
 def _extend(key: Key, rating: int, hardness: int) -> Key:
-    """The key of a path one move longer: the worse rating, the harder of its hardest step
-    and this one (each step after the first adding :data:`STEP_COST`), one more step. The
+    """The key of a path one move longer: the harder of its hardest step and this one (each
+    step after the first adding :data:`STEP_COST`), the worse rating, one more step. The
     same whichever end the move is added at, and never smaller than ``key``."""
-    worst, hardest, steps = key
+    hardest, worst, steps = key
     base = hardest - STEP_COST * max(steps - 1, 0) if steps else 0
-    return (max(worst, rating), max(base, hardness) + STEP_COST * steps, steps + 1)
+    return (max(base, hardness) + STEP_COST * steps, max(worst, rating), steps + 1)
 
 
 def _join(head: Key, tail: Key) -> Key:
@@ -1000,6 +1098,6 @@ def _join(head: Key, tail: Key) -> Key:
         return head
     if not head[2]:
         return tail
-    hardest = max(head[1] - STEP_COST * (head[2] - 1), tail[1] - STEP_COST * (tail[2] - 1))
+    hardest = max(head[0] - STEP_COST * (head[2] - 1), tail[0] - STEP_COST * (tail[2] - 1))
     steps = head[2] + tail[2]
-    return (max(head[0], tail[0]), hardest + STEP_COST * (steps - 1), steps)
+    return (hardest + STEP_COST * (steps - 1), max(head[1], tail[1]), steps)

@@ -453,8 +453,8 @@ class Catalog:
         max_job_zone: float | None = None,
         language: str | None = None,
     ) -> a.RoutesIn:
-        """How to become ``target``: the occupations it is reachable from, gentlest route
-        first, each with its path (see :meth:`graph.careers.CareerIndex.routes_in`).
+        """How to become ``target``: the occupations it is reachable from, the routes through
+        its trade first, each with its path (see :meth:`graph.careers.CareerIndex.routes_in`).
 
         :raises InvalidIdentifierError: if ``target`` is no occupation id.
         :raises NotFoundError: if the store has no such occupation.
@@ -472,11 +472,18 @@ class Catalog:
             max_job_zone=max_job_zone,
             routes=[
                 a.RouteIn(
-                    view.occupation(path.source),
-                    _assessment(index.assess(path.source, goal)),
-                    _career_path(view, path),
+                    view.occupation(route.path.source),
+                    _assessment(index.assess(route.path.source, goal)),
+                    _career_path(view, route.path),
+                    [view.occupation(o) for o in route.also_from],
+                    round(
+                        index.trade_share(
+                            (route.path.source, *(s.occupation for s in route.path.steps))
+                        ),
+                        3,
+                    ),
                 )
-                for path in found
+                for route in found
             ],
         )
 

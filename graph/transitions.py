@@ -3,11 +3,13 @@
 A move from A to B is judged from what ESCO and the datasets loaded beside it say:
 
 - **skills**: the share of B's essential skills that A's skills (essential and optional)
-  cover (``essential_coverage``), the same for B's optional skills, and the cosine
-  similarity of the two skill sets (as ``/similar`` scores it). Their weighted mean is the
-  move's **similarity**: ``0.5 * essential + 0.25 * optional + 0.25 * cosine`` (coverage is
-  asymmetric: a nurse assistant covers half a nurse's essential skills, a nurse nearly all
-  of a nurse assistant's);
+  cover (``essential_coverage``, counted: the rules below read it), and for the similarity
+  the same shares and the cosine of the two skill sets with each skill weighted by how few
+  occupations need it (``log(N / n)``, :func:`graph.careers.skill_weights`: a skill four
+  occupations share says more about a move than one 337 list). Their weighted mean is the
+  move's **similarity**: ``0.5 * essential + 0.25 * optional + 0.25 * cosine``
+  (:func:`similarity`; coverage is asymmetric: a nurse assistant covers half a nurse's
+  essential skills, a nurse nearly all of a nurse assistant's);
 - **field**: whether B is A's narrower or broader occupation in the ESCO hierarchy, or in the
   same ISCO-08 minor group (shop assistant 5223 and shop supervisor 5222 are both in 522);
 - **level**: the change of ISCO skill level (1 to 4);
@@ -32,7 +34,8 @@ A move from A to B is judged from what ESCO and the datasets loaded beside it sa
 Otherwise it is ``viable`` when its score is at least :data:`VIABLE` (:data:`VIABLE_IN_FIELD`
 within A's field), A holds at least 5% of B's essential skills, and nothing hinders it (an
 ISCO skill level 2 above A's, a Job Zone 2 above, an education level 3 or more above A's, a
-regulated profession entered from outside); else a ``stretch``.
+regulated profession entered from outside); else a ``stretch`` (when only the score holds
+it back, a ``similarity`` reason says so with the figures).
 
 **The score** (0 to 1, higher is more feasible) is the similarity, discounted by each barrier:
 ``x 0.25`` for a blocking Job Zone rise or too few skills outside the field, ``x 0.5`` more for
@@ -88,8 +91,8 @@ class Reason:
     """One thing that decides a rating, as facts (the service writes the sentence)."""
 
     code: str
-    """``skills``, ``field``, ``skill_level``, ``job_zone``, ``education``, ``regulated``,
-    ``no_preparation``, ``no_skills``"""
+    """``skills``, ``similarity``, ``field``, ``skill_level``, ``job_zone``, ``education``,
+    ``regulated``, ``no_preparation``, ``no_skills``"""
     effect: str
     """``blocks`` (makes the move unrealistic), ``hinders`` (at most a stretch), ``helps``
     or ``neutral``"""
@@ -121,11 +124,15 @@ class Transition:
     reasons: list[Reason]
 
 
+def similarity(essential: Array, optional: Array, cosine: Array) -> Array:
+    """A move's similarity from its weighted coverages and cosine (see the module's text)."""
+    return 0.5 * essential + 0.25 * optional + 0.25 * cosine
+
+
 def judge(
     *,
     essential_coverage: Array,
-    optional_coverage: Array,
-    cosine: Array,
+    similarity: Array,
     level_change: Array,
     zone_change: Array,
     education_change: Array,
@@ -134,11 +141,12 @@ def judge(
     manager_entry: Array,
 ) -> dict[str, Array]:
     """The conditions, the rating (0 viable, 1 stretch, 2 unrealistic) and the score of moves,
-    for arrays that broadcast together. ``level_change``, ``zone_change`` and
+    for arrays that broadcast together. ``essential_coverage`` is the share of the target's
+    essential skills held, counted; ``similarity`` is :func:`similarity` of the weighted
+    shares. ``level_change``, ``zone_change`` and
     ``education_change`` are NaN where unknown; ``regulated_entry`` is True where the target
     is regulated and the source is not, ``manager_entry`` where the target is a manager's
     occupation (ISCO major group 1) and the source is not."""
-    similarity = 0.5 * essential_coverage + 0.25 * optional_coverage + 0.25 * cosine
     level_change = level_change - np.where(manager_entry, 1, 0)
     with np.errstate(invalid="ignore"):
         zone_known = ~np.isnan(zone_change)
@@ -233,6 +241,12 @@ def reasons(
     if regulated and not source_regulated:
         effect = "blocks" if flag("regulated_block") else "hinders"
         found.append(Reason("regulated", effect, {}))
+    rating = int(np.asarray(conditions["rating"]).reshape(-1)[0])
+    if rating == 1 and not any(r.effect in ("blocks", "hinders") for r in found):
+        # a stretch for its score alone: say so, with the figures
+        score = float(np.asarray(conditions["score"]).reshape(-1)[0])
+        needed = VIABLE_IN_FIELD if field is not None else VIABLE
+        found.append(Reason("similarity", "hinders", {"score": score, "needed": needed}))
     if not preparation_loaded or zones[0] is None or zones[1] is None:
         found.append(Reason("no_preparation", "neutral", {"loaded": preparation_loaded}))
     order = {"blocks": 0, "hinders": 1, "helps": 2, "neutral": 3}

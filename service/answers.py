@@ -218,6 +218,12 @@ def reason_text(reason: Reason) -> str:
         if effect == "blocks":
             text += " Too few to build on outside your field."
         return text
+    if code == "similarity":
+        score, needed = round(100 * f["score"]), round(100 * f["needed"])
+        return (
+            "Counting the skills few occupations need above common ones, the move scores "
+            f"{score}%; a viable move scores at least {needed}%."
+        )
     if code == "field":
         if f["relation"] == "narrower":
             return "It is a specialisation of your occupation in ESCO."
@@ -384,7 +390,9 @@ def routes_in(r: a.RoutesIn) -> Json:
             {
                 "from": occupation_ref(route.source),
                 "assessment": assessment(route.assessment),
+                "trade_share": route.trade_share,
                 "path": career_path(route.path),
+                "also_from": [occupation_ref(o) for o in route.also_from],
             }
             for route in r.routes
         ],

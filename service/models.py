@@ -321,6 +321,7 @@ class Reason(_Model):
 
     code: Literal[
         "skills",
+        "similarity",
         "no_skills",
         "field",
         "skill_level",
@@ -447,9 +448,9 @@ class CareerPaths(_Model):
     )
     assessment: Assessment = Field(description="The move straight to the target, assessed.")
     paths: list[CareerPath] = Field(
-        description="Best first: by the worst step's rating, then by the most skills a step "
-        "learns plus 5 for every step after the first, then by the skills learned in all, "
-        "then by steps."
+        description="Best first: by the hardest step, 1000 x (1 - score) plus 50 for every "
+        "step after the first, then by the worst step's rating, then by steps, then by the "
+        "skills learned in all."
     )
     complete: bool = Field(
         description="False if the search stopped at its bound before finding as many as asked."
@@ -469,19 +470,32 @@ class RouteIn(_Model):
 
     from_: OccupationSummary = Field(alias="from")
     assessment: Assessment = Field(description="The move straight to the target, assessed.")
+    trade_share: float = Field(
+        description="How much of the target's own trade the route passes through, 0 to 1: the "
+        "share of the target's essential skills that the occupations before its last step "
+        "hold, each skill weighted by 1/n for the n occupations that need it (a skill of that "
+        "trade alone counts most; one every manager lists, little)."
+    )
     path: CareerPath
+    also_from: list[OccupationSummary] = Field(
+        description="Other occupations whose best route goes on the same way after their own "
+        "first step (e.g. every specialised seller through specialised seller), best first: "
+        "one route instead of many alike."
+    )
 
 
 class RoutesIn(_Model):
-    """How to become an occupation: the occupations it is reachable from, gentlest first."""
+    """How to become an occupation: the occupations it is reachable from, the routes through
+    its trade first."""
 
     to: OccupationSummary
     max_steps: int
     max_level: int | None
     max_job_zone: float | None
     items: list[RouteIn] = Field(
-        description="Gentlest first, ranked as paths are; each path's steps learn the skills "
-        "in the order to learn them."
+        description="By trade_share (the routes through the target's own trade first), then "
+        "as paths are ranked (hardest step, worst rating, steps); each "
+        "path's steps learn the skills in the order to learn them."
     )
     note: str | None = Field(description="Why there are none.")
 

@@ -123,7 +123,14 @@ def test_promotions_are_reachable(
     assert best["steps"][-1]["coverage"] == 1.0
 
 
-def test_a_direct_promotion_that_is_viable_comes_first(
+def hardness(path: dict[str, Any]) -> float:
+    """A path's hardest step as paths are ranked: 1000 x (1 - score), plus 50 a step after the
+    first."""
+    steps = path["steps"]
+    return max(1000 * (1 - s["assessment"]["score"]) for s in steps) + 50 * (len(steps) - 1)
+
+
+def test_a_direct_promotion_comes_first_when_it_is_the_most_feasible(
     client: TestClient, ids: dict[str, str]
 ) -> None:
     body = get(
@@ -133,10 +140,33 @@ def test_a_direct_promotion_that_is_viable_comes_first(
         max_steps=5,
         limit=20,
     )
-    assert body["assessment"]["rating"] == "viable"
-    assert [s["occupation"]["label"] for s in body["paths"][0]["steps"]] == [
-        "secondary school head teacher"
-    ]
+    assert body["assessment"]["rating"] in ("viable", "stretch")
+    first = body["paths"][0]
+    assert [s["occupation"]["label"] for s in first["steps"]] == ["secondary school head teacher"]
+    # ... even before five steps of viable moves: the hardest step ranks, then the rating
+    assert any(p["rating"] == "viable" and len(p["steps"]) > 1 for p in body["paths"])
+    assert all(hardness(first) <= hardness(p) + 1 for p in body["paths"])
+
+
+def test_the_best_path_into_nursing_has_the_easiest_hardest_step(
+    client: TestClient, ids: dict[str, str]
+) -> None:
+    """nurse assistant -> nurse: ESCO has no occupation between the two, and every longer path
+    passes through a harder step (a specialist biomedical scientist or a physiotherapist) once
+    a step change counts: the direct move comes first, as a stretch with its reasons, and the
+    paths of smaller steps follow."""
+    body = get(
+        client,
+        f"/occupations/{ids['nurse assistant']}/paths/{ids['nurse responsible for general care']}",
+        max_steps=5,
+        limit=5,
+    )
+    first = body["paths"][0]
+    assert all(hardness(first) <= hardness(p) + 1 for p in body["paths"])
+    assert first["rating"] == "stretch"
+    reasons = {r["code"] for r in first["steps"][0]["assessment"]["reasons"]}
+    assert {"skill_level", "regulated"} <= reasons
+    assert any(p["largest_step"] < first["largest_step"] for p in body["paths"][1:])
 
 
 def test_max_learn_bounds_every_step(client: TestClient, ids: dict[str, str]) -> None:
@@ -152,21 +182,51 @@ def test_max_learn_bounds_every_step(client: TestClient, ids: dict[str, str]) ->
         assert path["largest_step"] <= 35
 
 
-def test_routes_in_from_entry_level_jobs(client: TestClient, ids: dict[str, str]) -> None:
+# ISCO-08 unit groups of film, stage and broadcasting: directors and producers, actors,
+# graphic and multimedia designers, other artistic and cultural associate professionals,
+# broadcasting and audio-visual technicians
+STAGE_AND_SCREEN = {"2654", "2655", "2166", "3435", "3521"}
+
+
+@pytest.mark.parametrize("steps", [3, 4])
+def test_routes_in_from_entry_level_jobs_go_through_the_trade(
+    client: TestClient, ids: dict[str, str], steps: int
+) -> None:
     body = get(
         client,
         f"/occupations/{ids['performance production manager']}/routes-in",
         max_level=2,
-        max_steps=3,
-        limit=20,
+        max_steps=steps,
+        limit=10,
     )
-    assert body["items"]
+    assert len(body["items"]) == 10
     for item in body["items"]:
         assert item["from"]["skill_level"] <= 2
         assert item["path"]["steps"][-1]["occupation"]["label"] == (
             "performance production manager"
         )
         assert all(step["learn"] is not None for step in item["path"]["steps"])
+    shares = [item["trade_share"] for item in body["items"]]
+    assert shares == sorted(shares, reverse=True)
+    through = [
+        item
+        for item in body["items"]
+        if any(
+            (s["occupation"]["isco_group"] or "")[:4] in STAGE_AND_SCREEN
+            for s in item["path"]["steps"][:-1]
+        )
+    ]
+    labels = [item["from"]["label"] for item in body["items"]]
+    if steps == 4:  # from stagehand through stage lighting and art direction, first
+        assert body["items"][0] in through and len(through) >= 5, labels
+    else:  # riggers, instrument and radio technicians among the first ten
+        assert len(through) >= 3 and (body["items"][0] in through or body["items"][1] in through)
+    # Routes alike after their first step are one route: no way on is listed twice.
+    ways_on = [
+        tuple(s["occupation"]["id"] for s in item["path"]["steps"]) for item in body["items"]
+    ]
+    assert len(set(ways_on)) == len(ways_on)
+    assert any(item["also_from"] for item in body["items"])
 
 
 def test_the_profile_shows_preparation_inherited_down_the_hierarchy(
