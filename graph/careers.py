@@ -712,6 +712,26 @@ class CareerIndex:
         Job Zone (entry-level occupations)."""
         into = {a: judged for a, judged in self._into(target).items() if judged[0] < 2}
         best = self._reverse_best(target, max_steps, into)
+        goal = self.essential[target]
+        whole = self._trade_size(target)
+        # per occupation: the target's essential skills held on its way there (memoised
+        # along the search's tree of best next steps), and their weights per distinct set
+        on_the_way: dict[int, int] = {target: 0}
+        weights: dict[int, float] = {}
+
+        def trade(node: int) -> float:
+            walk = []
+            while node not in on_the_way:
+                walk.append(node)
+                node = best[node][1]
+            for step in reversed(walk):
+                on_the_way[step] = (self.required[step] & goal) | on_the_way[best[step][1]]
+            held = on_the_way[walk[0]] if walk else on_the_way[node]
+            if held not in weights:
+                found = _bits(held)
+                weights[held] = float(self._rarity[found].sum()) / whole if found else 0.0
+            return weights[held]
+
         chosen = []
         for source, (key, _) in best.items():
             if source == target:
@@ -722,14 +742,13 @@ class CareerIndex:
             zone = self.job_zone[source]
             if max_job_zone is not None and (zone is None or zone > max_job_zone):
                 continue
+            chosen.append(((-round(trade(source), 3), *key), self._sort_labels[source], source))
+        chosen.sort()
+        routes: dict[tuple[int, ...], list[int]] = {}  # the way on -> its sources, best first
+        for *_, source in chosen:
             path = [source]
             while path[-1] != target:
                 path.append(best[path[-1]][1])
-            trade = round(self.trade_share(tuple(path)), 3)
-            chosen.append(((-trade, *key), self._sort_labels[source], path))
-        chosen.sort()
-        routes: dict[tuple[int, ...], list[int]] = {}  # the way on -> its sources, best first
-        for *_, path in chosen:
             way_on = tuple(path[1:])
             if way_on in routes:
                 routes[way_on].append(path[0])
