@@ -358,12 +358,24 @@ class ResolvedSkill:
     skill: SkillRef
     resolved_by: str
     resolved_language: str | None
+    matched_text: str | None
+    """the label a text resolved by relevance matched"""
+    runners_up: list[SkillRef]
+    """the next candidates of a text resolved by relevance"""
 
 
 @dataclass(frozen=True)
 class UnknownSkill:
     given: str
     reason: str
+
+
+@dataclass(frozen=True)
+class AmbiguousSkill:
+    """A text given to /match that may name several skills: none of them is used."""
+
+    given: str
+    candidates: list[SkillRef]
 
 
 @dataclass(frozen=True)
@@ -382,6 +394,7 @@ class MatchResult:
     unknown: list[UnknownSkill]
     total: int
     items: list[OccupationMatch]
+    ambiguous: list[AmbiguousSkill]
 
 
 @dataclass(frozen=True)

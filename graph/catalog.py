@@ -27,7 +27,7 @@ from graph.careers import CareerIndex, CareerPath
 from graph.errors import NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
-from graph.search import LABEL_KINDS, MATCHES
+from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
 from graph.store import OpenStore, PerVersion
 from graph.store import graph_sizes as count_graphs
 from graph.transitions import Transition
@@ -500,8 +500,10 @@ class Catalog:
     ) -> a.MatchResult:
         """Occupations ranked by how well ``skills`` cover their essential skills.
 
-        Each of ``skills`` is a skill URI, an ESCO id or a label; the answer shows how each
-        was understood and lists those that name no skill.
+        Each of ``skills`` is a skill URI, an ESCO id, a label or any text (see
+        :meth:`graph.search.SkillIndex.resolve`); the answer shows how each was understood,
+        and lists apart those that may name several skills (ambiguous, with the candidates)
+        and those that name none: only the skills surely named are matched.
         """
         view = self._view(store, language)
         index = view.indexes.careers
@@ -521,15 +523,27 @@ class Catalog:
         ]
         return a.MatchResult(
             skills=[
-                a.ResolvedSkill(r.given, view.skill(r.skill), r.resolved_by, r.language)
+                a.ResolvedSkill(
+                    r.given,
+                    view.skill(r.skill),
+                    r.resolved_by,
+                    r.language,
+                    r.matched_text,
+                    [view.skill(s) for s in r.candidates],
+                )
                 for r in resolutions
                 if r.skill is not None
             ],
             unknown=[
-                a.UnknownSkill(r.given, r.resolved_by) for r in resolutions if r.skill is None
+                a.UnknownSkill(r.given, r.resolved_by) for r in resolutions if r.status == UNKNOWN
             ],
             total=len(matches),
             items=items,
+            ambiguous=[
+                a.AmbiguousSkill(r.given, [view.skill(s) for s in r.candidates])
+                for r in resolutions
+                if r.status == AMBIGUOUS
+            ],
         )
 
     def skill(

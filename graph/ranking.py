@@ -259,8 +259,16 @@ class Ranker:
     def query_terms(self, text: str) -> list[str]:
         """The terms a query searches for: its own, with each unknown word replaced by the
         known words closest to it (typos)."""
-        terms: list[str] = []
+        return list(dict.fromkeys(t for terms in self.query_words(text) for t in terms))
+
+    def query_words(self, text: str) -> list[list[str]]:
+        """Per word of a query (stop words aside): the terms that stand for it, its stems in
+        the index's languages, or, for a word the index lacks, the stems of the known words
+        closest to it (typos; none when nothing is close)."""
+        found: list[list[str]] = []
         for word, stems in self._query_words(text):
+            terms: list[str] = []
+            found.append(terms)
             known = [stem for stem in stems if stem in self._known]
             if known or len(word) < MIN_FUZZY_LENGTH:
                 terms.extend(known or stems)
@@ -283,7 +291,7 @@ class Ranker:
                     for stem in self.word_stems[low + i].split()
                 }
                 terms.extend(sorted(chosen))
-        return list(dict.fromkeys(terms))
+        return found
 
     def rank(
         self, text: str, *, limit: int, offset: int = 0, exclude_label: int | None = None

@@ -12,11 +12,11 @@ at C speed, for the suggestions and the skill resolution.
 from __future__ import annotations
 
 import bisect
+import math
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 from pyoxigraph import Store
 
 from graph import terms as t
@@ -79,17 +79,43 @@ class SkillHit:
     """that label's language"""
 
 
+RESOLVED, AMBIGUOUS, UNKNOWN = "resolved", "ambiguous", "unknown"
+
+CANDIDATES = 30
+"""How many of the ranking's skills a resolution weighs."""
+RUNNERS_UP = 4
+"""How many other candidates a resolution names (the runners-up, or an ambiguous text's)."""
+USAGE_PRIOR = 0.5
+"""Added to a candidate's relevance, times ``log(1 + n)`` for the ``n`` occupations that need
+the skill: a CV's "cooking" means the skill many occupations need (use cooking techniques),
+not one (cook seafood). Set on the tuning half of ``benchmarks/cv_phrases.csv``."""
+MARGIN = 0.5
+"""A text resolves by relevance only when its first candidate leads the second by this much."""
+EXTRA_TERMS = 1
+"""... and the matched label has at most this many terms the text lacks."""
+OTHER_LANGUAGE = 0.5
+"""A candidate matched through a label of another language than the one asked for counts
+this much of its relevance."""
+
+
 @dataclass(frozen=True)
 class Resolution:
-    """How one skill given to ``match`` was understood."""
+    """How one skill given to ``match`` was understood: resolved to ``skill``, ambiguous
+    (``candidates`` are the skills it may name), or unknown."""
 
     given: str
     skill: int | None
     resolved_by: str
     """``uri``, ``id``, ``preferred label``, ``alternative label``, ``hidden label``,
-    ``label containing the text``, ``label containing every word``; or why not (``skill`` None)"""
+    ``relevance``; or why not (``skill`` None)"""
     language: str | None = None
-    """the language of the label that named the skill exactly"""
+    """the language of the label that named the skill"""
+    status: str = RESOLVED
+    """:data:`RESOLVED`, :data:`AMBIGUOUS` or :data:`UNKNOWN`"""
+    candidates: tuple[int, ...] = ()
+    """the other skills the text may name (runners-up of a resolved text), best first"""
+    matched_text: str | None = None
+    """the label the text matched, when it is not the text itself"""
 
 
 @dataclass(frozen=True)
@@ -220,6 +246,9 @@ class SkillIndex:
     """the language of each label of :attr:`labels` (English when empty)"""
     description_languages: list[str] = field(default_factory=list)
     """the language of each description"""
+    usage: list[int] = field(default_factory=list)
+    """per skill: how many occupations need it (essential or optional), which resolution
+    weighs (:data:`USAGE_PRIOR`); none known when empty"""
     ranker: Ranker = field(init=False)
     skill_index: dict[str, int] = field(init=False)
     _by_label: list[int] = field(init=False)
@@ -254,14 +283,6 @@ class SkillIndex:
                 languages.setdefault(self.label_languages[n], n)
         self._exact = exact
         self._exact_by_language = by_language
-        # Every label in the order resolve() prefers them (preferred labels first, then the
-        # shortest, then alphabetical), as one text that str.find
-        # searches at C speed: the first label holding a match is the best one.
-        ranked = sorted(self.labels, key=lambda e: (e[1], len(e[0]), e[0], e[2]))
-        self._ranked_labels = [text for text, _, _ in ranked]
-        self._ranked_skills = [skill for _, _, skill in ranked]
-        self._ranked_kinds = [kind for _, kind, _ in ranked]
-        self._ranked = JoinedLabels(self._ranked_labels)
         self.ranker = Ranker(
             len(self.skills),
             [(skill, text, kind) for text, kind, skill in self.labels],
@@ -269,18 +290,6 @@ class SkillIndex:
             label_languages=self.label_languages,
             description_languages=self.description_languages or None,
         )
-        # Every word of the labels, with the ranks of the labels holding it: a label holds a
-        # text without spaces exactly where one of its words does.
-        postings: dict[str, list[int]] = {}
-        for rank, text in enumerate(self._ranked_labels):
-            for word in set(text.split()):
-                postings.setdefault(word, []).append(rank)
-        self._words = list(postings)
-        self._vocabulary = JoinedLabels(self._words)
-        # Every word's ranks in one array (an array per word weighed 20 MB with 4 languages).
-        self._postings = np.array([r for ranks in postings.values() for r in ranks], np.int32)
-        self._posting_ends = np.cumsum([len(ranks) for ranks in postings.values()], dtype=np.int64)
-        self._holding: dict[str, np.ndarray] = {}  # a query word -> the ranks holding it
 
     @classmethod
     def build(
@@ -358,67 +367,78 @@ class SkillIndex:
         return hits, total
 
     def resolve(self, given: str, language: str | None = None) -> Resolution:
-        """The skill ``given`` names: a skill URI, an ESCO id, or a label (see
+        """The skill ``given`` names: a skill URI, an ESCO id, a label (see
         ``skill_labels``) in any language, ``language``'s first where a text is a label of
-        different skills in different languages."""
+        different skills in different languages; or any other text, when the relevance
+        ranking is sure of it (:meth:`_by_relevance`), else ambiguous with its candidates."""
         text = given.strip()
         if text.startswith(("http://", "https://")):
             skill = self.skill_index.get(text)
-            return Resolution(given, skill, "uri" if skill is not None else "no skill has this URI")
+            if skill is None:
+                return Resolution(given, None, "no skill has this URI", status=UNKNOWN)
+            return Resolution(given, skill, "uri")
         if t.is_uuid(text):
             skill = self.skill_index.get(t.SKILL_BASE + text.lower())
-            return Resolution(given, skill, "id" if skill is not None else "no skill has this id")
+            if skill is None:
+                return Resolution(given, None, "no skill has this id", status=UNKNOWN)
+            return Resolution(given, skill, "id")
         lowered = " ".join(text.lower().split())
         if not lowered:
-            return Resolution(given, None, "empty")
+            return Resolution(given, None, "empty", status=UNKNOWN)
         label = self._exact.get(lowered)
         if label is not None:
             label = self._exact_by_language.get(lowered, {}).get(language or "", label)
             _, kind, skill = self.labels[label]
             return Resolution(given, skill, _KINDS[kind], self.label_languages[label])
-        skill = self._first_containing(lowered)
-        if skill is not None:
-            return Resolution(given, skill, "label containing the text")
-        skill = self._first_with_words(lowered.split())
-        if skill is not None:
-            return Resolution(given, skill, "label containing every word")
-        return Resolution(given, None, "no skill label contains these words")
+        return self._by_relevance(given, text, language)
 
-    def _first_containing(self, text: str) -> int | None:
-        """The skill of the best label containing ``text``, without a loop in Python."""
-        first = next(self._ranked.holding(text), None)
-        return None if first is None else self._ranked_skills[first[0]]
-
-    def _first_with_words(self, words: list[str]) -> int | None:
-        """The skill of the best label containing every one of ``words``: the ranks of the
-        labels holding each word, intersected, smallest first."""
-        distinct = set(words)
-        if any(w not in self._vocabulary.text for w in distinct):
-            return None  # a word no label holds (the common case of an unknown label)
-        holding = sorted((self._ranks_holding(w) for w in distinct), key=len)
-        found = holding[0]
-        for ranks in holding[1:]:
-            if not found.size:
-                break
-            found = np.intersect1d(found, ranks, assume_unique=True)
-        return self._ranked_skills[int(found[0])] if found.size else None
-
-    def _ranks_holding(self, word: str) -> np.ndarray:
-        """The sorted ranks of the labels holding ``word`` (no spaces) anywhere: the union
-        over the label words that contain it. Kept for the 1,000 words asked last."""
-        ranks = self._holding.get(word)
-        if ranks is None:
-            parts = [self._posting(i) for i, _ in self._vocabulary.holding(word)]
-            ranks = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
-            if len(self._holding) >= 1000:
-                self._holding = {}
-            self._holding[word] = ranks
-        return ranks
-
-    def _posting(self, word: int) -> np.ndarray:
-        """The ranks of the labels holding the ``word``-th word of :attr:`_words`."""
-        start = int(self._posting_ends[word - 1]) if word else 0
-        return self._postings[start : int(self._posting_ends[word])]
+    def _by_relevance(self, given: str, text: str, language: str | None) -> Resolution:
+        """A text that is no label: the skill the relevance ranking puts first, when it is
+        sure. The ranking's first :data:`CANDIDATES` skills are weighed again: relevance
+        (BM25 with typos corrected, :mod:`graph.ranking`) plus :data:`USAGE_PRIOR` times
+        ``log(1 + occupations needing the skill)``, times :data:`OTHER_LANGUAGE` when the
+        label matched is of another language than ``language``. The first is taken when
+        its label holds every word of the text (or a correction of it), adds at most
+        :data:`EXTRA_TERMS` words of its own, and leads the second by :data:`MARGIN`;
+        otherwise the text is ambiguous, and the candidates are named."""
+        words = self.ranker.query_words(text)
+        hits, _ = self.ranker.rank(text, limit=CANDIDATES)
+        if not hits or not any(words):
+            reason = "no skill label or description has these words"
+            return Resolution(given, None, reason, status=UNKNOWN)
+        asked = (language or "").split("-")[0]
+        weighed = []
+        for hit in hits:
+            usage = self.usage[hit.concept] if self.usage else 0
+            score = hit.score + USAGE_PRIOR * math.log1p(usage)
+            label_language = self.label_languages[hit.label] if hit.label >= 0 else None
+            if asked and label_language and label_language.split("-")[0] != asked:
+                score *= OTHER_LANGUAGE
+            weighed.append((score, hit))
+        weighed.sort(key=lambda pair: -pair[0])
+        (best, first), *others = weighed
+        runners = tuple(hit.concept for _, hit in others[:RUNNERS_UP])
+        lead = best - (others[0][0] if others else 0.0)
+        if first.label >= 0:
+            label_text = self.labels[first.label][0]
+            label_language = self.label_languages[first.label]
+            label_terms = set(self.ranker.analyzers[label_language].terms(label_text))
+            asked_terms = {term for alternatives in words for term in alternatives}
+            holds_all = all(
+                any(term in label_terms for term in alternatives) for alternatives in words
+            )
+            extra = len(label_terms - asked_terms)
+            if holds_all and extra <= EXTRA_TERMS and lead >= MARGIN:
+                return Resolution(
+                    given, first.concept, "relevance", label_language, RESOLVED, runners, label_text
+                )
+        return Resolution(
+            given,
+            None,
+            "no label names it surely: see the candidates",
+            status=AMBIGUOUS,
+            candidates=(first.concept, *runners),
+        )
 
 
 _KINDS = {0: "preferred label", 1: "alternative label", 2: "hidden label"}

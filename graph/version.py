@@ -269,6 +269,12 @@ class Indexes:
             skills=skills.skills,
             preparation={u: (p.job_zone, p.education_level) for u, p in prepared.items()},
         )
+        # How many occupations need each skill, which the skill resolution weighs (the two
+        # indexes hold the same skills, in the same order).
+        skills.usage = [
+            len(essential) + len(optional)
+            for essential, optional in zip(careers.essential_for, careers.optional_for, strict=True)
+        ]
         # One set of occupation facts, shared by both indexes (and written once).
         occupations = LabelIndex(occupation_labels, descriptions, facts=careers.occupations)
         translations = Translations.build(store, runner)

@@ -458,9 +458,15 @@ def match_result(m: a.MatchResult) -> Json:
                 "given": r.given,
                 "resolved_by": r.resolved_by,
                 "resolved_language": r.resolved_language,
+                "matched_text": r.matched_text,
+                "runners_up": [skill_ref(s) for s in r.runners_up],
                 **skill_ref(r.skill),
             }
             for r in m.skills
+        ],
+        "ambiguous": [
+            {"given": x.given, "candidates": [skill_ref(s) for s in x.candidates]}
+            for x in m.ambiguous
         ],
         "unknown": [{"given": u.given, "reason": u.reason} for u in m.unknown],
         "total": m.total,

@@ -548,14 +548,31 @@ class ResolvedSkill(SkillSummary):
 
     given: str
     resolved_by: str = Field(
-        description="'uri', 'id', 'preferred label', 'alternative label', 'hidden label', "
-        "'label containing the text' or 'label containing every word'."
+        description="'uri', 'id', 'preferred label', 'alternative label', 'hidden label' (the "
+        "text is that label), or 'relevance': the text is no label, and the relevance "
+        "ranking is sure of it (the matched label holds every word of the text, typos "
+        "corrected, adds at most one, and leads the next candidate clearly)."
     )
     resolved_language: str | None = Field(
         default=None,
-        description="The language of the label that named the skill exactly (a label of "
-        "different skills in different languages names the one in the language asked for).",
+        description="The language of the label that named the skill (a label of different "
+        "skills in different languages names the one in the language asked for).",
     )
+    matched_text: str | None = Field(
+        default=None, description="The label a text resolved by relevance matched."
+    )
+    runners_up: list[SkillSummary] = Field(
+        default_factory=list,
+        description="For a text resolved by relevance: the next candidates, best first.",
+    )
+
+
+class AmbiguousSkill(_Model):
+    """A text given to /match that may name several skills: none of them is matched, so
+    that no answer rests on a guess. Give one of the candidates (by id) instead."""
+
+    given: str
+    candidates: list[SkillSummary] = Field(description="The skills it may name, best first.")
 
 
 class UnknownSkill(_Model):
@@ -579,6 +596,9 @@ class MatchResult(_Model):
     """Occupations ranked by how well the given skills cover their essential skills."""
 
     skills: list[ResolvedSkill]
+    ambiguous: list[AmbiguousSkill] = Field(
+        description="Texts that may name several skills, with their candidates; not matched."
+    )
     unknown: list[UnknownSkill]
     total: int = Field(description="Occupations needing at least one of the skills as essential.")
     items: list[OccupationMatch]

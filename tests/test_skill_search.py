@@ -458,3 +458,61 @@ def test_profiles_texts_are_those_of_the_named_queries_in_full(
 ) -> None:
     catalog, live = full_catalog
     assert _profiles_match_the_named_queries(catalog, live.get().store, 10) > 1_500
+
+
+# --- POST /match: what a CV's words are read as (full classification) ----------------------
+
+ISSUE_PHRASES = {
+    # phrase: the skills a recruiter would pick (benchmarks/cv_phrases.csv)
+    "Excel": {"use spreadsheets software", "use microsoft office"},
+    "time management": {"manage time"},
+    "social media": {
+        "social media management",
+        "apply social media marketing",
+        "social media marketing techniques",
+    },
+    "driving": {"drive vehicles"},
+    "problem solving": {"solve problems"},
+    "budgeting": {"manage budgets", "budget for financial needs"},
+    "cash handling": {"operate cash register", "handle petty cash", "manage cash desk"},
+}
+
+
+@pytest.mark.fulldata
+def test_everyday_cv_phrases_are_never_silently_misread(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    result = answers.match_result(
+        catalog.match(live.get().store, list(ISSUE_PHRASES), language="en")
+    )
+    for skill in result["skills"]:  # resolved: to a skill the recruiter would pick
+        assert skill["label"] in ISSUE_PHRASES[skill["given"]], skill
+        assert skill["resolved_by"] == "relevance" and skill["matched_text"]
+    for unsure in result["ambiguous"]:  # or said to be unsure, the right skill a candidate
+        labels = {c["label"] for c in unsure["candidates"]}
+        assert labels & ISSUE_PHRASES[unsure["given"]], unsure
+    assert result["unknown"] == []
+    assert len(result["skills"]) >= 4  # most of them are read, not all left ambiguous
+
+
+@pytest.mark.fulldata
+def test_a_one_letter_typo_resolves_in_match_as_search_corrects_it(
+    full_catalog: tuple[Catalog, LiveStore],
+) -> None:
+    catalog, live = full_catalog
+    skills = catalog.indexes(live.get().store).skills
+    preferred = [
+        (text, skill)
+        for text, kind, skill in skills.labels
+        if kind == 0 and len(max(text.split(), key=len)) >= 5
+    ][::97]
+    searched = resolved = 0
+    for text, skill in preferred:
+        longest = max(text.split(), key=len)
+        typo = text.replace(longest, longest[:2] + longest[3:], 1)
+        hits, _ = skills.search(typo, limit=1)
+        searched += bool(hits) and hits[0].skill == skill
+        resolved += skills.resolve(typo, "en").skill == skill
+    assert searched >= 0.9 * len(preferred)
+    assert resolved >= 0.85 * len(preferred), (resolved, searched, len(preferred))
