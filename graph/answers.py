@@ -381,6 +381,7 @@ class AmbiguousSkill:
 @dataclass(frozen=True)
 class OccupationMatch:
     occupation: OccupationRef
+    score: float
     coverage: float
     essential_skills: int
     matched_essential: int

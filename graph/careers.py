@@ -133,6 +133,9 @@ class Match:
     essential: int
     matched_essential: int
     matched_optional: int
+    score: float = 0.0
+    """the cosine similarity of the skills given and the occupation's (essential and
+    optional), which ranks the matches"""
 
 
 @dataclass(frozen=True)
@@ -876,9 +879,19 @@ class CareerIndex:
 
     def match(self, held: int, *, skill_level: int | None, isco_group: str | None) -> list[Match]:
         """Occupations needing any of the skills ``held`` (a bit set) as essential, best
-        covered first: by the share of their essential skills covered, then how many, then
-        how many optional ones, then label. Occupations without essential skills cannot be
-        covered and are left out."""
+        first: by the cosine similarity of the skills given and the occupation's skills
+        (essential and optional), then by the share of their essential skills covered, then
+        how many, then label. Occupations without essential skills cannot be covered and are
+        left out.
+
+        The cosine, ``shared / sqrt(given x the occupation's)``, weighs both sides: how much
+        of the occupation the skills cover, and how much of the skills it explains, so that
+        one matched skill of an occupation's three does not beat eight of another's twenty
+        (the share of essential skills covered alone ranked the short lists first: a fifth
+        of an air pollution analyst's skills found a fishing net maker). Measured in
+        ``benchmarks/search_quality.py`` with CVs made of part of an occupation's skills and
+        unrelated ones, against the share covered (``docs/search-quality.md``)."""
+        given = held.bit_count()
         found = []
         for index, essential in enumerate(self.essential):
             matched = (essential & held).bit_count()
@@ -890,17 +903,20 @@ class CareerIndex:
             if isco_group is not None and not t.in_isco_group(facts.isco_group, isco_group):
                 continue
             size = essential.bit_count()
+            shared = (self.required[index] & held).bit_count()
             found.append(
                 Match(
                     occupation=index,
                     coverage=matched / size,
                     essential=size,
                     matched_essential=matched,
-                    matched_optional=(self.required[index] & held).bit_count() - matched,
+                    matched_optional=shared - matched,
+                    score=shared / math.sqrt(given * self.required[index].bit_count()),
                 )
             )
         found.sort(
             key=lambda m: (
+                -round(m.score, 9),
                 -m.coverage,
                 -m.matched_essential,
                 -m.matched_optional,

@@ -513,6 +513,7 @@ class Catalog:
         items = [
             a.OccupationMatch(
                 occupation=view.occupation(found.occupation),
+                score=round(found.score, 6),
                 coverage=round(found.coverage, 6),
                 essential_skills=found.essential,
                 matched_essential=found.matched_essential,

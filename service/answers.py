@@ -473,6 +473,7 @@ def match_result(m: a.MatchResult) -> Json:
         "items": [
             {
                 **occupation_ref(i.occupation),
+                "score": i.score,
                 "coverage": i.coverage,
                 "essential_skills": i.essential_skills,
                 "matched_essential": i.matched_essential,

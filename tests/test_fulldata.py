@@ -341,14 +341,20 @@ def test_matching_from_labels_resolves_them_and_reports_the_unknown(http: httpx.
     producer = http.get(f"/occupations/{PRODUCER}").json()
     labels = [s["label"] for s in producer["essential_skills"]]
     body = http.post(
-        "/match", json={"skills": [*labels, "no such skill at all"], "skill_level": 4}
+        "/match",
+        json={"skills": [*labels, "no such skill at all", "zzqx qqzz"], "skill_level": 4},
     ).json()
     assert [s["given"] for s in body["skills"]] == labels
     assert {s["resolved_by"] for s in body["skills"]} == {"preferred label"}
+    # "skill" is in many labels: candidates, not a guess; nothing has "zzqx".
+    assert [a["given"] for a in body["ambiguous"]] == ["no such skill at all"]
+    assert body["ambiguous"][0]["candidates"]
     assert body["unknown"] == [
-        {"given": "no such skill at all", "reason": "no skill label contains these words"}
+        {"given": "zzqx qqzz", "reason": "no skill label or description has these words"}
     ]
-    assert body["items"][0]["coverage"] == 1.0
+    assert body["items"][0]["label"] == "producer" and body["items"][0]["coverage"] == 1.0
+    scores = [i["score"] for i in body["items"]]
+    assert scores == sorted(scores, reverse=True)
     assert all(i["skill_level"] == 4 for i in body["items"])
 
 
