@@ -21,7 +21,7 @@ from pyoxigraph import Store
 
 from graph import terms as t
 from graph.queries import QueryRunner, Row, Value
-from graph.ranking import Ranker
+from graph.ranking import TITLE_WORD_WEIGHT, Ranker
 
 
 class JoinedLabels:
@@ -90,7 +90,8 @@ USAGE_PRIOR = 0.5
 the skill: a CV's "cooking" means the skill many occupations need (use cooking techniques),
 not one (cook seafood). Set on the tuning half of ``benchmarks/cv_phrases.csv``."""
 MARGIN = 0.5
-"""A text resolves by relevance only when its first candidate leads the second by this much."""
+"""A text resolves by relevance only when its first candidate leads the second by this much
+(set on the tuning half of ``benchmarks/cv_phrases.csv``)."""
 EXTRA_TERMS = 1
 """... and the matched label has at most this many terms the text lacks."""
 OTHER_LANGUAGE = 0.5
@@ -167,6 +168,7 @@ class LabelIndex:
             [(position[uri], text) for uri, text, _ in described],
             label_languages=languages,
             description_languages=[language for _, _, language in described],
+            word_weight=TITLE_WORD_WEIGHT,
         )
 
     @property

@@ -55,6 +55,18 @@ def test_an_alternative_label_finds_its_occupation(index: LabelIndex) -> None:
     assert owner in [r["uri"] for r in rows]
 
 
+def test_for_titles_the_words_as_written_count_beside_their_stems() -> None:
+    # Snowball stems "production" and "product" alike; the words as written tell them apart.
+    labels = [(0, "product designer", 0), (1, "production designer", 0)]
+    stems_only = Ranker(2, labels, [])
+    titles = Ranker(2, labels, [], word_weight=0.5)
+    for text, wanted in (("production designers", 1), ("product designer", 0)):
+        hits, _ = titles.rank(text, limit=2)
+        assert hits[0].concept == wanted
+    plain, _ = stems_only.rank("production designers", limit=2)
+    assert plain[0].score == pytest.approx(plain[1].score)  # one term to the stemmer
+
+
 def test_descriptions_count_but_less_than_labels(sample_root: Path) -> None:
     # "orchestra" is in the piano tuner's description only, and in the conductor's label.
     ranker = Ranker(
