@@ -159,7 +159,13 @@ def run(
         alternatives = [i for i, (_, _, k) in enumerate(labels) if k == 1]
         chosen = random.Random(seed).sample(alternatives, min(sample, len(alternatives)))
         searches = [
-            ("ours: BM25 over labels and descriptions, stemmed, typos corrected", ours(ranker)),
+            (
+                "ours: BM25 over labels (stems, and words as written at half weight) and "
+                "descriptions, typos corrected"
+                if ranker.word_weight
+                else "ours: BM25 over labels and descriptions, stemmed, typos corrected",
+                ours(ranker),
+            ),
             ("substring: labels holding the text (before)", substring_search(labels, sizes)),
         ]
         if plain:
