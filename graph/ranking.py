@@ -6,9 +6,7 @@ relevance instead of matching substrings:
 
 - **Words, not strings.** Text is split into words (Unicode letters and digits), lower-cased,
   stripped of English stop words and stemmed with the Snowball stemmer (PyStemmer), so
-  word order, case, plurals and other inflections do not matter. The words as written are
-  indexed too for job titles and count half beside the stems (:data:`TITLE_WORD_WEIGHT`):
-  the stemmer makes "production" and "product" one term, and the words tell them apart.
+  word order, case, plurals and other inflections do not matter.
 - **BM25** (the ``bm25s`` library) scores each label of a concept (preferred, alternative,
   hidden: each label a document, as short documents should be) and the concept's
   description (a second index). A concept scores by its best label, weighted by the label's
@@ -42,11 +40,6 @@ KIND_WEIGHTS = (1.0, 0.9, 0.8)
 """A label's score is weighted by its kind: preferred, alternative, hidden."""
 DESCRIPTION_WEIGHT = 0.3
 """The description's BM25 score counts this much beside the best label's."""
-TITLE_WORD_WEIGHT = 0.5
-"""For occupations (job titles), a label's BM25 score over its words as written counts this
-much beside its score over their stems (set on the tuning half of
-``benchmarks/job_titles.csv``, beside 0 and 1). Not for skills: a CV's "driving" means
-drive vehicles, and its words as written would favour driving examinations."""
 EXACT_BONUS = 1.0
 """Added (times the label's kind weight) when a label's words are exactly the query's."""
 FUZZY_CUTOFF = 0.75
@@ -190,16 +183,12 @@ class Ranker:
         *,
         label_languages: Sequence[str] | None = None,
         description_languages: Sequence[str] | None = None,
-        word_weight: float = 0.0,
     ) -> None:
         """``labels``: (concept index, text, kind 0 preferred / 1 alternative / 2 hidden);
         ``descriptions``: (concept index, text); each in the language at the same position
         of ``label_languages`` and ``description_languages`` (English when not given), whose
         stemmer and stop words it is indexed with. Concepts are ``range(concepts)``; a label
-        is named by its position in ``labels``. ``word_weight``: how much a label's score
-        over its words as written counts beside its score over their stems (none: the
-        stems alone)."""
-        self.word_weight = word_weight
+        is named by its position in ``labels``."""
         label_langs = list(label_languages or ["en"] * len(labels))
         description_langs = list(description_languages or ["en"] * len(descriptions))
         self.analyzers = {
@@ -215,11 +204,7 @@ class Ranker:
         owners = np.array([labels[i][0] for i in order], dtype=np.int64)
         self.owners, self.starts = np.unique(owners, return_index=True)
         self.label_weight = np.array([KIND_WEIGHTS[labels[i][2]] for i in order], dtype=np.float32)
-        label_words = [self.analyzers[label_langs[i]].words(labels[i][1]) for i in order]
-        label_terms = [
-            self.analyzers[label_langs[i]].stems(words)
-            for i, words in zip(order, label_words, strict=True)
-        ]
+        label_terms = [self.analyzers[label_langs[i]].terms(labels[i][1]) for i in order]
         # Which labels' words are exactly a text's: the labels by a digest of their language
         # and sorted terms, as two arrays (a dict of strings weighed 20 MB with 4 languages).
         digests = np.array(
@@ -233,10 +218,6 @@ class Ranker:
         self._exact_digests = digests[by_digest]
         self._exact_positions = by_digest.astype(np.int64)
         self.labels = _index(label_terms)
-        # The labels' words as written too: a word the text has as written counts beside its
-        # stem (WORD_WEIGHT), so that "production" finds production before product, which
-        # the stemmer makes one term.
-        self.label_words = _index(label_words if word_weight else [])
         described = [
             (c, self.analyzers[language].terms(text))
             for (c, text), language in zip(descriptions, description_langs, strict=True)
@@ -322,11 +303,7 @@ class Ranker:
         terms = self.query_terms(text)
         if not terms:
             return [], 0
-        scores = _scores(self.labels, terms)
-        if self.word_weight:
-            written = list(dict.fromkeys(w for a in self.analyzers.values() for w in a.words(text)))
-            scores += self.word_weight * _scores(self.label_words, written)
-        scores *= self.label_weight
+        scores = _scores(self.labels, terms) * self.label_weight
         exact = np.zeros(len(scores), dtype=bool)
         for language, analyzer in self.analyzers.items():
             digest = np.uint64(_exact_key(language, analyzer.terms(text)))

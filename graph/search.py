@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pyoxigraph import Store
 
 from graph import terms as t
+from graph import titles
 from graph.queries import QueryRunner, Row, Value
-from graph.ranking import TITLE_WORD_WEIGHT, Ranker
+from graph.ranking import Ranker
 
 
 class JoinedLabels:
@@ -168,7 +169,6 @@ class LabelIndex:
             [(position[uri], text) for uri, text, _ in described],
             label_languages=languages,
             description_languages=[language for _, _, language in described],
-            word_weight=TITLE_WORD_WEIGHT,
         )
 
     @property
@@ -205,7 +205,7 @@ class LabelIndex:
             chosen = self._by_label[offset : offset + limit]
             return [_row(o) for o in chosen], len(self._by_label)
         hits, total = self.ranker.rank(
-            text, limit=limit, offset=offset, exclude_label=exclude_label
+            self.title_query(text), limit=limit, offset=offset, exclude_label=exclude_label
         )
         rows = []
         for hit in hits:
@@ -218,6 +218,20 @@ class LabelIndex:
             row["score"] = round(hit.score, 4)
             rows.append(row)
         return rows, total
+
+    def title_query(self, text: str) -> str:
+        """What a text is searched as (:mod:`graph.titles`): a title without its contract,
+        gender marker and leading seniority; of several parts, all of them when a label is
+        exactly their words ("producer, music"), else the first, the title proper
+        ("Associate producer, multi-platform content" is a producer)."""
+        parts = titles.segments(text)
+        if not parts:
+            return text
+        if len(parts) == 1:
+            return parts[0]
+        whole = " ".join(parts)
+        first, _ = self.ranker.rank(whole, limit=1)
+        return whole if first and first[0].exact else parts[0]
 
 
 LABEL_KINDS = ("preferred", "alternative", "hidden")

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from graph import titles
 from graph.catalog import Catalog
 from graph.queries import QueryRunner
 from graph.ranking import Ranker
@@ -53,18 +54,6 @@ def test_an_alternative_label_finds_its_occupation(index: LabelIndex) -> None:
     owner = next(uri for text, kind, uri in index.labels if text == alternative and kind == 1)
     rows, _ = index.search(alternative.upper(), limit=5)
     assert owner in [r["uri"] for r in rows]
-
-
-def test_for_titles_the_words_as_written_count_beside_their_stems() -> None:
-    # Snowball stems "production" and "product" alike; the words as written tell them apart.
-    labels = [(0, "product designer", 0), (1, "production designer", 0)]
-    stems_only = Ranker(2, labels, [])
-    titles = Ranker(2, labels, [], word_weight=0.5)
-    for text, wanted in (("production designers", 1), ("product designer", 0)):
-        hits, _ = titles.rank(text, limit=2)
-        assert hits[0].concept == wanted
-    plain, _ = stems_only.rank("production designers", limit=2)
-    assert plain[0].score == pytest.approx(plain[1].score)  # one term to the stemmer
 
 
 def test_descriptions_count_but_less_than_labels(sample_root: Path) -> None:
@@ -140,3 +129,33 @@ def test_the_search_quality_benchmark_counts_every_left_out_label(sample_root: P
     before = {kind: f for kind, name, f in results if name.startswith("substring")}
     for kind in ours:  # the ranking answers far more titles than the substring search
         assert ours[kind]["no answer"] < before[kind]["no answer"]
+
+
+@pytest.mark.parametrize(
+    ("title", "parts"),
+    [
+        (
+            "Senior Producer / project manager (video production) - full-time",
+            ["producer", "project manager", "video production"],
+        ),
+        ("Associate producer, multi-platform content", ["producer", "multi-platform content"]),
+        ("Java Developer (m/f/d)", ["java developer"]),
+        ("Creative producer \u2013 the studio", ["creative producer", "the studio"]),
+        ("Lead", ["lead"]),  # a seniority word alone is the title
+        ("(m/f/d)", []),
+    ],
+)
+def test_a_posting_s_title_is_taken_apart(title: str, parts: list[str]) -> None:
+    assert titles.segments(title) == parts
+
+
+def test_a_title_with_a_team_after_it_finds_the_title(index: LabelIndex) -> None:
+    # The sample's music producer, whatever the posting adds around it.
+    for text in (
+        "Senior music producer, multi-platform content",
+        "Music Producer (m/f/d) - full-time",
+        "music producer / project lead",
+    ):
+        assert index_search(index, text, 3)[0] == "music producer", text
+    # Parts that are together exactly a label stay together.
+    assert index_search(index, "producer, music", 3)[0] == "music producer"
