@@ -3,10 +3,11 @@
 The labels (named queries ``occupation_labels`` and ``skill_labels``) and descriptions
 (``concept_descriptions``) are read once per store version and ranked by relevance here
 (:mod:`graph.ranking`: BM25, stemmed words, typos corrected): :class:`LabelIndex` for
-occupations, :class:`SkillIndex` for skills, which also resolves the skills a person names
-(``POST /match``). SPARQL users keep ``occupation_search.rq``, a substring search; the
-endpoint no longer ranks as it does. :class:`JoinedLabels` finds the labels holding a text
-at C speed, for the suggestions and the skill resolution.
+occupations (a job title taken apart first, :mod:`graph.titles`), :class:`SkillIndex` for
+skills, which also resolves the skills a person names (``POST /match``: a label, or a text the
+ranking is sure of, else ambiguous). SPARQL users keep ``occupation_search.rq``, a substring
+search; the endpoint no longer ranks as it does. :class:`JoinedLabels` finds the labels
+holding a text at C speed, for the suggestions.
 """
 
 from __future__ import annotations
