@@ -333,8 +333,9 @@ def test_matching_an_occupations_essential_skills_ranks_it_first(
         # Another occupation with exactly the same essential skills may tie; none can beat it.
         assert first["id"] == id or profiles.essential(first["id"]) == essential
         assert body["unknown"] == [] and len(body["skills"]) == len(essential)
-        coverages = [i["coverage"] for i in body["items"]]
-        assert coverages == sorted(coverages, reverse=True)
+        # Ranked by the cosine of the skill sets (score), not by the share covered alone.
+        scores = [i["score"] for i in body["items"]]
+        assert scores == sorted(scores, reverse=True)
 
 
 def test_matching_from_labels_resolves_them_and_reports_the_unknown(http: httpx.Client) -> None:
