@@ -135,7 +135,7 @@ class Match:
     matched_optional: int
     score: float = 0.0
     """the cosine similarity of the skills given and the occupation's (essential and
-    optional), which ranks the matches"""
+    optional), which ranks the matches after the complete ones"""
 
 
 @dataclass(frozen=True)
@@ -879,10 +879,10 @@ class CareerIndex:
 
     def match(self, held: int, *, skill_level: int | None, isco_group: str | None) -> list[Match]:
         """Occupations needing any of the skills ``held`` (a bit set) as essential, best
-        first: by the cosine similarity of the skills given and the occupation's skills
-        (essential and optional), then by the share of their essential skills covered, then
-        how many, then label. Occupations without essential skills cannot be covered and are
-        left out.
+        first: those whose essential skills are all given (complete matches), then by the
+        cosine similarity of the skills given and the occupation's skills (essential and
+        optional), then by the share of their essential skills covered, then how many, then
+        label. Occupations without essential skills cannot be covered and are left out.
 
         The cosine, ``shared / sqrt(given x the occupation's)``, weighs both sides: how much
         of the occupation the skills cover, and how much of the skills it explains, so that
@@ -916,6 +916,7 @@ class CareerIndex:
             )
         found.sort(
             key=lambda m: (
+                m.matched_essential < m.essential,
                 -round(m.score, 9),
                 -m.coverage,
                 -m.matched_essential,

@@ -586,8 +586,9 @@ class OccupationMatch(OccupationSummary):
     """An occupation and how well the given skills cover it."""
 
     score: float = Field(
-        description="What ranks the matches: the cosine similarity of the skills given and "
-        "the occupation's essential and optional skills, shared / sqrt(given x its), 0 to 1."
+        description="What ranks the matches after the complete ones (coverage 1): the cosine "
+        "similarity of the skills given and the occupation's essential and optional skills, "
+        "shared / sqrt(given x its), 0 to 1."
     )
     coverage: float = Field(description="Share of its essential skills among those given.")
     essential_skills: int
