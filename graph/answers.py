@@ -346,6 +346,9 @@ class Suggestion:
     language: str
     matched_kind: str
     matched_language: str
+    matched_text: str
+    """the label that matched (lower-cased): another language's, when ``matched_language``
+    is not the one asked for"""
 
     @cached_property
     def id(self) -> str:

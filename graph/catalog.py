@@ -114,6 +114,7 @@ class Catalog:
                     label_language,
                     LABEL_KINDS[s.kind],
                     s.language,
+                    s.text,
                 )
             )
         return answers

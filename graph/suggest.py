@@ -54,6 +54,8 @@ class Suggestion:
     """whether the label starts with the text (else one of its later words does)"""
     language: str = "en"
     """the language of the label that matched"""
+    text: str = ""
+    """the label that matched, lower-cased"""
 
 
 class Suggester:
@@ -148,6 +150,7 @@ class Suggester:
                         int(self._kind[entry]),
                         bool(self._first[entry]),
                         self._languages[int(self._language[entry])],
+                        self._texts[int(self._keys._labels[entry])],
                     )
                 )
                 if len(found) == limit:

@@ -444,6 +444,7 @@ def suggestions(found: list[a.Suggestion]) -> Json:
                 "label": s.label,
                 "language": s.language,
                 "matched_label": s.matched_kind,
+                "matched_text": s.matched_text,
                 "matched_language": s.matched_language,
             }
             for s in found

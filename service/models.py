@@ -90,6 +90,10 @@ class Suggestion(_Model):
     matched_label: Literal["preferred", "alternative", "hidden"] = Field(
         description="Which of its labels has a word starting with the text."
     )
+    matched_text: str = Field(
+        description="That label, lower-cased: what the text matched, which says why a "
+        "suggestion is there when it matched through another language's label."
+    )
     matched_language: str = Field(description="That label's language (BCP 47).")
 
 

@@ -296,8 +296,11 @@ def test_search_suggest_and_match_in_any_language(sample_http: httpx.Client) -> 
     assert (plain["id"], plain["label"], plain["language"]) == (PRODUCER, "producer", "en")
     suggested = sample_http.get("/suggest", params={"q": "product", "language": "es"}).json()
     assert suggested["items"][0]["label"] == "productor/productora"
-    # Its labels in French and Spanish both start so: the answer says which one it took.
-    assert suggested["items"][0]["matched_language"] in ("es", "fr")
+    # Its labels in French and Spanish both start so: the answer says which one it took,
+    # and the label itself, so a person sees why it is there.
+    first = suggested["items"][0]
+    assert first["matched_language"] in ("es", "fr")
+    assert first["matched_text"].startswith("product")
     spanish = sample_http.get("/suggest", params={"q": "productora", "language": "es"}).json()
     assert spanish["items"][0]["matched_language"] == "es"
     matched = sample_http.post(

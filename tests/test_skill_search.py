@@ -132,6 +132,8 @@ def test_suggest_completes_a_word_of_occupations_and_skills(sample_http: httpx.C
         assert any(word.lower().startswith(prefix.lower()) for word in item["label"].split()) or (
             item["matched_label"] != "preferred" or item["matched_language"] != "en"
         )
+        # The label that matched has a word starting with the text.
+        assert any(w.startswith(prefix.lower()) for w in item["matched_text"].split()), item
     only = sample_http.get("/suggest", params={"q": prefix, "type": "occupation"}).json()
     assert {s["type"] for s in only["items"]} == {"occupation"}
     for bad in ({"q": ""}, {"q": "a", "limit": 51}, {"q": "a", "type": "isco"}):
