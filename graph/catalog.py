@@ -102,7 +102,9 @@ class Catalog:
         """Occupations and skills with a label word starting with ``text``, best first (see
         :mod:`graph.suggest`)."""
         view = self._view(store, language)
-        found = view.indexes.suggester.suggest(text, limit=limit, types=types)
+        found = view.indexes.suggester.suggest(
+            text, limit=limit, types=types, language=view.language
+        )
         answers = []
         for s in found:
             label, label_language = view.label(s.concept.uri, s.concept.label)
@@ -126,7 +128,7 @@ class Catalog:
         :meth:`graph.search.SkillIndex.search`), and how many the text finds."""
         view = self._view(store, language)
         index = view.indexes.skills
-        hits, total = index.search(text, limit=limit, offset=offset)
+        hits, total = index.search(text, limit=limit, offset=offset, language=view.language)
         searched = bool(text.split())
         items = []
         for hit in hits:
@@ -150,7 +152,9 @@ class Catalog:
         the text finds; every occupation in label order when ``text`` is empty (see
         :mod:`graph.search`)."""
         view = self._view(store, language)
-        rows, total = view.indexes.occupations.search(text, limit=limit, offset=offset)
+        rows, total = view.indexes.occupations.search(
+            text, limit=limit, offset=offset, language=view.language
+        )
         careers = view.indexes.careers
         items = []
         for row in rows:

@@ -23,7 +23,7 @@ from pyoxigraph import Store
 from graph import terms as t
 from graph import titles
 from graph.queries import QueryRunner, Row, Value
-from graph.ranking import Ranker
+from graph.ranking import EXACT_BONUS, OTHER_LANGUAGE, SUPPORT, Ranker
 
 
 class JoinedLabels:
@@ -96,9 +96,6 @@ MARGIN = 0.5
 (set on the tuning half of ``benchmarks/cv_phrases.csv``)."""
 EXTRA_TERMS = 1
 """... and the matched label has at most this many terms the text lacks."""
-OTHER_LANGUAGE = 0.5
-"""A candidate matched through a label of another language than the one asked for counts
-this much of its relevance."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +167,7 @@ class LabelIndex:
             [(position[uri], text) for uri, text, _ in described],
             label_languages=languages,
             description_languages=[language for _, _, language in described],
+            support=SUPPORT,
         )
 
     @property
@@ -197,16 +195,31 @@ class LabelIndex:
         return cls(runner.select(store, "occupation_labels"), descriptions)
 
     def search(
-        self, text: str, *, limit: int, offset: int = 0, exclude_label: int | None = None
+        self,
+        text: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_label: int | None = None,
+        language: str | None = None,
     ) -> tuple[list[dict[str, Value]], int]:
         """Occupations ranked by relevance to ``text``, best first, and how many it finds;
-        every occupation in label order when ``text`` is empty. ``exclude_label`` (an index
-        into :attr:`labels`) leaves one label out, for the search-quality benchmark."""
+        every occupation in label order when ``text`` is empty. Labels of ``language``
+        come first; in English a title's head weighs most (:meth:`Ranker.rank`).
+        ``exclude_label`` (an index into :attr:`labels`) leaves one label out, for the
+        search-quality benchmark."""
         if not text.split():
             chosen = self._by_label[offset : offset + limit]
             return [_row(o) for o in chosen], len(self._by_label)
+        query = self.title_query(text)
+        english = (language or "en").split("-")[0] == "en"
         hits, total = self.ranker.rank(
-            self.title_query(text), limit=limit, offset=offset, exclude_label=exclude_label
+            query,
+            limit=limit,
+            offset=offset,
+            exclude_label=exclude_label,
+            language=language,
+            head=titles.head(query) if english else None,
         )
         rows = []
         for hit in hits:
@@ -306,6 +319,11 @@ class SkillIndex:
             self.descriptions,
             label_languages=self.label_languages,
             description_languages=self.description_languages or None,
+            # People name skills by nouns ("cash handling") where ESCO's labels have verbs
+            # ("handle petty cash"): the stems join them, and lemma terms would rank the
+            # labels with the noun ("cash handling rules") first. Measured on the tuning
+            # half of benchmarks/cv_phrases.csv.
+            lemma_terms=False,
         )
 
     @classmethod
@@ -361,15 +379,17 @@ class SkillIndex:
             [language for _, _, language in described],
         )
 
-    def search(self, text: str, *, limit: int, offset: int = 0) -> tuple[list[SkillHit], int]:
+    def search(
+        self, text: str, *, limit: int, offset: int = 0, language: str | None = None
+    ) -> tuple[list[SkillHit], int]:
         """Skills and knowledge ranked by relevance to ``text`` (:mod:`graph.ranking`: BM25
         over their labels and descriptions, word order, case, inflections and typos aside),
-        best first, and how many the text finds. Every skill in label order when ``text``
-        is empty."""
+        labels of ``language`` first, best first, and how many the text finds. Every skill
+        in label order when ``text`` is empty."""
         if not text.split():
             chosen = self._by_label[offset : offset + limit]
             return [SkillHit(s, 0, 0) for s in chosen], len(self._by_label)
-        found, total = self.ranker.rank(text, limit=limit, offset=offset)
+        found, total = self.ranker.rank(text, limit=limit, offset=offset, language=language)
         hits = [
             SkillHit(
                 h.concept,
@@ -413,8 +433,11 @@ class SkillIndex:
         """A text that is no label: the skill the relevance ranking puts first, when it is
         sure. The ranking's first :data:`CANDIDATES` skills are weighed again: relevance
         (BM25 with typos corrected, :mod:`graph.ranking`) plus :data:`USAGE_PRIOR` times
-        ``log(1 + occupations needing the skill)``, times :data:`OTHER_LANGUAGE` when the
-        label matched is of another language than ``language``. The first is taken when
+        ``log(1 + occupations needing the skill)``, plus :data:`EXACT_BONUS` when the label
+        matched has the text's stems, in any order, though not its words ("creative
+        thinking" and "think creatively": not an exact match, but the same skill), times
+        :data:`OTHER_LANGUAGE` when the label matched is of another language than
+        ``language``. The first is taken when
         its label holds every word of the text (or a correction of it), adds at most
         :data:`EXTRA_TERMS` words of its own, and leads the second by :data:`MARGIN`;
         otherwise the text is ambiguous, and the candidates are named."""
@@ -429,6 +452,11 @@ class SkillIndex:
             usage = self.usage[hit.concept] if self.usage else 0
             score = hit.score + USAGE_PRIOR * math.log1p(usage)
             label_language = self.label_languages[hit.label] if hit.label >= 0 else None
+            if label_language and not hit.exact:
+                analyzer = self.ranker.analyzers[label_language]
+                stems = set(analyzer.terms(self.labels[hit.label][0]))
+                if stems == set(analyzer.terms(text)):
+                    score += EXACT_BONUS
             if asked and label_language and label_language.split("-")[0] != asked:
                 score *= OTHER_LANGUAGE
             weighed.append((score, hit))

@@ -2,9 +2,10 @@
 
 Every label of every occupation and skill is held once per word it has, as the text from that
 word to the label's end ("manage budgets" as "manage budgets" and "budgets"), lower-cased.
-A concept counts by its best label with a word starting with what the user typed: one that
-starts with the text before one where a later word does, a preferred label before an
-alternative one before a hidden one, then the shorter preferred label, then the label.
+A concept counts by its best label with a word starting with what the user typed: a label of
+the language asked for before another language's, one that starts with the text before one
+where a later word does, a preferred label before an alternative one before a hidden one,
+then the shorter preferred label, then the label.
 
 The entries are sorted by text, so the entries starting with a prefix are one range, found
 by bisection, and each knows its place in that ranking. A word ranges over a few dozen
@@ -117,8 +118,12 @@ class Suggester:
             [type_code[concepts[c].type] for c in self._concept.tolist()], dtype=np.int8
         )
 
-    def suggest(self, text: str, *, limit: int, types: frozenset[str]) -> list[Suggestion]:
-        """The ``limit`` best concepts of ``types`` with a label word starting with ``text``."""
+    def suggest(
+        self, text: str, *, limit: int, types: frozenset[str], language: str | None = None
+    ) -> list[Suggestion]:
+        """The ``limit`` best concepts of ``types`` with a label word starting with ``text``;
+        labels of ``language`` (any variant of it: ``en-us`` for ``en``) before the others,
+        so that a match through another language's label ranks below."""
         prefix = " ".join(text.lower().split())
         if not prefix:
             return []
@@ -128,7 +133,11 @@ class Suggester:
         if set(self._types) - types:
             wanted = [n for n, type in enumerate(self._types) if type in types]
             entries = entries[np.isin(self._type[low:high], wanted)]
-        ranks = self._rank_of[entries]
+        ranks = self._rank_of[entries].astype(np.int64)
+        if language is not None:
+            asked = language.split("-")[0]
+            other = np.array([tag.split("-")[0] != asked for tag in self._languages], dtype=bool)
+            ranks += other[self._language[entries]] * len(self._rank_of)
         candidates: list[int] = []
         pick = limit * PICK
         if len(entries) > max(DIRECT, pick):  # the best few, found by numpy

@@ -7,7 +7,7 @@ producer, multi-platform content"; "Producer / project manager (video production
 as one text, those words find other occupations (multi-platform finds the scaffolder's
 "platform erector"). :func:`segments` takes them apart; the occupation search then looks for
 the whole title only when a label is exactly its words, and otherwise for its first part, the
-title proper.
+title proper, weighing its :func:`head` above its modifiers.
 
 Measured on ``benchmarks/job_titles.csv`` (tuning half), see ``docs/search-quality.md``.
 """
@@ -48,6 +48,7 @@ SENIORITY = frozenset(
 never the last word ("lead" alone stays)."""
 
 _WORD = re.compile(r"[^\s]+")
+_LETTERS = re.compile(r"\w+")
 
 
 def segments(title: str) -> list[str]:
@@ -64,3 +65,16 @@ def segments(title: str) -> list[str]:
         if words:
             found.append(" ".join(words))
     return found
+
+
+def head(title: str) -> str | None:
+    """The head of an English job title, the noun it names, lower-cased: its last word
+    ("registered nurse", "video producer"), or the word before "of" ("head of production",
+    "director of photography"). None for a title of one word, which has nothing to weigh
+    it against."""
+    words: list[str] = _LETTERS.findall(title.lower())
+    if len(words) < 2:
+        return None
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1]

@@ -65,7 +65,8 @@ class SkillSearchItem(SkillSummary):
     )
     match: Literal["exact", "words"] | None = Field(
         description="How that label matched: its words are the text's (word order, case and "
-        "inflections aside), or it shares words with the text."
+        "inflections of the same word aside: production is not product), or it shares words "
+        "with the text."
     )
     score: float | None = Field(
         default=None, description="The relevance score (BM25; none when listing without q)."
@@ -127,7 +128,8 @@ class OccupationSearchItem(OccupationSummary):
     match: Literal["exact", "words"] | None = Field(
         default=None,
         description="exact: the label's words are the text's (order, case and inflections "
-        "aside); words: it shares words with the text.",
+        "of the same word aside: production is not product); words: it shares words with "
+        "the text.",
     )
     score: float | None = Field(default=None, description="The relevance score (BM25).")
 

@@ -296,11 +296,17 @@ def test_search_suggest_and_match_in_any_language(sample_http: httpx.Client) -> 
     assert (plain["id"], plain["label"], plain["language"]) == (PRODUCER, "producer", "en")
     suggested = sample_http.get("/suggest", params={"q": "product", "language": "es"}).json()
     assert suggested["items"][0]["label"] == "productor/productora"
-    # Its labels in French and Spanish both start so: the answer says which one it took,
-    # and the label itself, so a person sees why it is there.
+    # Its labels in French and Spanish both start so: the Spanish one asked for comes first,
+    # and the answer names it, so a person sees why it is there.
     first = suggested["items"][0]
-    assert first["matched_language"] in ("es", "fr")
+    assert first["matched_language"] == "es"
     assert first["matched_text"].startswith("product")
+    # Labels of the language asked for first: a match through another language's label
+    # ranks below every match through one of its own.
+    english = sample_http.get("/suggest", params={"q": "compo", "limit": 50}).json()["items"]
+    languages = [item["matched_language"].split("-")[0] for item in english]
+    assert "en" in languages and set(languages) - {"en"}
+    assert languages == sorted(languages, key=lambda tag: tag != "en")
     spanish = sample_http.get("/suggest", params={"q": "productora", "language": "es"}).json()
     assert spanish["items"][0]["matched_language"] == "es"
     matched = sample_http.post(

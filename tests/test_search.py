@@ -12,7 +12,7 @@ import pytest
 from graph import titles
 from graph.catalog import Catalog
 from graph.queries import QueryRunner
-from graph.ranking import Ranker
+from graph.ranking import SUPPORT, Ranker
 from graph.search import LabelIndex
 from graph.store import LiveStore, PerVersion
 
@@ -159,3 +159,76 @@ def test_a_title_with_a_team_after_it_finds_the_title(index: LabelIndex) -> None
         assert index_search(index, text, 3)[0] == "music producer", text
     # Parts that are together exactly a label stay together.
     assert index_search(index, "producer, music", 3)[0] == "music producer"
+
+
+def test_a_stem_is_not_a_word_production_is_not_product() -> None:
+    # Snowball stems "production" and "product" alike: the lemma tells them apart, so the
+    # label whose words are the text's comes first, and only it is exact.
+    ranker = Ranker(
+        3,
+        [(0, "product manager", 0), (1, "production manager", 0), (2, "producers", 0)],
+    )
+    hits, _ = ranker.rank("production manager", limit=5)
+    assert [(h.concept, h.exact) for h in hits[:2]] == [(1, True), (0, False)]
+    hits, _ = ranker.rank("Product Managers", limit=5)
+    assert [(h.concept, h.exact) for h in hits[:2]] == [(0, True), (1, False)]
+    assert ranker.rank("producer", limit=1)[0][0].exact  # an inflection is the same word
+
+
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("registered nurse", "nurse"),
+        ("video producer", "producer"),
+        ("head of production", "head"),
+        ("director of photography", "director"),
+        ("producer", None),
+    ],
+)
+def test_the_head_of_a_title_is_the_noun_it_names(title: str, head: str | None) -> None:
+    assert titles.head(title) == head
+
+
+def test_the_head_of_a_title_weighs_above_its_modifiers() -> None:
+    # "registered" and "nurse" are as rare: the tie went to the registered accountant.
+    ranker = Ranker(
+        4,
+        [
+            (0, "registered accountant", 0),
+            (1, "specialist nurse", 0),
+            (2, "chef", 0),
+            (3, "baker", 0),
+        ],
+    )
+    plain, _ = ranker.rank("registered nurse", limit=3)
+    headed, _ = ranker.rank("registered nurse", limit=3, head="nurse")
+    assert [h.concept for h in plain] == [0, 1]
+    assert [h.concept for h in headed] == [1, 0]
+
+
+def test_labels_of_the_language_asked_for_come_first() -> None:
+    ranker = Ranker(
+        2,
+        [(0, "producteur", 0), (1, "producteur de houblon", 0)],
+        label_languages=["en", "fr"],
+    )
+    # The French label is found in English too, but counts half.
+    fr = ranker.rank("producteur", limit=2, language="fr")[0]
+    en = ranker.rank("producteur", limit=2, language="en")[0]
+    assert fr[1].score > en[1].score  # the French label counts in full only in French
+
+
+def test_a_title_many_labels_carry_names_its_concept() -> None:
+    ranker = Ranker(
+        2,
+        [
+            (0, "horticulture production manager", 0),
+            (1, "theatre production manager", 0),
+            (1, "film production manager", 1),
+            (1, "live event production manager", 1),
+        ],
+        support=SUPPORT,
+    )
+    assert ranker.rank("production manager", limit=2)[0][0].concept == 1
+    ranker.support = 0.0  # without it, the shorter label wins
+    assert ranker.rank("production manager", limit=2)[0][0].concept == 0
