@@ -399,3 +399,40 @@ def test_the_cli_loads_the_full_bundle(tmp_path: Path) -> None:
     assert "  129,004  occupation-skill relations" in result.output
     assert "      619  ISCO-08 groups" in result.output
     assert "2,211,902  triples in the store" in result.output
+
+
+def _first(http: httpx.Client, text: str, limit: int = 5) -> list[dict[str, Any]]:
+    answer = http.get("/occupations", params={"q": text, "limit": limit})
+    assert answer.status_code == 200
+    items: list[dict[str, Any]] = answer.json()["items"]
+    return items
+
+
+def test_a_stem_shared_is_not_an_exact_title(http: httpx.Client) -> None:
+    # Snowball stems "production" to "product": the product manager answered first, "exact".
+    found = _first(http, "production manager")
+    assert found[0]["label"] in ("industrial production manager", "performance production manager")
+    assert not any(i["label"].endswith("product manager") and i["match"] == "exact" for i in found)
+    assert all("production" in i["matched_text"] for i in found[:3])
+    assert _first(http, "product managers")[0]["label"] == "product manager"
+    assert _first(http, "product managers")[0]["match"] == "exact"
+
+
+def test_job_titles_as_postings_write_them_find_their_occupation(http: httpx.Client) -> None:
+    # The careers site's producer titles the issue quotes, and the one it writes: each
+    # found a scaffolder, a brand manager, a studio technician or a vlogger before.
+    producers = [
+        "Associate producer, multi-platform content",
+        "Producer, branded & original content",
+        "Creative producer - the studio",
+        "Production lead, scripted (originals), youtube",
+        "Producer / project manager (video production)",
+    ]
+    landed = [
+        item["isco_group"] == "2654" or "producer" in item["label"]
+        for item in (_first(http, title, 1)[0] for title in producers)
+    ]
+    assert sum(landed) >= 4, landed
+    # The head of the title weighs above its modifiers: a nurse, not the register accountant.
+    nurses = _first(http, "Registered Nurses", 2)
+    assert all("nurse" in i["label"] for i in nurses), nurses
