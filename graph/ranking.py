@@ -438,9 +438,9 @@ class Ranker:
             )[self.label_language]
             scores[other] *= OTHER_LANGUAGE
         exact = np.zeros(len(scores), dtype=bool)
-        for language, analyzer in self.analyzers.items():
-            lemmas = [LEMMA + self.lemma(word, language) for word in analyzer.words(text)]
-            digest = np.uint64(_exact_key(language, lemmas))
+        for tag, analyzer in self.analyzers.items():
+            lemmas = [LEMMA + self.lemma(word, tag) for word in analyzer.words(text)]
+            digest = np.uint64(_exact_key(tag, lemmas))
             low = np.searchsorted(self._exact_digests, digest, side="left")
             high = np.searchsorted(self._exact_digests, digest, side="right")
             exact[self._exact_positions[low:high]] = True

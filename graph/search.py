@@ -205,7 +205,7 @@ class LabelIndex:
     ) -> tuple[list[dict[str, Value]], int]:
         """Occupations ranked by relevance to ``text``, best first, and how many it finds;
         every occupation in label order when ``text`` is empty. Labels of ``language``
-        come first; in English a title's head weighs most (:meth:`Ranker.rank`).
+        come first; in English a label holding the title's head counts more (:meth:`Ranker.rank`).
         ``exclude_label`` (an index into :attr:`labels`) leaves one label out, for the
         search-quality benchmark."""
         if not text.split():
@@ -437,10 +437,10 @@ class SkillIndex:
         matched has the text's stems, in any order, though not its words ("creative
         thinking" and "think creatively": not an exact match, but the same skill), times
         :data:`OTHER_LANGUAGE` when the label matched is of another language than
-        ``language``. The first is taken when
-        its label holds every word of the text (or a correction of it), adds at most
-        :data:`EXTRA_TERMS` words of its own, and leads the second by :data:`MARGIN`;
-        otherwise the text is ambiguous, and the candidates are named."""
+        ``language``. The first is taken when its label holds every word of the text (or a
+        correction of it), adds at most :data:`EXTRA_TERMS` words of its own, and leads the
+        second by :data:`MARGIN`; otherwise the text is ambiguous, and the candidates are
+        named."""
         words = self.ranker.query_words(text)
         hits, _ = self.ranker.rank(text, limit=CANDIDATES)
         if not hits or not any(words):
