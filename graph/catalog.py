@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pyoxigraph import BlankNode, NamedNode, Store, Triple
 
@@ -244,6 +244,18 @@ class Catalog:
             holland_code=holland,
             preparation=view.indexes.preparation.get(uri),
         )
+
+    def descriptions(self, store: Store, language: str | None) -> Callable[[str], str | None]:
+        """A concept's description by its URI, in ``language``, else in the main language
+        (None where it has none): for lists that show each concept's description."""
+        known = self.indexes(store).texts
+        main = self.indexes(store).translations.main
+
+        def describe(uri: str) -> str | None:
+            found = known.description(uri, language or main)
+            return found if found is not None else known.description(uri, main)
+
+        return describe
 
     def occupation_ref(
         self, store: Store, identifier: str, *, language: str | None = None
@@ -628,6 +640,16 @@ class Catalog:
             occupation_count=len(occupations),
             occupations=[view.occupation(o) for o in occupations[:limit]],
         )
+
+    def isco_major_groups(self, store: Store, *, language: str | None = None) -> list[a.IscoRef]:
+        """The ISCO-08 major groups (the top of the hierarchy), in code order."""
+        view = self._view(store, language)
+        isco = view.indexes.isco
+        return [
+            view.isco(g.code, g.uri, g.label, g.skill_level)
+            for code, g in sorted(isco.groups.items())
+            if g.parent is None or g.parent not in isco.by_uri
+        ]
 
     def describe(self, store: Store, uri: str) -> tuple[list[Triple], str]:
         """A concept as linked data, and the path of its JSON page: its own triples, the

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from pyoxigraph import Store
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,7 +19,7 @@ from engine import ProcessEngine, ThreadEngine
 from graph.catalog import Catalog
 from graph.errors import SkillgraphError
 from graph.store import FixedStore, LiveStore
-from service import docs, problems
+from service import docs, pages, problems
 from service.body import MAX_BODY, BodyLimit
 from service.cache import ResponseCache
 from service.deps import StoreSource
@@ -33,6 +34,7 @@ from service.routes import (
     sparql,
     suggest,
 )
+from service.routes import pages as page_routes
 from service.settings import Settings
 
 log = logging.getLogger("skillgraph.service")
@@ -152,8 +154,9 @@ def create_app(
     # One count of a version's named graphs at a time (the Service Description's sizes,
     # kept with the version's indexes): the others wait on the event loop, not in threads.
     app.state.graph_counting = asyncio.Lock()
-    problems.install(app)
+    problems.install(app, page=pages.ErrorPages())
     docs.install(app)
+    app.mount(pages.ASSETS, StaticFiles(directory=str(pages.STATIC)), name="site")
     # Innermost, so that CORS, added below, also dresses its answers to browsers.
     app.add_middleware(sparql.SparqlEndpoint)
     if settings.response_cache_bytes:
@@ -169,6 +172,17 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(SecurityHeaders)
-    for module in (health, occupations, skills, suggest, isco, match, reconcile, resource, sparql):
+    for module in (
+        health,
+        occupations,
+        skills,
+        suggest,
+        isco,
+        match,
+        reconcile,
+        resource,
+        sparql,
+        page_routes,
+    ):
         app.include_router(module.router)
     return app

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
@@ -20,7 +20,7 @@ ASSETS = "/static/swagger-ui"
 
 
 def install(app: FastAPI) -> None:
-    """Serve /docs, its assets, and send / there; the schema with the examples of
+    """Serve /docs and its assets; the schema with the examples of
     :mod:`service.examples` and every occupation's profile first among its operations."""
     build = app.openapi
 
@@ -42,10 +42,6 @@ def install(app: FastAPI) -> None:
             swagger_css_url=f"{root}{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS}/favicon-32x32.png",
         )
-
-    @app.get("/", include_in_schema=False)
-    def home(request: Request) -> RedirectResponse:
-        return RedirectResponse(request.scope.get("root_path", "").rstrip("/") + "/docs")
 
 
 def _with_examples(schema: dict[str, Any]) -> dict[str, Any]:

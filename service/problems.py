@@ -7,9 +7,10 @@ never disguised as the client's fault.
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -167,32 +168,47 @@ def fault(error: Exception, path: str) -> JSONResponse:
     )
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into a problem response."""
+def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
+    """Register the handlers that turn every error into a problem response; or, for a
+    request ``page`` says is a page's (a page route's, or a browser's request for a path
+    no route has), into an error page in the site's look (``page.render``)."""
 
     def path(request: Request) -> str:
         return request.url.path
+
+    def dressed(request: Request, response: JSONResponse) -> Response:
+        if page is None or not page.wants(request):
+            return response
+        body = json.loads(bytes(response.body))
+        html = page.render(request, response.status_code, body["title"], body["detail"])
+        for name in ("allow", "retry-after"):
+            if name in response.headers:
+                html.headers[name] = response.headers[name]
+        return html
 
     async def _domain(request: Request, error: Exception) -> Response:
         response = render(error, path(request))
         if response is None:  # a SkillgraphError of no known family: the server's fault
             return await _unexpected(request, error)
-        return response
+        return dressed(request, response)
 
     for family in DOMAIN_ERRORS:
         app.add_exception_handler(family, _domain)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in error.errors()
         ]
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
-        return problem(422, "invalid-parameter", detail, instance=path(request), errors=errors)
+        return dressed(
+            request,
+            problem(422, "invalid-parameter", detail, instance=path(request), errors=errors),
+        )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
         detail = (
             error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
@@ -202,8 +218,16 @@ def install(app: FastAPI) -> None:
         response = problem(error.status_code, slug, detail, instance=path(request))
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
-        return response
+        return dressed(request, response)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        return fault(error, path(request))
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        return dressed(request, fault(error, path(request)))
+
+
+class PageRenderer(Protocol):
+    """How errors become pages: which requests are a page's, and the page of an error."""
+
+    def wants(self, request: Request) -> bool: ...
+
+    def render(self, request: Request, status: int, title: str, detail: str) -> Response: ...

@@ -2,16 +2,16 @@
 
 The ESCO concept URIs (``http://data.europa.eu/esco/...``) are the European Commission's,
 so they resolve there; this is the same description from this store, asked for with the
-ESCO Web Service API's parameter. By ``Accept``: Turtle (also for ``*/*``), N-Triples,
-RDF/XML or JSON-LD (compacted with a ``@context`` of the usual prefixes); a browser
-(``text/html``) or a JSON client (``application/json``) is sent on (303) to the concept's
-JSON page.
+ESCO Web Service API's parameter. By ``Accept`` (or ``format``, for a link): Turtle (also
+for ``*/*``), N-Triples, RDF/XML or JSON-LD (compacted with a ``@context`` of the usual
+prefixes); a browser (``text/html``) gets the concept's page (:mod:`service.pages`), a JSON
+client (``application/json``) is sent on (303) to the concept's JSON answer.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 import rdflib
 from fastapi import APIRouter, Query, Request, Response
@@ -20,10 +20,13 @@ from pyoxigraph import RdfFormat, serialize
 
 from graph import terms as t
 from graph.terms import PREFIXES
+from service import pages
 from service.cache import none_match
 from service.deps import CatalogDep, StoreDep
 from service.examples import PRODUCER
+from service.language import choose
 from service.negotiation import media_type
+from service.pages import concepts
 from service.problems import ProblemError, responses
 
 router = APIRouter(tags=["linked data"], responses=responses(404, 406, 422, 503))
@@ -36,6 +39,36 @@ RDF_FORMATS = {
 }
 PAGES = ("text/html", "application/json")
 OFFERED: dict[str, object] = {**RDF_FORMATS, **dict.fromkeys(PAGES)}
+FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+"""``format``'s values: what a link asks for, where it cannot set ``Accept``."""
+
+
+def wants(request: Request) -> str:
+    """The media type a request for a concept is answered in: ``format`` if given, else by
+    ``Accept``.
+
+    :raises ProblemError: 406 if nothing offered is acceptable, 422 for an unknown format.
+    """
+    chosen = request.query_params.get("format")
+    if chosen is not None:
+        if chosen not in FORMATS:
+            raise ProblemError(
+                422, "invalid-parameter", "format must be one of " + ", ".join(FORMATS)
+            )
+        return FORMATS[chosen]
+    media = media_type(request.headers.get("accept", ""), OFFERED, "text/turtle")
+    if media is None:
+        raise ProblemError(
+            406, "not-acceptable", "this resource is offered as " + ", ".join(OFFERED)
+        )
+    return media
+
+
 CONTEXT = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "dct"}
 
 
@@ -45,7 +78,7 @@ CONTEXT = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix
     response_class=Response,
     responses={
         200: {"content": {media: {} for media in RDF_FORMATS}, "description": "The concept."},
-        303: {"description": "To the concept's JSON page (for text/html and application/json)."},
+        303: {"description": "To the concept's JSON answer (for application/json)."},
     },
 )
 def resource(
@@ -61,14 +94,23 @@ def resource(
             json_schema_extra={"pattern": t.CONCEPT_URI_PATTERN},
         ),
     ],
+    format: Annotated[
+        Literal["turtle", "ntriples", "rdfxml", "jsonld"] | None,
+        Query(description="The RDF format, for a link that cannot set Accept (wins over it)."),
+    ] = None,
 ) -> Response:
     """The concept's own triples, the labels of the concepts it points to, and its stored
-    similar occupations and prospects, in the RDF format the client accepts."""
-    media = media_type(request.headers.get("accept", ""), OFFERED, "text/turtle")
-    if media is None:
-        raise ProblemError(
-            406, "not-acceptable", "this resource is offered as " + ", ".join(OFFERED)
-        )
+    similar occupations and prospects, in the RDF format the client accepts (or ``format``
+    names: turtle, ntriples, rdfxml, jsonld); its page for a browser."""
+    media = wants(request)
+    if media == "text/html":
+        language = choose(
+            catalog.translations(store),
+            request.query_params.get("language"),
+            request.headers.get("accept-language"),
+        ).language
+        request.scope[pages.PAGE_FLAG] = True
+        return concepts.page(request, store, catalog, uri, language)
     triples, page = catalog.describe(store, uri)
     version = f'W/"{request.app.state.store_source.get().path.name}"'
     headers = {"Vary": "Accept", "ETag": version}

@@ -1,0 +1,94 @@
+"""The page of one concept: an occupation's, a skill's, an ISCO group's, from the typed
+answers of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from pyoxigraph import Store
+
+from graph import answers as a
+from graph import terms as t
+from graph.catalog import Catalog
+from graph.errors import InvalidIdentifierError
+from service import answers, pages
+
+SIMILAR = 5
+"""Similar occupations and prospects a page shows (the ESCO portal shows five)."""
+ROUTES = 3
+"""Routes in a page shows."""
+
+
+def _languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
+    return tuple(catalog.translations(store).languages)
+
+
+def page(request: Request, store: Store, catalog: Catalog, uri: str, language: str) -> Response:
+    """The page of the concept ``uri``: an occupation's, a skill's or an ISCO group's.
+
+    :raises InvalidIdentifierError: if ``uri`` names none of them.
+    :raises NotFoundError: if the store has no such concept.
+    """
+    languages = _languages(catalog, store)
+    headers = {"Vary": "Accept"}
+    last = uri.rstrip("/").rsplit("/", 1)[-1]
+    if uri.startswith((t.OCCUPATION_BASE, t.SKILL_BASE)) and not t.is_uuid(last):
+        raise InvalidIdentifierError(f"{last!r} is not an ESCO id (a UUID)")
+    if uri.startswith(t.OCCUPATION_BASE):
+        context = occupation_context(store, catalog, uri, language)
+        template = "occupation.html"
+    elif uri.startswith(t.SKILL_BASE):
+        context = {"skill": catalog.skill(store, uri, language=language)}
+        template = "skill.html"
+    elif uri.startswith(t.ISCO_BASE):
+        group = catalog.isco_group(store, uri, limit=500, language=language)
+        context = {"group": group}
+        template = "isco.html"
+    else:
+        raise InvalidIdentifierError(
+            f"{uri!r} is no ESCO occupation, skill or ISCO-08 group URI this service has a page for"
+        )
+    return pages.render(
+        request, template, context, language=language, languages=languages, headers=headers
+    )
+
+
+def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) -> dict[str, Any]:
+    """What an occupation's page shows, from the typed answers of the JSON API."""
+    profile = catalog.occupation(store, uri, language=language)
+    similar = catalog.related_occupations(
+        store, uri, kind="similar", limit=SIMILAR, language=language
+    )
+    prospects = catalog.related_occupations(
+        store, uri, kind="prospects", limit=SIMILAR, language=language
+    )
+    routes = catalog.routes_in(store, uri, max_steps=3, limit=ROUTES, language=language)
+    mappings = catalog.mappings(store, uri, language=language)
+    describe = catalog.descriptions(store, language)
+    groups: dict[str, list[tuple[a.SkillRef, str | None]]] = {}
+    for kind, skills in (
+        ("essential", profile.essential_skills),
+        ("optional", profile.optional_skills),
+    ):
+        for found in skills:
+            part = "knowledge" if found.skill_type == "knowledge" else "skills"
+            groups.setdefault(f"{kind} {part}", []).append((found, describe(found.uri)))
+    translations = catalog.translations(store)
+    other_languages = [
+        (tag, translations.labels.get(tag, {}).get(uri))
+        for tag in translations.languages
+        if tag != language
+    ]
+    return {
+        "profile": profile,
+        "preparation": None
+        if profile.preparation is None
+        else answers.preparation(profile.preparation),
+        "similar": similar,
+        "prospects": prospects,
+        "routes": routes,
+        "mappings": mappings,
+        "groups": groups,
+        "other_languages": [(tag, label) for tag, label in other_languages if label],
+    }

@@ -1,0 +1,108 @@
+"""The pages for people (:mod:`service.pages`): home, search, each concept, the career
+explorer and "what fits my skills".
+
+A concept's page is at the path of its ESCO URI (``/esco/occupation/{uuid}``,
+``/esco/skill/{uuid}``, ``/esco/isco/C2654``), negotiated as ``/resource?uri=`` is: a browser
+(``text/html``) gets the page, an RDF client RDF, a JSON client is sent on (303) to the JSON
+answer, all with ``Vary: Accept``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pyoxigraph import Store
+from starlette.concurrency import run_in_threadpool
+
+from graph import terms as t
+from graph.catalog import Catalog
+from service import pages
+from service.deps import CatalogDep, StoreDep
+from service.language import LanguageDep
+from service.pages import concepts
+from service.routes import resource
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.mark)])
+
+SEARCH_LIMIT = 20
+Text = Annotated[str, Query(max_length=200)]
+
+
+def _languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
+    return tuple(catalog.translations(store).languages)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, store: StoreDep, catalog: CatalogDep, lang: LanguageDep) -> Response:
+    summary = catalog.summary(store)
+    return pages.render(
+        request,
+        "home.html",
+        {"summary": summary},
+        language=lang.language,
+        languages=_languages(catalog, store),
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request, store: StoreDep, catalog: CatalogDep, lang: LanguageDep, q: Text = ""
+) -> Response:
+    occupations = skills = None
+    if q.strip():
+        occupations = catalog.search_occupations(
+            store, q, limit=SEARCH_LIMIT, language=lang.language
+        )
+        skills = catalog.search_skills(store, q, limit=SEARCH_LIMIT, language=lang.language)
+    return pages.render(
+        request,
+        "search.html",
+        {"q": q, "occupations": occupations, "skills": skills},
+        language=lang.language,
+        languages=_languages(catalog, store),
+    )
+
+
+@router.get("/groups", response_class=HTMLResponse)
+def groups(request: Request, store: StoreDep, catalog: CatalogDep, lang: LanguageDep) -> Response:
+    """The ISCO-08 major groups, where browsing the occupations starts."""
+    return pages.render(
+        request,
+        "isco.html",
+        {"group": None, "children": catalog.isco_major_groups(store, language=lang.language)},
+        language=lang.language,
+        languages=_languages(catalog, store),
+    )
+
+
+@router.get("/esco/occupation/{uuid}", response_class=HTMLResponse)
+async def occupation(
+    request: Request, uuid: str, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> Response:
+    return await _concept(request, store, catalog, t.OCCUPATION_BASE + uuid, lang.language)
+
+
+@router.get("/esco/skill/{uuid}", response_class=HTMLResponse)
+async def skill(
+    request: Request, uuid: str, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> Response:
+    return await _concept(request, store, catalog, t.SKILL_BASE + uuid, lang.language)
+
+
+@router.get("/esco/isco/{code}", response_class=HTMLResponse)
+async def isco(
+    request: Request, code: str, store: StoreDep, catalog: CatalogDep, lang: LanguageDep
+) -> Response:
+    return await _concept(request, store, catalog, t.ESCO_DATA + "isco/" + code, lang.language)
+
+
+async def _concept(
+    request: Request, store: Store, catalog: Catalog, uri: str, language: str
+) -> Response:
+    """A concept by its URI's path, negotiated: the page for a browser, else as
+    ``/resource?uri=`` answers."""
+    if resource.wants(request) != "text/html":
+        return resource.resource(request, store, catalog, uri)
+    return await run_in_threadpool(concepts.page, request, store, catalog, uri, language)
