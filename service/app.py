@@ -28,6 +28,7 @@ from service.routes import (
     isco,
     match,
     occupations,
+    query_page,
     reconcile,
     resource,
     skills,
@@ -181,6 +182,7 @@ def create_app(
         match,
         reconcile,
         resource,
+        query_page,  # before sparql: a browser's GET /sparql is the query page
         sparql,
         page_routes,
     ):

@@ -5,7 +5,8 @@
   names another ``charset`` is 415, as the protocol requires); any other body type is 415.
   ``HEAD`` answers as ``GET`` without the body.
 - ``GET /sparql`` with no query is the SPARQL 1.1 Service Description, in Turtle,
-  N-Triples, RDF/XML or JSON-LD.
+  N-Triples, RDF/XML or JSON-LD; for a browser (``text/html`` first in ``Accept``) it is
+  the query page (:mod:`service.routes.pages`).
 - ``default-graph-uri`` and ``named-graph-uri`` select the dataset, in the URL or the form.
 - SELECT and ASK answer in SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle,
   N-Triples, RDF/XML, JSON-LD or N-Quads: whichever the ``Accept`` list ranks first
@@ -138,7 +139,7 @@ def _url_parameter(name: str, description_text: str) -> dict[str, object]:
 )
 async def sparql_get(request: Request) -> Response:
     """Run a SPARQL query given in the URL (SPARQL 1.1 Protocol, query via GET)."""
-    return await _routed(request)
+    return await routed(request)
 
 
 @router.post(
@@ -167,10 +168,10 @@ async def sparql_get(request: Request) -> Response:
 )
 async def sparql_post(request: Request) -> Response:
     """Run a SPARQL query sent in the body (SPARQL 1.1 Protocol, query via POST)."""
-    return await _routed(request)
+    return await routed(request)
 
 
-async def _routed(request: Request) -> Response:
+async def routed(request: Request) -> Response:
     # Reached only in an app without SparqlEndpoint in front (create_app adds it).
     sent: list[Message] = []
 
@@ -197,10 +198,21 @@ class SparqlEndpoint:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _route_path(scope) == self.path:
+        if scope["type"] == "http" and _route_path(scope) == self.path and not a_page(scope):
             await respond(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+def a_page(scope: Scope) -> bool:
+    """Whether a request to the endpoint is a browser's for the query page: a GET with no
+    query that puts ``text/html`` first in ``Accept`` (a SPARQL client asking for the
+    Service Description does not)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if scope["method"] != "GET" or "query" in query:
+        return False
+    accept = Headers(scope=scope).get("accept", "")
+    return accept.split(",")[0].strip().lower().startswith("text/html")
 
 
 def _route_path(scope: Scope) -> str:
