@@ -24,7 +24,7 @@ from graph import answers as a
 from graph import prepare
 from graph import terms as t
 from graph.careers import CareerIndex, CareerPath
-from graph.errors import NotFoundError, StoreError
+from graph.errors import InvalidIdentifierError, NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
 from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
@@ -651,17 +651,22 @@ class Catalog:
             if g.parent is None or g.parent not in isco.by_uri
         ]
 
-    def describe(self, store: Store, uri: str) -> tuple[list[Triple], str]:
-        """A concept as linked data, and the path of its JSON page: its own triples, the
-        preferred labels of the concepts it points to, and the triples of the nodes that are
-        part of it: its SKOS-XL labels, node literals and association objects (those it
-        points to, and those it is the esco:isAssociationFor of), and its stored similar
-        occupations and prospects.
+    def describe(self, store: Store, uri: str) -> tuple[list[Triple], str | None]:
+        """A resource as linked data, and the path of its JSON page (an occupation's, a
+        skill's or an ISCO group's; None for any other resource the store describes: an
+        O*NET occupation, a model term, a skill group, a concept scheme, a mapping record):
+        its own triples, the preferred labels of the resources it points to, and the triples
+        of the nodes that are part of it: its SKOS-XL labels, node literals and association
+        objects (those it points to, and those it is the esco:isAssociationFor of), and its
+        stored similar occupations and prospects.
 
-        :raises InvalidIdentifierError: if ``uri`` is not an occupation, skill or ISCO group URI.
+        :raises InvalidIdentifierError: if ``uri`` is no absolute http(s) IRI, or names an
+            occupation, skill or ISCO group with a malformed id.
         :raises NotFoundError: if the store says nothing of it.
         """
-        page = t.page_of(uri)
+        page = t.page_of(uri) if t.is_concept_space(uri) else None
+        if not t.is_http_iri(uri):
+            raise InvalidIdentifierError(f"{uri[:200]!r} is not an absolute http(s) IRI")
         node = NamedNode(uri)
         found: dict[Triple, None] = {}
         parts: dict[NamedNode | BlankNode, None] = {}

@@ -221,6 +221,20 @@ def page_of(uri: str) -> str:
     )
 
 
+def is_concept_space(uri: str) -> bool:
+    """Whether ``uri`` is in the space of ESCO's occupations, skills or ISCO groups (whose
+    ids :func:`page_of` checks)."""
+    return uri.startswith((OCCUPATION_BASE, SKILL_BASE, ISCO_BASE))
+
+
+_HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def is_http_iri(uri: str) -> bool:
+    """Whether ``uri`` is an absolute http(s) IRI with nothing an IRI may not hold."""
+    return len(uri) <= 2000 and bool(_HTTP_IRI.match(uri))
+
+
 def occupation_uri(identifier: str) -> str:
     """The occupation URI for an ESCO UUID or a full URI.
 
@@ -270,7 +284,9 @@ CONCEPT_URI_PATTERN: Final = (
     f"^(?:(?:{re.escape(OCCUPATION_BASE)}|{re.escape(SKILL_BASE)}){UUID_PATTERN}"
     f"|{re.escape(ISCO_BASE)}[0-9]{{1,4}})$"
 )
-"""The concept URIs ``GET /resource`` describes (see :func:`page_of`), as a regular expression."""
+"""The concept URIs with a JSON page (see :func:`page_of`), as a regular expression."""
+RESOURCE_URI_PATTERN: Final = r"^https?://\S+$"
+"""The URIs ``GET /resource`` describes: any http(s) IRI the store has triples of."""
 
 
 def in_isco_group(code: object, group: str) -> bool:

@@ -68,8 +68,9 @@ def test_the_docs_page_renders_every_endpoint(
     assert "Failed to load API definition" not in dom
 
 
-def test_the_home_page_leads_to_the_docs(
+def test_the_home_page_is_the_site_and_links_the_docs(
     chromium: str, sample_server: LiveServer, tmp_path: Path
 ) -> None:
     result = run_chromium(chromium, tmp_path, "--dump-dom", sample_server.url + "/")
-    assert "/occupations/{id}/prospects" in result.stdout
+    assert "Occupations and skills" in result.stdout
+    assert 'href="/docs"' in result.stdout and 'action="/search"' in result.stdout

@@ -60,13 +60,21 @@ def test_a_concept_dereferences_in_every_rdf_format(
         assert "@context" in answer.json()
 
 
-def test_browsers_and_json_clients_are_sent_to_the_json_page(sample_http: httpx.Client) -> None:
-    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"):
-        answer = sample_http.get(
-            "/resource", params={"uri": OCCUPATION}, headers={"accept": accept}
-        )
-        assert answer.status_code == 303
-        assert answer.headers["location"] == f"/occupations/{PRODUCER}"
+def test_browsers_get_the_page_and_json_clients_the_json_answer(
+    sample_http: httpx.Client,
+) -> None:
+    page = sample_http.get(
+        "/resource",
+        params={"uri": OCCUPATION},
+        headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Accept" in page.headers["vary"] and "<h1" in page.text and "producer" in page.text
+    answer = sample_http.get(
+        "/resource", params={"uri": OCCUPATION}, headers={"accept": "application/json"}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/occupations/{PRODUCER}"
     skill = f"http://data.europa.eu/esco/skill/{MANAGE_BUDGETS}"
     followed = sample_http.get(
         "/resource",
@@ -78,7 +86,7 @@ def test_browsers_and_json_clients_are_sent_to_the_json_page(sample_http: httpx.
     isco = sample_http.get(
         "/resource",
         params={"uri": "http://data.europa.eu/esco/isco/C2654"},
-        headers={"accept": "text/html"},
+        headers={"accept": "application/json"},
     )
     assert isco.headers["location"] == "/isco/2654"
 
@@ -89,7 +97,8 @@ def test_unknown_and_foreign_uris_and_formats_are_clear_problems(
     unknown = f"http://data.europa.eu/esco/occupation/{CAMERA_OPERATOR[:-1]}0"
     cases = [
         ({"uri": unknown}, {}, 404),
-        ({"uri": "http://example.org/x"}, {}, 422),
+        ({"uri": "http://example.org/x"}, {}, 404),  # a resource the store says nothing of
+        ({"uri": "http://data.europa.eu/esco/occupation/not-an-id"}, {}, 422),
         ({"uri": "javascript:alert(1)"}, {}, 422),
         ({}, {}, 422),
         ({"uri": OCCUPATION}, {"accept": "image/png"}, 406),
@@ -118,7 +127,7 @@ def test_if_none_match_is_304_only_for_a_concept_that_exists(sample_http: httpx.
             "/resource", params={"uri": OCCUPATION}, headers={"if-none-match": condition}
         )
         assert known.status_code == 304, condition
-        for uri, status in ((unknown, 404), ("http://example.org/x", 422)):
+        for uri, status in ((unknown, 404), ("http://example.org/x", 404), ("x:y", 422)):
             answer = sample_http.get(
                 "/resource", params={"uri": uri}, headers={"if-none-match": condition}
             )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
-from pyoxigraph import Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from graph import answers as a
 from graph import terms as t
 from graph.catalog import Catalog
-from graph.errors import InvalidIdentifierError
+from graph.errors import InvalidIdentifierError, NotFoundError
+from graph.terms import PREFIXES
 from service import answers, pages
 
 SIMILAR = 5
@@ -39,16 +40,19 @@ def page(request: Request, store: Store, catalog: Catalog, uri: str, language: s
         context = occupation_context(store, catalog, uri, language)
         template = "occupation.html"
     elif uri.startswith(t.SKILL_BASE):
-        context = {"skill": catalog.skill(store, uri, language=language)}
-        template = "skill.html"
+        try:
+            context = {"skill": catalog.skill(store, uri, language=language)}
+            template = "skill.html"
+        except NotFoundError:  # a skill group, which has no profile: its statements
+            context = resource_context(store, catalog, uri, language)
+            template = "resource.html"
     elif uri.startswith(t.ISCO_BASE):
         group = catalog.isco_group(store, uri, limit=500, language=language)
         context = {"group": group}
         template = "isco.html"
-    else:
-        raise InvalidIdentifierError(
-            f"{uri!r} is no ESCO occupation, skill or ISCO-08 group URI this service has a page for"
-        )
+    else:  # anything else the store describes: its statements
+        context = resource_context(store, catalog, uri, language)
+        template = "resource.html"
     return pages.render(
         request, template, context, language=language, languages=languages, headers=headers
     )
@@ -92,3 +96,59 @@ def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) 
         "groups": groups,
         "other_languages": [(tag, label) for tag, label in other_languages if label],
     }
+
+
+def resource_context(store: Store, catalog: Catalog, uri: str, language: str) -> dict[str, Any]:
+    """What the page of any other resource shows: its name, its types and its statements,
+    each value a link to its page or a literal with its language.
+
+    :raises InvalidIdentifierError: if ``uri`` is no http(s) IRI.
+    :raises NotFoundError: if the store says nothing of it.
+    """
+    triples, _ = catalog.describe(store, uri)
+    subject = NamedNode(uri)
+    own = [triple for triple in triples if triple.subject == subject]
+    labels: dict[str, list[tuple[str, str | None]]] = {}
+    for triple in triples:
+        value = triple.object
+        if (
+            isinstance(triple.subject, NamedNode)
+            and triple.predicate.value in NAMES
+            and isinstance(value, Literal)
+        ):
+            labels.setdefault(triple.subject.value, []).append((value.value, value.language))
+
+    def name(of: str) -> str | None:
+        found = labels.get(of, [])
+        chosen = [text for text, tag in found if tag == language] or [text for text, _ in found]
+        return chosen[0] if chosen else None
+
+    rows: list[tuple[str, str | None, str | None, str | None]] = []
+    for triple in sorted(own, key=lambda x: (x.predicate.value, str(x.object)))[:MAX_STATEMENTS]:
+        value = triple.object
+        if isinstance(value, NamedNode):
+            rows.append((_short(triple.predicate.value), value.value, name(value.value), None))
+        elif isinstance(value, Literal):
+            rows.append((_short(triple.predicate.value), None, value.value, value.language))
+    types = [_short(target) for prop, target, _, _ in rows if prop == "rdf:type" and target]
+    return {
+        "uri": uri,
+        "name": name(uri) or _short(uri),
+        "types": types,
+        "rows": rows,
+        "more": max(0, len(own) - MAX_STATEMENTS),
+    }
+
+
+NAMES = (t.PREF_LABEL.value, t.RDFS + "label")
+"""The properties that name a resource on a page (the first in the page's language)."""
+MAX_STATEMENTS = 300
+"""The most statements a resource's page lists (the RDF has them all)."""
+
+
+def _short(iri: str) -> str:
+    """An IRI with a known prefix written as ``prefix:name``."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(namespace) and prefix != "dct":
+            return prefix + ":" + iri[len(namespace) :]
+    return iri

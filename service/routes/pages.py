@@ -104,5 +104,57 @@ async def _concept(
     """A concept by its URI's path, negotiated: the page for a browser, else as
     ``/resource?uri=`` answers."""
     if resource.wants(request) != "text/html":
+        request.scope[pages.PAGE_FLAG] = False  # an RDF or JSON client: errors as problems
         return resource.resource(request, store, catalog, uri)
     return await run_in_threadpool(concepts.page, request, store, catalog, uri, language)
+
+
+# --- The career explorer and "what fits my skills" (service.pages.explore) -----------------
+# Each route imports service.pages.explore itself: this part was appended to the file.
+
+
+@router.get("/explore", response_class=HTMLResponse)
+def explore(
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+    source: Annotated[str, Query(alias="from", max_length=300)] = "",
+    target: Annotated[str, Query(alias="to", max_length=300)] = "",
+) -> Response:
+    """The move from one occupation to another: its assessment, the skill gap, and the
+    career paths between them as pictures; a form while either is missing."""
+    from service.pages import explore as explorer
+
+    context = explorer.explore_context(store, catalog, source, target, lang.language)
+    return pages.render(
+        request,
+        "explore.html",
+        context,
+        language=lang.language,
+        languages=_languages(catalog, store),
+    )
+
+
+@router.get("/fit", response_class=HTMLResponse)
+def fit(
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    lang: LanguageDep,
+    skills: Annotated[str, Query(max_length=20_000)] = "",
+    level: Annotated[str, Query(pattern="^[1-4]?$")] = "",
+) -> Response:
+    """The occupations that ask for the skills given (one a line), and how each line was read."""
+    from service.pages import explore as explorer
+
+    context = explorer.fit_context(
+        store, catalog, skills, int(level) if level else None, lang.language
+    )
+    return pages.render(
+        request,
+        "fit.html",
+        context,
+        language=lang.language,
+        languages=_languages(catalog, store),
+    )

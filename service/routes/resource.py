@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 import rdflib
 from fastapi import APIRouter, Query, Request, Response
@@ -78,7 +79,10 @@ CONTEXT = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix
     response_class=Response,
     responses={
         200: {"content": {media: {} for media in RDF_FORMATS}, "description": "The concept."},
-        303: {"description": "To the concept's JSON answer (for application/json)."},
+        303: {
+            "description": "To the concept's JSON answer (for application/json), or its "
+            "JSON-LD for a resource with no JSON answer of its own."
+        },
     },
 )
 def resource(
@@ -88,10 +92,12 @@ def resource(
     uri: Annotated[
         str,
         Query(
-            description="The URI of an ESCO occupation, skill or ISCO-08 group.",
+            description="The URI of a resource the store describes: an ESCO occupation, "
+            "skill or ISCO-08 group, or any other (an O*NET occupation, a model term, a skill "
+            "group, a concept scheme, a mapping record).",
             examples=[f"http://data.europa.eu/esco/occupation/{PRODUCER}"],
             # Documented, not enforced here: the catalog's refusal says what a URI looks like.
-            json_schema_extra={"pattern": t.CONCEPT_URI_PATTERN},
+            json_schema_extra={"pattern": t.RESOURCE_URI_PATTERN},
         ),
     ],
     format: Annotated[
@@ -116,6 +122,8 @@ def resource(
     headers = {"Vary": "Accept", "ETag": version}
     if media in PAGES:
         root = request.scope.get("root_path", "").rstrip("/")  # behind a proxy's prefix
+        if page is None:  # no JSON answer of its own: its JSON-LD
+            page = "/resource?" + urlencode({"uri": uri, "format": "jsonld"})
         return RedirectResponse(root + page, status_code=303, headers=headers)
     conditional = request.headers.get("if-none-match")
     if conditional is not None and none_match(conditional, version):
