@@ -45,7 +45,7 @@
             a.textContent = item.label;
             var meta = document.createElement("span");
             meta.className = "meta";
-            meta.textContent = item.type + (item.matched_text && item.matched_text !== item.label.toLowerCase() ? ": " + item.matched_text : "");
+            meta.textContent = " · " + item.type + (item.matched_text && item.matched_text !== item.label.toLowerCase() ? ": " + item.matched_text : "");
             a.appendChild(meta);
             li.appendChild(a);
             list.appendChild(li);
