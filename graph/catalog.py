@@ -31,7 +31,7 @@ from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
 from graph.store import OpenStore, PerVersion
 from graph.store import graph_sizes as count_graphs
 from graph.transitions import Transition
-from graph.version import Indexes
+from graph.version import Indexes, Texts
 
 log = logging.getLogger("skillgraph.catalog")
 
@@ -734,10 +734,12 @@ class Catalog:
         known = indexes.texts
         describe = functools.partial(known.description, uri)
         found, label_language = translations.label(uri, language)
-        description = describe(language)
-        description_language = language if description is not None else main
-        if description is None and language != main:
-            description = describe(main)
+        description, description_language = None, main
+        for tag in translations.fallbacks(language):
+            description = describe(tag)
+            if description is not None:
+                description_language = tag
+                break
         translated = None
         if languages:
             translated = {
@@ -751,7 +753,9 @@ class Catalog:
         return a.Texts(
             label=found if found is not None else label,
             language=label_language,
-            alt_labels=known.alternatives(uri, label_language) if alt_labels else None,
+            alt_labels=_alternatives(known, translations, uri, label_language)
+            if alt_labels
+            else None,
             description=description,
             description_language=description_language if description is not None else None,
             translations=translated,
@@ -776,6 +780,16 @@ def _number(value: object) -> float | None:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _alternatives(known: Texts, translations: Translations, uri: str, language: str) -> list[str]:
+    """A concept's alternative labels in ``language``, else in the first language it falls
+    back to that has some (a variant pack such as ``en-us`` has none of its own)."""
+    for tag in translations.fallbacks(language):
+        found = known.alternatives(uri, tag)
+        if found:
+            return found
+    return []
 
 
 def _indexed(index: CareerIndex, identifier: str) -> int:

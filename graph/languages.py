@@ -46,7 +46,8 @@ class Translations:
         labels: dict[str, dict[str, str]] = {}
         for row in runner.solutions(store, "preferred_labels", {}):
             language = row["label_language"].value
-            labels.setdefault(language, {})[row["uri"].value] = row["label"].value
+            # Single-spaced: the US English pack writes "analyze  a script".
+            labels.setdefault(language, {})[row["uri"].value] = " ".join(row["label"].value.split())
         return cls(runner.main_language(store), labels)
 
     def counts(self) -> dict[str, int]:
@@ -66,10 +67,26 @@ class Translations:
                 parts.pop()
         return None
 
+    def fallbacks(self, language: str) -> list[str]:
+        """Where a text in ``language`` is looked for, in order: the language, the loaded
+        languages its tag falls back to (``en`` for ``en-us``: a variant pack labels some
+        concepts and has no alternative labels), the main language."""
+        found = [language]
+        parts = language.split("-")
+        while len(parts) > 1:
+            parts.pop()
+            base = "-".join(parts)
+            if base in self.labels and base not in found:
+                found.append(base)
+        if self.main not in found:
+            found.append(self.main)
+        return found
+
     def label(self, uri: str, language: str) -> tuple[str | None, str]:
-        """A concept's preferred label in ``language``, else in the main one: (label, the
-        language it is in)."""
-        found = self.labels.get(language, {}).get(uri)
-        if found is not None:
-            return found, language
-        return self.labels[self.main].get(uri), self.main
+        """A concept's preferred label in ``language``, else in the language it falls back
+        to (:meth:`fallbacks`): (label, the language it is in)."""
+        for tag in self.fallbacks(language):
+            found = self.labels.get(tag, {}).get(uri)
+            if found is not None:
+                return found, tag
+        return None, self.main

@@ -134,7 +134,7 @@ class Texts:
         alternatives: dict[str, dict[str, list[str]]] = {}
         for uri, text, kind, language in labels:
             if kind == 1:
-                written = " ".join(text.split("\n"))  # a label a line
+                written = " ".join(text.split())  # a label a line, single-spaced
                 alternatives.setdefault(language, {}).setdefault(uri, []).append(written)
         notes: dict[str, dict[str, str]] = {}
         for uri, text, language in descriptions:

@@ -181,6 +181,17 @@ TRANSLATIONS = Translations(
 )
 
 
+def test_a_language_variant_falls_back_to_its_base_language() -> None:
+    translations = Translations(
+        "fr", {"fr": {"u": "f", "v": "g"}, "en": {"u": "a", "v": "b"}, "en-us": {"u": "c"}}
+    )
+    assert translations.fallbacks("en-us") == ["en-us", "en", "fr"]
+    assert translations.fallbacks("en") == ["en", "fr"]
+    assert translations.label("u", "en-us") == ("c", "en-us")
+    assert translations.label("v", "en-us") == ("b", "en")  # English before the main French
+    assert translations.label("w", "en-us") == (None, "fr")
+
+
 @pytest.mark.parametrize(
     ("parameter", "header", "language", "languages"),
     [
@@ -413,6 +424,11 @@ def test_the_full_classification_answers_in_french(full_languages: httpx.Client)
     )
     assert american.headers["content-language"] == "en-us"
     assert american.json()["description_language"] == "en-us"
+    # The US pack has no alternative labels: English's stand in; its labels' stray double
+    # spaces ("analyze  a script") are gone.
+    assert "film producer" in american.json()["alt_labels"]
+    american_skills = american.json()["essential_skills"] + american.json()["optional_skills"]
+    assert all("  " not in skill["label"] for skill in american_skills)
     every = full_languages.get(f"/occupations/{FULL_PRODUCER}", params={"language": "*"}).json()
     assert set(every["translations"]) == {"en", "en-us", "es", "fr"}
     assert every["translations"]["es"]["label"] == "productor/productora"
