@@ -667,7 +667,10 @@ class Catalog:
         page = t.page_of(uri) if t.is_concept_space(uri) else None
         if not t.is_http_iri(uri):
             raise InvalidIdentifierError(f"{uri[:200]!r} is not an absolute http(s) IRI")
-        node = NamedNode(uri)
+        try:
+            node = NamedNode(uri)
+        except ValueError:  # RFC 3987 refuses it where a pattern cannot tell (the host...)
+            raise NotFoundError("resource", uri[:200]) from None
         found: dict[Triple, None] = {}
         parts: dict[NamedNode | BlankNode, None] = {}
         for quad in store.quads_for_pattern(node, None, None):

@@ -227,7 +227,7 @@ def is_concept_space(uri: str) -> bool:
     return uri.startswith((OCCUPATION_BASE, SKILL_BASE, ISCO_BASE))
 
 
-_HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20\x7f-\x9f]+$")
 
 
 def is_http_iri(uri: str) -> bool:
@@ -285,7 +285,7 @@ CONCEPT_URI_PATTERN: Final = (
     f"|{re.escape(ISCO_BASE)}[0-9]{{1,4}})$"
 )
 """The concept URIs with a JSON page (see :func:`page_of`), as a regular expression."""
-RESOURCE_URI_PATTERN: Final = r"^https?://\S+$"
+RESOURCE_URI_PATTERN: Final = _HTTP_IRI.pattern
 """The URIs ``GET /resource`` describes: any http(s) IRI the store has triples of."""
 
 

@@ -401,7 +401,10 @@ def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int
     for kind, uri in list(dict.fromkeys(concepts))[::step]:
         alternatives: dict[str, list[str]] = {}
         for row in _named(store, "concept_alt_labels", {"concept": uri}):
-            alternatives.setdefault(str(row["alt_language"]), []).append(str(row["alt_label"]))
+            # Single-spaced, as the answers give them (ESCO writes a few with two spaces).
+            alternatives.setdefault(str(row["alt_language"]), []).append(
+                " ".join(str(row["alt_label"]).split())
+            )
         notes: dict[str, str] = {}
         for row in _named(store, "concept_description", {"concept": uri}):
             notes.setdefault(str(row["description_language"]), str(row["description"]))

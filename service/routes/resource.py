@@ -97,7 +97,7 @@ def resource(
             "group, a concept scheme, a mapping record).",
             examples=[f"http://data.europa.eu/esco/occupation/{PRODUCER}"],
             # Documented, not enforced here: the catalog's refusal says what a URI looks like.
-            json_schema_extra={"pattern": t.RESOURCE_URI_PATTERN},
+            json_schema_extra={"pattern": t.RESOURCE_URI_PATTERN, "maxLength": 2000},
         ),
     ],
     format: Annotated[
