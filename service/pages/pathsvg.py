@@ -59,23 +59,15 @@ ARROW = "#4a5363"
 HARDEST = "#a11d2b"
 """The hardest step's colour (7:1 contrast on white), with a dashed, thicker line and a label."""
 
-_RATING_ORDER = {"viable": 0, "stretch": 1, "unrealistic": 2}
-
 
 def hardest_step(path: a.CareerPath) -> int | None:
-    """The index of the hardest of a path's several steps: the worst rated, then the one
-    learning the most essential skills, then the first of those; None for a path of one
-    step (or none), which has no harder step to point out."""
+    """The index of the hardest of a path's several steps, as the paths are ranked
+    (:mod:`graph.careers`): the move whose assessment scores lowest (the least alike), the
+    first of those; None for a path of one step (or none), which has no harder step to
+    point out."""
     if len(path.steps) < 2:
         return None
-    return min(
-        range(len(path.steps)),
-        key=lambda i: (
-            -_RATING_ORDER.get(path.steps[i].assessment.rating, 0),
-            -len(path.steps[i].learn),
-            i,
-        ),
-    )
+    return min(range(len(path.steps)), key=lambda i: (path.steps[i].assessment.score, i))
 
 
 def wrap(text: str, size: float, width: float, *, char_width: float = CHAR_WIDTH) -> list[str]:
