@@ -15,6 +15,7 @@ except in CI (``CI=true``), where their absence fails.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from service.pages.examples import EXAMPLES
 from tests.conftest import REPO, LiveServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,6 +55,7 @@ HTML_LIMIT = 100_000  # bytes of HTML a page may weigh
 
 PRODUCER_ID = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
 PRODUCER = f"/esco/occupation/{PRODUCER_ID}"
+QUERY_EDITOR = Path(__file__).resolve().parent.parent / "service/pages/static/vendor/yasgui"
 PAGES = {
     "home": "/",
     "search": "/search?q=producer",
@@ -61,6 +64,14 @@ PAGES = {
     "isco": "/esco/isco/C2654",
     "groups": "/groups",
     "not-found": "/esco/occupation/00000000-0000-0000-0000-000000000000",
+    "bad-id": "/esco/occupation/not-an-id",
+    "explorer": "/explore?from=5ff7a990-a306-40c2-9224-b2bf7f15b2f9"
+    "&to=3b6bea7d-36f4-44fb-ac73-d1cc8a198dcb",
+    "explorer-form": "/explore",
+    "fit": "/fit?skills=manage+budgets%0Aanalyse+a+script%0Azzzz+qqqq",
+    "resource": "/resource?uri=https%3A%2F%2Fw3id.org%2Fskillgraph%2Fid%2Fonet-soc%2F2019"
+    "%2F27-2012.00",
+    "query": "/sparql",
 }
 
 
@@ -189,7 +200,7 @@ def test_page_is_accessible_narrow_and_local(
 ) -> None:
     page = tab.page
     response = visit(page, sample_server.url, kind)
-    assert response.status == (404 if kind == "not-found" else 200)
+    assert response.status == {"not-found": 404, "bad-id": 422}.get(kind, 200)
     assert response.headers["content-type"].startswith("text/html")
     size = len(response.body())
     assert size < HTML_LIMIT, f"{kind}: {size} bytes of HTML"
@@ -271,5 +282,35 @@ def test_typing_in_the_home_search_box_suggests(tab: Tab, sample_server: LiveSer
     expect(suggestions.locator("li a").first).to_have_attribute(
         "href", re.compile(r"^/esco/(occupation|skill)/")
     )
+    assert tab.outside == []
+    assert tab.errors == []
+
+
+def test_an_example_query_runs_from_the_query_page(
+    tab: Tab, no_script_tab: Tab, sample_server: LiveServer
+) -> None:
+    # Without JavaScript: the form, its first example, its answer as JSON.
+    plain = no_script_tab.page
+    plain.goto(sample_server.url + "/sparql")
+    with plain.expect_navigation():
+        plain.get_by_role("button", name="Run").click()
+    answer = json.loads(plain.locator("body").inner_text())
+    # The producer's essential knowledge and skills: 3 and 7.
+    assert len(answer["results"]["bindings"]) == 10
+    # With it: the YASGUI editor where it is vendored (CI vendors it), its examples as
+    # tabs; the query runs against this endpoint and its results are a table.
+    page = tab.page
+    page.goto(sample_server.url + "/sparql")
+    if not (QUERY_EDITOR / "yasgui.min.js").is_file():
+        expect(page.locator("#query-form")).to_be_visible()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI vendors YASGUI (scripts/vendor-yasgui.sh)", pytrace=False)
+        return
+    expect(page.locator("#query-form")).to_be_hidden()
+    expect(page.get_by_role("tab")).to_have_count(len(EXAMPLES))
+    page.locator(".yasqe_queryButton").click()
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(10)
+    expect(page.locator(".yasr")).to_contain_text("manage budgets")
     assert tab.outside == []
     assert tab.errors == []

@@ -24,4 +24,26 @@
     yasgui.addTab(index === setup.chosen - 1, { name: example[0], yasqe: { value: example[1] } });
   });
   document.getElementById("query-form").hidden = true;
+
+  // What YASGUI's markup lacks for assistive technology, put right after each change: the
+  // endpoint and editor fields named, and each tab pointing only at a panel that exists.
+  var root = document.getElementById("yasgui");
+  function repair() {
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
+      area.setAttribute("aria-label", "SPARQL query");
+    });
+    root.querySelectorAll("select:not([aria-label])").forEach(function (select) {
+      select.setAttribute("aria-label", "Rows shown");
+    });
+    root.querySelectorAll("[role=tab][aria-controls]").forEach(function (tab) {
+      if (!document.getElementById(tab.getAttribute("aria-controls"))) {
+        tab.removeAttribute("aria-controls");
+      }
+    });
+  }
+  repair();
+  new MutationObserver(repair).observe(root, { childList: true, subtree: true });
 })();
