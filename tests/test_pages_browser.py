@@ -7,7 +7,7 @@ horizontal scrolling at 390 px, for requests leaving the server (none may), and 
 page, search without JavaScript, get suggestions with it.
 
 Needs Debian's chromium (``apt-get install chromium``; Playwright's own browsers are never
-downloaded) and npm, which fetches the pinned axe-core (``scripts/fetch-axe.sh``, checked
+downloaded) and npm, which fetches the pinned axe-core (``scripts/fetch-npm-file.sh``, checked
 against its sha512) once into the pytest cache. Without them the tests skip, with the reason,
 except in CI (``CI=true``), where their absence fails.
 """
@@ -45,7 +45,10 @@ from tests.conftest import REPO, LiveServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NPM = shutil.which("npm")
-FETCH_AXE = REPO / "scripts" / "fetch-axe.sh"
+FETCH_NPM_FILE = REPO / "scripts" / "fetch-npm-file.sh"
+# axe-core, pinned: `npm view axe-core@VERSION dist.integrity` gives the integrity of another.
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="  # noqa: E501
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -84,8 +87,8 @@ def unavailable(reason: str) -> NoReturn:
 
 @pytest.fixture(scope="session")
 def axe_script(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """axe.min.js of the release pinned in scripts/fetch-axe.sh, fetched once into the pytest
-    cache (xdist workers take turns: the first fetches, the next finds it there)."""
+    """axe.min.js (and its MPL-2.0 LICENSE) of the pinned axe-core release, fetched once into
+    the pytest cache (xdist workers take turns: the first fetches, the next finds it there)."""
     if NPM is None:
         unavailable("npm is not installed (apt-get install npm); it fetches axe-core")
     cache = request.config.cache
@@ -93,14 +96,23 @@ def axe_script(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = subprocess.run(
-            ["bash", str(FETCH_AXE), str(folder)],
+            [
+                "bash",
+                str(FETCH_NPM_FILE),
+                "axe-core",
+                AXE_VERSION,
+                AXE_INTEGRITY,
+                str(folder),
+                "axe.min.js",
+                "LICENSE",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
         )
     if done.returncode != 0:
-        pytest.fail(f"scripts/fetch-axe.sh failed:\n{done.stderr}", pytrace=False)
+        pytest.fail(f"scripts/fetch-npm-file.sh failed:\n{done.stderr}", pytrace=False)
     return folder / "axe.min.js"
 
 
