@@ -19,6 +19,14 @@ SIMILAR = 5
 """Similar occupations and prospects a page shows (the ESCO portal shows five)."""
 ROUTES = 3
 """Routes in a page shows."""
+DESCRIBED_OPTIONAL = 60
+"""An occupation's optional knowledge and skills come with their descriptions when it has at
+most this many (a few have over 300: described, their page weighed 110 KB); beyond, each is a
+link to its page, which has its description."""
+ROUTE_STEPS = 2
+"""The longest route in (moves) an occupation's page shows: the search back from an
+occupation costs 18 ms (median, full classification) for 2 moves and 65 ms for 3, so the
+page shows routes of up to 2 and links the explorer's, of up to 3, drawn."""
 
 
 def _languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
@@ -67,7 +75,7 @@ def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) 
     prospects = catalog.related_occupations(
         store, uri, kind="prospects", limit=SIMILAR, language=language
     )
-    routes = catalog.routes_in(store, uri, max_steps=3, limit=ROUTES, language=language)
+    routes = catalog.routes_in(store, uri, max_steps=ROUTE_STEPS, limit=ROUTES, language=language)
     mappings = catalog.mappings(store, uri, language=language)
     describe = catalog.descriptions(store, language)
     groups: dict[str, list[tuple[a.SkillRef, str | None]]] = {}
@@ -75,9 +83,11 @@ def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) 
         ("essential", profile.essential_skills),
         ("optional", profile.optional_skills),
     ):
+        described = kind == "essential" or len(skills) <= DESCRIBED_OPTIONAL
         for found in skills:
             part = "knowledge" if found.skill_type == "knowledge" else "skills"
-            groups.setdefault(f"{kind} {part}", []).append((found, describe(found.uri)))
+            text = describe(found.uri) if described else None
+            groups.setdefault(f"{kind} {part}", []).append((found, text))
     translations = catalog.translations(store)
     other_languages = [
         (tag, translations.labels.get(tag, {}).get(uri))

@@ -27,6 +27,9 @@ from service.pages import pathsvg
 MAX_STEPS = 4
 """The most moves a path the explorer shows takes."""
 PATHS = 3
+ROUTES = 5
+"""Routes in ("how to become") the explorer shows, given only where to."""
+ROUTE_STEPS = 3
 """How many paths the explorer shows."""
 FITS = 20
 """How many occupations "what fits my skills" lists."""
@@ -118,11 +121,29 @@ def explore_context(
         "gap": None,
         "paths": None,
         "views": [],
+        "routes": None,
+        "route_views": [],
         "max_steps": MAX_STEPS,
         "OUTCOMES": OUTCOMES,
         "EFFECTS": EFFECTS,
         "reason_text": answers.reason_text,
     }
+    if source is None and target is not None and target.occupation:
+        # Only where to: the ways in ("how to become"), each path drawn.
+        routes = catalog.routes_in(
+            store, target.occupation.uri, max_steps=ROUTE_STEPS, limit=ROUTES, language=language
+        )
+        context["routes"] = routes
+        context["route_views"] = [
+            PathView(
+                route.path,
+                pathsvg.path_svg(route.path, route.source, ident=f"route-{number}"),
+                pathsvg.hardest_step(route.path),
+                pathsvg.describe(route.path, route.source)[0],
+            )
+            for number, route in enumerate(routes.routes, 1)
+        ]
+        return context
     if source is None or target is None or not source.occupation or not target.occupation:
         return context
     start, goal = source.occupation.uri, target.occupation.uri
