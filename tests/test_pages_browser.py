@@ -41,7 +41,7 @@ from playwright.sync_api import (
 )
 
 from service.pages.examples import EXAMPLES
-from tests.conftest import REPO, LiveServer
+from tests.conftest import REPO, LiveServer, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NPM = shutil.which("npm")
@@ -326,3 +326,93 @@ def test_an_example_query_runs_from_the_query_page(
     expect(page.locator(".yasr")).to_contain_text("manage budgets")
     assert tab.outside == []
     assert tab.errors == []
+
+
+def newcomer(tab: Tab, base: str) -> None:
+    """What the issue's newcomer does: from the home page, find producer, read its page,
+    follow a similar occupation, see a path to it drawn, and run an example query."""
+    page = tab.page
+    page.goto(base + "/")
+    box = page.get_by_role("searchbox", name="Search a job title or a skill")
+    box.fill("producer")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=producer$"))
+    section(page, "Occupations").get_by_role("link", name="producer", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("producer")
+    similar = section(page, "Similar occupations").locator("ol > li").first
+    name = similar.locator("a").first.inner_text()
+    similar.get_by_role("link", name="the move from here").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+    picture = page.locator("figure.path svg").first
+    expect(picture).to_be_visible()
+    expect(picture.locator("title")).to_contain_text(name)
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="SPARQL").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Query the graph")
+    if (QUERY_EDITOR / "yasgui.min.js").is_file():
+        page.locator(".yasqe_queryButton").click()
+        expect(page.locator(".yasr table.dataTable tbody tr").first).to_be_visible()
+    else:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Run").click()
+        assert json.loads(page.locator("body").inner_text())["results"]["bindings"]
+    assert tab.outside == [], f"requests that leave the server: {tab.outside}"
+    assert tab.errors == [], f"script errors: {tab.errors}"
+
+
+def test_a_newcomer_finds_producer_a_similar_one_a_path_and_a_query(
+    tab: Tab, sample_server: LiveServer
+) -> None:
+    newcomer(tab, sample_server.url)
+
+
+# --- The full classification (../shared/esco-v1.2.0 with O*NET) -------------------------
+
+FULL_PAGES = {
+    "home": "/",
+    "search": "/search?q=production+manager",
+    "occupation": PRODUCER,
+    "skill": "/esco/skill/97db841c-31bf-4aa0-85b9-0ddd0a77b7a5",
+    "isco": "/esco/isco/C2654",
+    "groups": "/groups",
+    "explorer": f"/explore?from={PRODUCER_ID}&to=3b6bea7d-36f4-44fb-ac73-d1cc8a198dcb",
+    "how to become": f"/explore?to={PRODUCER_ID}",
+    "fit": "/fit?skills=manage+budgets%0Aanalyse+a+script%0Aproject+management",
+}
+
+
+@pytest.fixture(scope="module")
+def full_pages_server(full_root: Path) -> Iterator[LiveServer]:
+    with running(full_root) as server:
+        yield server
+
+
+@pytest.mark.fulldata
+def test_pages_on_the_full_classification(
+    tab: Tab, full_pages_server: LiveServer, axe_script: Path
+) -> None:
+    page = tab.page
+    base = full_pages_server.url
+    problems: list[str] = []
+    for kind, path in FULL_PAGES.items():
+        page.set_viewport_size({"width": WIDE, "height": 900})
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, (kind, path)
+        size = len(response.body())
+        if size >= HTML_LIMIT:
+            problems.append(f"{kind}: {size} bytes of HTML")
+        problems += axe_problems(page, axe_script, f"{kind}, {WIDE} px")
+        page.set_viewport_size({"width": NARROW, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROW:
+            problems.append(f"{kind}: {width} px wide at {NARROW} px")
+    assert not problems, "\n".join(problems)
+    # The producer's page as the ESCO portal shows it, with its O*NET interests.
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    page.goto(base + PRODUCER)
+    expect(section(page, "Essential knowledge").locator("ul > li")).to_have_count(3)
+    expect(section(page, "Essential skills").locator("ul > li")).to_have_count(7)
+    expect(fact(page, "ISCO-08 group")).to_contain_text(re.compile(r"^2654\b"))
+    expect(fact(page, "ISCO skill level")).to_contain_text(re.compile(r"^4 of 4\b"))
+    expect(fact(page, "Holland code")).to_have_text("Artistic, Enterprising")
+    expect(section(page, "Similar occupations").locator("ol > li")).to_have_count(5)
+    newcomer(tab, base)
