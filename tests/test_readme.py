@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,8 @@ def test_every_block_is_run_or_says_why_not() -> None:
         "curl -s 'localhost:8000/occupations/52b9e8dc-de6c-41dd-b29a-e1291c273f6f?language=fr,es'",
         '{"label": "producteur/productrice"',  # what that curl answers
         LANGUAGE_QUERY,
+        "curl -s -H 'Accept: text/html' http://127.0.0.1:8000/esco/occupation/",
+        "scripts/vendor-yasgui.sh",
     )
     for language, body in BLOCKS:
         known = [s for s in (*run, *NOT_RUN) if body.startswith(s)]
@@ -287,3 +290,19 @@ def test_the_language_query_picks_french_and_falls_back(sample_http: httpx.Clien
         r for r in rows if r["occupation"]["value"].endswith("52b9e8dc-de6c-41dd-b29a-e1291c273f6f")
     )
     assert producer["label"]["value"] == "producteur/productrice"
+
+
+def test_the_page_curl_shows_the_producer_heading(sample_server: LiveServer) -> None:
+    command = _block("curl -s -H 'Accept: text/html' http://127.0.0.1:8000/esco/occupation/")
+    assert _shell(_ported(command, sample_server)).strip() == '<h1 lang="en">producer</h1>'
+
+
+def test_the_editor_is_vendored_as_the_readme_says() -> None:
+    if shutil.which("npm") is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("npm is not installed; CI must have it", pytrace=False)
+        pytest.skip("npm is not installed (apt-get install npm); it fetches the editor")
+    _shell(_block("scripts/vendor-yasgui.sh").strip())
+    folder = REPO / "service/pages/static/vendor/yasgui"
+    assert (folder / "yasgui.min.js").stat().st_size > 500_000
+    assert (folder / "yasgui.min.css").is_file() and "MIT" in (folder / "NOTICE").read_text()
