@@ -2,8 +2,9 @@
 
 The explorer (``/explore?from=&to=``) takes two occupations, each an ESCO id, an occupation
 URI or a title as a person types it (the first occupation the search finds for it, and the
-page says which it understood); with both it shows the assessment of the move, the skill
-gap and the career paths between them, each path as a picture (:mod:`service.pages.pathsvg`).
+page says which it understood); with both it shows the assessment of the move, the career
+paths between them, each path as a picture (:mod:`service.pages.pathsvg`), and the skill
+gap; with only where to, the routes in ("how to become"), each drawn.
 
 "What fits my skills" (``/fit?skills=``) takes skills one a line and shows the occupations
 that ask for them, and how each line was read: resolved to a skill (by which label), ambiguous
@@ -27,10 +28,11 @@ from service.pages import pathsvg
 MAX_STEPS = 4
 """The most moves a path the explorer shows takes."""
 PATHS = 3
+"""How many paths the explorer shows."""
 ROUTES = 5
 """Routes in ("how to become") the explorer shows, given only where to."""
 ROUTE_STEPS = 3
-"""How many paths the explorer shows."""
+"""The most moves a route in the explorer shows takes."""
 FITS = 20
 """How many occupations "what fits my skills" lists."""
 MAX_LINES = 100
