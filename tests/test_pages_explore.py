@@ -124,3 +124,20 @@ def test_fit_shows_an_ambiguous_line_with_its_candidates(sample_http: httpx.Clie
     for candidate in answer["ambiguous"][0]["candidates"]:
         assert f'href="/esco/skill/{candidate["id"]}"' in page
     assert '<option value="4" selected>' in page
+
+
+def test_given_only_where_to_the_explorer_draws_the_routes_in(sample_http: httpx.Client) -> None:
+    page = sample_http.get("/explore", params={"to": PRODUCER})
+    assert page.status_code == 200
+    routes = sample_http.get(
+        f"/occupations/{PRODUCER}/routes-in", params={"max_steps": 3, "limit": 5}
+    ).json()["items"]
+    assert routes, "the sample has routes into producer"
+    assert "How to become: producer" in page.text
+    # One picture per route, each from the route's first occupation.
+    assert page.text.count("<svg") == len(routes)
+    for route in routes:
+        assert f"/explore?from={route['from']['id']}&amp;to={PRODUCER}" in page.text
+    # The occupation's page links it.
+    profile = sample_http.get(f"/esco/occupation/{PRODUCER}", headers={"Accept": "text/html"})
+    assert f'href="/explore?to={PRODUCER}"' in profile.text
