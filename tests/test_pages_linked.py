@@ -17,8 +17,17 @@ def minted(sample_http: httpx.Client) -> list[str]:
     onet = profile["onet"][0]["uri"]  # an O*NET occupation, a URI of ours
     # A skill group (a skill URI above the skills).
     group = "http://data.europa.eu/esco/skill/6b305973-8993-475f-bd8a-daf037c61401"
+    record = sample_http.get(
+        "/sparql",
+        params={
+            "query": "SELECT ?m WHERE { ?m a owl:Axiom "
+            'FILTER(STRSTARTS(STR(?m), "https://w3id.org/skillgraph/id/mapping/")) } LIMIT 1'
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"][0]["m"]["value"]  # a mapping's record (SSSOM)
     return [
         onet,
+        record,
         group,
         "http://data.europa.eu/esco/concept-scheme/isco",  # a concept scheme
         "https://w3id.org/skillgraph/model#hollandCode",  # a model term of ours
