@@ -438,7 +438,8 @@ def _profiles_match_the_named_queries(catalog: Catalog, store: object, step: int
                     if r["direction"] == direction
                 ]
                 assert profile[direction] == expected, (uri, direction)
-        assert profile["label"] == head["label"], uri
+        # Single-spaced, as the answers give labels (ESCO writes a few with two spaces).
+        assert profile["label"] == " ".join(str(head["label"]).split()), uri
         assert profile["description"] == head["description"], uri
         assert profile["alt_labels"] == sorted(
             alternatives.get(profile["language"], []), key=lambda a: (a.lower(), a)
