@@ -1,9 +1,13 @@
 """Finding and reading the files of an ESCO CSV download (a folder or the ``.zip``).
 
 The official download names its files ``<kind>_<language>.csv`` (``occupations_en.csv``,
-``skills_de.csv``...), possibly inside a sub-folder of the zip. Cells may span lines
-(alternative labels are newline-separated); rows are read by :mod:`loaders.tables`, the
-reader every loader shares, and each is reported with the physical line it starts on.
+``skills_de.csv``...), possibly inside a sub-folder of the zip. Releases before v1.2.0 come
+as two zips: the language's files, and the language-independent relations
+(``occupationSkillRelations.csv``, ``broaderRelationsOccPillar.csv``... without a language
+suffix), with spaces in the zips' names. A folder is read with the zips it holds, so the
+folder of a download, as it comes, is a bundle. Cells may span lines (alternative labels are
+newline-separated); rows are read by :mod:`loaders.tables`, the reader every loader shares,
+and each is reported with the physical line it starts on.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -23,6 +27,16 @@ _FILE_NAME = re.compile(r"^(?P<kind>[A-Za-z]+)_(?P<language>[a-z]{2,3}(?:-[A-Za-
 
 REQUIRED_KINDS = ("occupations", "skills", "occupationSkillRelations", "ISCOGroups")
 
+NEUTRAL_KINDS = (
+    "occupationSkillRelations",
+    "broaderRelationsOccPillar",
+    "broaderRelationsSkillPillar",
+    "skillSkillRelations",
+)
+"""The files that hold no text, which releases before v1.2.0 name without a language
+(``occupationSkillRelations.csv``): they go with the main language's files."""
+_NEUTRAL_NAME = re.compile(rf"^(?P<kind>{'|'.join(NEUTRAL_KINDS)})\.csv$")
+
 
 @dataclass(frozen=True)
 class BundleFile:
@@ -30,6 +44,7 @@ class BundleFile:
 
     kind: str
     language: str
+    """its language; empty for a language-independent file (:data:`NEUTRAL_KINDS`)"""
     name: str  # as shown to people: the path inside the folder or zip
     size: int
     _open: Callable[[], IO[bytes]] = field(repr=False, compare=False)
@@ -95,17 +110,22 @@ def open_bundle(path: Path, *, language: str | None = None, packs: Sequence[Path
         files, or a language comes twice (the main one included).
     """
     candidates, ignored = _scan(path)
+    neutral = [c for c in candidates if not c.language]
     by_language: dict[str, list[BundleFile]] = {}
     for candidate in candidates:
-        by_language.setdefault(candidate.language, []).append(candidate)
+        if candidate.language:
+            by_language.setdefault(candidate.language, []).append(candidate)
     languages = sorted(by_language)
     if not languages:
         raise BundleError(
             f"{path} holds no ESCO CSV files (names like occupations_en.csv, skills_en.csv)"
         )
+    shared = {c.kind for c in neutral}
     if language is None:
         complete = [
-            lang for lang in languages if set(REQUIRED_KINDS) <= {f.kind for f in by_language[lang]}
+            lang
+            for lang in languages
+            if set(REQUIRED_KINDS) <= {f.kind for f in by_language[lang]} | shared
         ]
         if len(languages) > 1 and len(complete) != 1:
             raise BundleError(
@@ -119,7 +139,7 @@ def open_bundle(path: Path, *, language: str | None = None, packs: Sequence[Path
             raise BundleError(
                 f"{path} has no files in language {language!r} (found: {', '.join(languages)})"
             )
-    files = _by_kind(path, by_language[language])
+    files = _by_kind(path, [*by_language[language], *neutral])
     missing = [kind for kind in REQUIRED_KINDS if kind not in files]
     if missing:
         names = ", ".join(f"{kind}_{language}.csv" for kind in missing)
@@ -149,7 +169,10 @@ def open_packs(path: Path) -> list[LabelPack]:
     candidates, ignored = _scan(path)
     by_language: dict[str, list[BundleFile]] = {}
     for candidate in candidates:
-        by_language.setdefault(candidate.language, []).append(candidate)
+        if candidate.language:
+            by_language.setdefault(candidate.language, []).append(candidate)
+        else:  # relations: the main bundle's business
+            ignored.append(candidate.name)
     if not by_language:
         raise BundleError(
             f"{path} holds no ESCO label files (names like occupations_fr.csv, skills_fr.csv)"
@@ -206,6 +229,10 @@ def _scan(path: Path) -> tuple[list[BundleFile], list[str]]:
                 file.stat().st_size,
                 _file_opener(file),
             )
+        for archive_path in sorted(path.glob("*.zip")):  # a download's zips, as they come
+            found, skipped = _scan(archive_path)
+            candidates += [replace(c, name=f"{archive_path.name}/{c.name}") for c in found]
+            ignored += [f"{archive_path.name}/{name}" for name in skipped]
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -242,10 +269,15 @@ def _add_candidate(
     opener: Callable[[], IO[bytes]],
 ) -> None:
     match = _FILE_NAME.match(base_name)
-    if match is None:
-        ignored.append(shown)
+    if match is not None:
+        language = match["language"].lower()
+        candidates.append(BundleFile(match["kind"], language, shown, size, opener))
         return
-    candidates.append(BundleFile(match["kind"], match["language"].lower(), shown, size, opener))
+    neutral = _NEUTRAL_NAME.match(base_name)
+    if neutral is not None:
+        candidates.append(BundleFile(neutral["kind"], "", shown, size, opener))
+        return
+    ignored.append(shown)
 
 
 def _looks_like_zip(path: Path) -> bool:

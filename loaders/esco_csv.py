@@ -44,6 +44,9 @@ COLLECTION_SCHEMES = {
     "digCompSkillsCollection": t.ESCO_DATA + "concept-scheme/digcomp",
     "digitalSkillsCollection": t.ESCO_DATA + "concept-scheme/6c930acd-c104-4ece-acf7-f44fd7333036",
     "greenSkillsCollection": t.ESCO_DATA + "concept-scheme/green",
+    # v1.1.0's name of the digital skills collection, and its scheme then (conceptSchemes_en.csv
+    # of v1.1.0: "Information and communications technology")
+    "ictSkillsCollection": t.ESCO_DATA + "concept-scheme/skill-ict-groups",
     "languageSkillsCollection": t.ESCO_DATA + "concept-scheme/skill-language-groups",
     "researchOccupationsCollection": t.ESCO_DATA
     + "concept-scheme/8ae4b9f3-507e-4057-a145-2f96f0132613",

@@ -203,6 +203,46 @@ def test_a_zip_download_with_a_subfolder_loads(tiny_bundle: Path, tmp_path: Path
     assert result.report.rows["occupations"] == 6
 
 
+def test_a_download_of_two_zips_as_releases_before_v1_2_come_loads(
+    tiny_bundle: Path, tmp_path: Path
+) -> None:
+    # Releases before v1.2.0: the language's files in one zip, the relations in another,
+    # without a language suffix; both zips' names hold spaces (two in a row).
+    folder = tmp_path / "esco-v1.1.1"
+    folder.mkdir()
+    language = zipfile.ZipFile(
+        folder / "ESCO dataset - v1.1.1 - classification - en - csv.zip", "w"
+    )
+    neutral = zipfile.ZipFile(folder / "ESCO dataset - v1.1.1 - classification -  - csv.zip", "w")
+    with language, neutral:
+        for file in sorted(tiny_bundle.iterdir()):
+            kind = file.name.removesuffix("_en.csv")
+            if kind in ("occupationSkillRelations", "broaderRelationsOccPillar"):
+                neutral.write(file, f"{kind}.csv")
+            else:
+                language.write(file, file.name)
+    (folder / "README.md").write_text("notes beside the zips")
+    bundle = open_bundle(folder)
+    assert bundle.language == "en"
+    assert bundle.files["occupationSkillRelations"].name == (
+        "ESCO dataset - v1.1.1 - classification -  - csv.zip/occupationSkillRelations.csv"
+    )
+    loaded = load_bundle(folder, tmp_path / "store")
+    straight = load_bundle(tiny_bundle, tmp_path / "straight")
+    assert loaded.report.rows == straight.report.rows  # every file read, relations included
+    assert loaded.report.triples == straight.report.triples
+
+
+def test_a_relations_file_without_language_beside_one_with_it_is_refused(
+    tiny_bundle: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(tiny_bundle, folder)
+    shutil.copy(folder / "occupationSkillRelations_en.csv", folder / "occupationSkillRelations.csv")
+    with pytest.raises(BundleError, match="two occupationSkillRelations files"):
+        open_bundle(folder)
+
+
 def test_progress_reports_every_byte(tiny_bundle: Path, tmp_path: Path) -> None:
     seen: list[int] = []
     total: list[int] = []
