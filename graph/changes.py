@@ -1,0 +1,173 @@
+"""What changed between two ESCO releases: the facts of each, read from its store, compared.
+
+The first piece of several releases side by side (issue 28): :class:`ReleaseFacts` reads what
+a release says of its occupations and skills (their preferred and alternative labels in the
+main language, their descriptions, each occupation's ISCO-08 group and essential and
+optional skills), and :func:`compare` says what changed from one release to the next, concept
+by concept:
+
+- a concept **added** or **removed**: its URI in one release only (ESCO's CSV files give no
+  successor for a removed concept);
+- its **preferred label**, its **alternative labels** (as a set) or its **description**
+  changed, for a concept in both;
+- an occupation **moved** to another ISCO-08 group;
+- an occupation-skill relation **added** or **removed** (the pair in one release only; a
+  relation of a concept added or removed counts too, and a release's relations are those of
+  the occupations it describes: v1.1.1's file keeps 67 of the occupation it removed, which
+  count as removed), or **switched** between essential and optional.
+
+Texts are compared single-spaced, as the answers give them. A relation ESCO lists as both
+essential and optional counts as essential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Store
+
+from graph import terms as t
+from graph.queries import QueryRunner
+
+KINDS = ("occupation", "skill")
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What one release says of its occupations and skills, in one language."""
+
+    kinds: dict[str, str]
+    """concept URI -> ``occupation`` or ``skill``"""
+    labels: dict[str, str]
+    """concept URI -> preferred label"""
+    alt_labels: dict[str, frozenset[str]]
+    descriptions: dict[str, str]
+    isco_groups: dict[str, str]
+    """occupation URI -> its ISCO-08 group's code"""
+    relations: dict[tuple[str, str], bool]
+    """(occupation URI, skill URI) -> essential (True) or optional (False)"""
+
+    @classmethod
+    def read(cls, store: Store, runner: QueryRunner, language: str | None = None) -> ReleaseFacts:
+        """The facts of the release in ``store``, in ``language`` (its main one by default)."""
+        language = language or runner.main_language(store)
+        kinds: dict[str, str] = {}
+        for kind, rdf_class in (("occupation", t.ESCO_OCCUPATION), ("skill", t.ESCO_SKILL)):
+            for quad in store.quads_for_pattern(None, t.TYPE, rdf_class):
+                if isinstance(quad.subject, NamedNode):
+                    kinds[quad.subject.value] = kind
+        labels: dict[str, str] = {}
+        alternatives: dict[str, set[str]] = {}
+        for uri in kinds:
+            node = NamedNode(uri)
+            for text in _texts(store.quads_for_pattern(node, t.PREF_LABEL, None), language):
+                labels.setdefault(uri, _spaced(text))
+            found = _texts(store.quads_for_pattern(node, t.ALT_LABEL, None), language)
+            alternatives[uri] = {_spaced(text) for text in found}
+        descriptions = {
+            str(row["uri"]): _spaced(str(row["description"]))
+            for row in runner.select(store, "concept_descriptions")
+            if str(row["uri"]) in kinds and str(row["description_language"]) == language
+        }
+        groups: dict[str, str] = {}
+        for row in runner.select(store, "occupation_codes"):
+            group = row.get("isco_group")
+            if group is not None:
+                groups[str(row["occupation"])] = str(group).rsplit("/C", 1)[-1]
+        relations: dict[tuple[str, str], bool] = {}
+        for predicate, essential in (
+            (t.RELATED_OPTIONAL_SKILL, False),
+            (t.RELATED_ESSENTIAL_SKILL, True),
+        ):
+            for quad in store.quads_for_pattern(None, predicate, None):
+                subject, target = quad.subject, quad.object
+                # The same properties say a skill's related skills: occupations' only.
+                if (
+                    isinstance(subject, NamedNode)
+                    and isinstance(target, NamedNode)
+                    and kinds.get(subject.value) == "occupation"
+                ):
+                    relations[(subject.value, target.value)] = essential
+        return cls(
+            kinds,
+            labels,
+            {uri: frozenset(found) for uri, found in alternatives.items()},
+            descriptions,
+            groups,
+            relations,
+        )
+
+
+def _texts(quads: Iterable[object], language: str) -> list[str]:
+    return [
+        quad.object.value  # type: ignore[attr-defined]
+        for quad in quads
+        if isinstance(quad.object, Literal)  # type: ignore[attr-defined]
+        and quad.object.language == language  # type: ignore[attr-defined]
+    ]
+
+
+@dataclass
+class Changes:
+    """What changed from one release (``before``) to the next (``after``)."""
+
+    added: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    removed: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    relabelled: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    alt_labels_changed: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    described_otherwise: dict[str, list[str]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS}
+    )
+    regrouped: list[str] = field(default_factory=list)
+    """occupations now in another ISCO-08 group"""
+    relations_added: list[tuple[str, str]] = field(default_factory=list)
+    relations_removed: list[tuple[str, str]] = field(default_factory=list)
+    switched: list[tuple[str, str]] = field(default_factory=list)
+    """relations now essential where they were optional, or the other way"""
+
+    def counts(self) -> dict[str, int]:
+        """How many of each change, by name."""
+        found: dict[str, int] = {}
+        for name in ("added", "removed", "relabelled", "alt_labels_changed", "described_otherwise"):
+            for kind, items in getattr(self, name).items():
+                found[f"{kind}s {name.replace('_', ' ')}"] = len(items)
+        found["occupations regrouped"] = len(self.regrouped)
+        found["relations added"] = len(self.relations_added)
+        found["relations removed"] = len(self.relations_removed)
+        found["relations switched"] = len(self.switched)
+        return found
+
+
+def compare(before: ReleaseFacts, after: ReleaseFacts) -> Changes:
+    """What changed from ``before`` to ``after``, each list in URI order."""
+    changes = Changes()
+    for uri in sorted(before.kinds.keys() | after.kinds.keys()):
+        if uri not in before.kinds:
+            changes.added[after.kinds[uri]].append(uri)
+            continue
+        kind = before.kinds[uri]
+        if uri not in after.kinds:
+            changes.removed[kind].append(uri)
+            continue
+        if before.labels.get(uri) != after.labels.get(uri):
+            changes.relabelled[kind].append(uri)
+        if before.alt_labels.get(uri, frozenset()) != after.alt_labels.get(uri, frozenset()):
+            changes.alt_labels_changed[kind].append(uri)
+        if before.descriptions.get(uri) != after.descriptions.get(uri):
+            changes.described_otherwise[kind].append(uri)
+        if kind == "occupation" and before.isco_groups.get(uri) != after.isco_groups.get(uri):
+            changes.regrouped.append(uri)
+    for pair in sorted(before.relations.keys() | after.relations.keys()):
+        was, now = before.relations.get(pair), after.relations.get(pair)
+        if was is None:
+            changes.relations_added.append(pair)
+        elif now is None:
+            changes.relations_removed.append(pair)
+        elif was != now:
+            changes.switched.append(pair)
+    return changes
