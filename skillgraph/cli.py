@@ -304,6 +304,97 @@ def info(store: Path | None) -> None:
                 click.echo(f"             languages: {tags} (main: {origin['language']})")
 
 
+@main.command(short_help="What changed between the releases of two stores.")
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write every change to this CSV file, one a row.",
+)
+def changes(before: Path, after: Path, csv_path: Path | None) -> None:
+    """What changed from the ESCO release in store BEFORE to the one in store AFTER: the
+    occupations and skills added and removed, their preferred and alternative labels and
+    descriptions changed, the occupations moved to another ISCO-08 group, the
+    occupation-skill relations added, removed or switched between essential and optional
+    (see graph/changes.py for each definition)."""
+    import csv
+
+    from graph.changes import ReleaseFacts, compare
+    from graph.queries import QueryRunner
+    from graph.store import active_version, open_read_only
+
+    with _one_line_errors():
+        runner = QueryRunner()
+        older, newer = (
+            ReleaseFacts.read(open_read_only(active_version(root)), runner)
+            for root in (before, after)
+        )
+        found = compare(older, newer)
+        for name, count in found.counts().items():
+            click.echo(f"{count:>9,}  {name}")
+        if csv_path is None:
+            return
+        with csv_path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["change", "kind", "uri", "before", "after", "skill_uri"])
+            for name in ("added", "removed", "relabelled", "alt_labels_changed"):
+                for kind, uris in getattr(found, name).items():
+                    for uri in uris:
+                        writer.writerow(
+                            [
+                                name,
+                                kind,
+                                uri,
+                                older.labels.get(uri, ""),
+                                newer.labels.get(uri, ""),
+                                "",
+                            ]
+                        )
+            for kind, uris in found.described_otherwise.items():
+                for uri in uris:
+                    writer.writerow(
+                        [
+                            "described_otherwise",
+                            kind,
+                            uri,
+                            older.descriptions.get(uri, ""),
+                            newer.descriptions.get(uri, ""),
+                            "",
+                        ]
+                    )
+            for uri in found.regrouped:
+                writer.writerow(
+                    [
+                        "regrouped",
+                        "occupation",
+                        uri,
+                        older.isco_groups.get(uri, ""),
+                        newer.isco_groups.get(uri, ""),
+                        "",
+                    ]
+                )
+            for name, pairs in (
+                ("relation_added", found.relations_added),
+                ("relation_removed", found.relations_removed),
+                ("relation_switched", found.switched),
+            ):
+                for occupation, skill in pairs:
+                    was, now = (
+                        older.relations.get((occupation, skill)),
+                        newer.relations.get((occupation, skill)),
+                    )
+                    writer.writerow(
+                        [name, "relation", occupation, _relation(was), _relation(now), skill]
+                    )
+        click.echo(f"every change written to {csv_path}")
+
+
+def _relation(essential: bool | None) -> str:
+    return "" if essential is None else "essential" if essential else "optional"
+
+
 def _check_port(host: str, port: int) -> None:
     """Refuse a port another program listens on, in one line (uvicorn would say so only
     after the server has read its store)."""

@@ -246,3 +246,38 @@ def test_serve_refuses_a_busy_port_and_a_download_folder_at_once(
     assert download.exit_code == 1
     assert "is an ESCO download, not a store" in download.output
     assert f"skillgraph load {tiny_bundle}" in download.output
+
+
+def test_changes_counts_and_lists_what_changed_between_two_stores(
+    runner: CliRunner, tiny_root_shared: Path, tiny_bundle: Path, tmp_path: Path
+) -> None:
+    # The next "release": producer relabelled, director's essential skills as they were.
+    occupations = tiny_bundle / "occupations_en.csv"
+    occupations.write_text(
+        occupations.read_text(encoding="utf-8").replace(",producer,", ",film and TV producer,"),
+        encoding="utf-8",
+    )
+    newer = tmp_path / "newer"
+    assert runner.invoke(main, ["load", str(tiny_bundle), "--store", str(newer)]).exit_code == 0
+    listing = tmp_path / "changes.csv"
+    result = runner.invoke(
+        main, ["changes", str(tiny_root_shared), str(newer), "--csv", str(listing)]
+    )
+    assert result.exit_code == 0, result.output
+    counts = {
+        " ".join(line.split()[1:]): int(line.split()[0].replace(",", ""))
+        for line in result.output.splitlines()
+        if line.strip()[:1].isdigit()
+    }
+    assert counts["occupations relabelled"] == 1
+    assert sum(counts.values()) == 1  # nothing else changed
+    rows = listing.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "change,kind,uri,before,after,skill_uri"
+    assert rows[1:] == [
+        "relabelled,occupation,http://data.europa.eu/esco/occupation/"
+        "11111111-1111-4111-8111-000000000001,producer,film and TV producer,"
+    ]
+    same = runner.invoke(main, ["changes", str(tiny_root_shared), str(tiny_root_shared)])
+    assert all(line.split()[0] == "0" for line in same.output.splitlines() if line.strip())
+    missing = runner.invoke(main, ["changes", str(tmp_path / "nothing"), str(newer)])
+    assert missing.exit_code == 1 and len(missing.output.strip().splitlines()) == 1

@@ -32,6 +32,10 @@ NOT_RUN = {
         "the soak, a 2.5-minute run of its own"
     ),
     "graph/      store versions": "the layout of the repository, not a command",
+    ".venv/bin/skillgraph load ../shared/esco-v1.1.1 --store /tmp/esco-1.1.1": (
+        "two full releases, 2 minutes: tests/test_cli.py runs changes on two stores, "
+        "tests/test_releases.py the same comparison on v1.1.0, v1.1.1 and v1.2.0"
+    ),
 }
 
 
