@@ -171,3 +171,34 @@ def compare(before: ReleaseFacts, after: ReleaseFacts) -> Changes:
         elif was != now:
             changes.switched.append(pair)
     return changes
+
+
+def statuses(
+    changes: Changes, before: ReleaseFacts, after: ReleaseFacts, uris: Iterable[str]
+) -> list[tuple[str, str]]:
+    """What became of each of ``uris`` (concepts of ``before``, say a user's data tagged with
+    that release) in ``after``: ``removed``, ``added``, ``unknown`` (in neither), or the
+    changes it went through (``relabelled``, ``alt labels changed``, ``described otherwise``,
+    ``regrouped``, ``skills changed``: a relation of it added, removed or switched), joined
+    with ``; ``, else ``unchanged``."""
+    marks: dict[str, list[str]] = {}
+    for name in ("relabelled", "alt_labels_changed", "described_otherwise"):
+        for items in getattr(changes, name).values():
+            for uri in items:
+                marks.setdefault(uri, []).append(name.replace("_", " "))
+    for uri in changes.regrouped:
+        marks.setdefault(uri, []).append("regrouped")
+    touched: set[str] = set()
+    for pairs in (changes.relations_added, changes.relations_removed, changes.switched):
+        for occupation, skill in pairs:
+            touched.update((occupation, skill))
+    found = []
+    for uri in uris:
+        if uri not in before.kinds:
+            found.append((uri, "added" if uri in after.kinds else "unknown"))
+        elif uri not in after.kinds:
+            found.append((uri, "removed"))
+        else:
+            these = [*marks.get(uri, []), *(["skills changed"] if uri in touched else [])]
+            found.append((uri, "; ".join(these) or "unchanged"))
+    return found

@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import re
 import socket
 import sys
 from collections import Counter
@@ -313,15 +314,23 @@ def info(store: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write every change to this CSV file, one a row.",
 )
-def changes(before: Path, after: Path, csv_path: Path | None) -> None:
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A file of your own (CSV or text) holding ESCO URIs of BEFORE: print each URI's "
+    "status in AFTER, as CSV (uri, status).",
+)
+def changes(before: Path, after: Path, csv_path: Path | None, check_path: Path | None) -> None:
     """What changed from the ESCO release in store BEFORE to the one in store AFTER: the
     occupations and skills added and removed, their preferred and alternative labels and
     descriptions changed, the occupations moved to another ISCO-08 group, the
     occupation-skill relations added, removed or switched between essential and optional
-    (see graph/changes.py for each definition)."""
+    (see graph/changes.py for each definition). With --check, what became of the URIs a
+    file of yours holds, before you upgrade it."""
     import csv
 
-    from graph.changes import ReleaseFacts, compare
+    from graph.changes import ReleaseFacts, compare, statuses
     from graph.queries import QueryRunner
     from graph.store import active_version, open_read_only
 
@@ -332,6 +341,15 @@ def changes(before: Path, after: Path, csv_path: Path | None) -> None:
             for root in (before, after)
         )
         found = compare(older, newer)
+        if check_path is not None:
+            given = re.findall(
+                r"http://data\.europa\.eu/esco/[A-Za-z0-9/_.-]+", check_path.read_text()
+            )
+            output = csv.writer(sys.stdout)
+            output.writerow(["uri", "status"])
+            for uri, status in statuses(found, older, newer, dict.fromkeys(given)):
+                output.writerow([uri, status])
+            return
         for name, count in found.counts().items():
             click.echo(f"{count:>9,}  {name}")
         if csv_path is None:

@@ -277,6 +277,25 @@ def test_changes_counts_and_lists_what_changed_between_two_stores(
         "relabelled,occupation,http://data.europa.eu/esco/occupation/"
         "11111111-1111-4111-8111-000000000001,producer,film and TV producer,"
     ]
+    # A file of one's own, tagged with the older release: what became of each URI in it.
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "title,esco\nProducer,http://data.europa.eu/esco/occupation/"
+        "11111111-1111-4111-8111-000000000001\nDirector,http://data.europa.eu/esco/occupation/"
+        "11111111-1111-4111-8111-000000000002\nGone,http://data.europa.eu/esco/occupation/"
+        "11111111-1111-4111-8111-999999999999\n",
+        encoding="utf-8",
+    )
+    checked = runner.invoke(
+        main, ["changes", str(tiny_root_shared), str(newer), "--check", str(mine)]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines() == [
+        "uri,status",
+        "http://data.europa.eu/esco/occupation/11111111-1111-4111-8111-000000000001,relabelled",
+        "http://data.europa.eu/esco/occupation/11111111-1111-4111-8111-000000000002,unchanged",
+        "http://data.europa.eu/esco/occupation/11111111-1111-4111-8111-999999999999,unknown",
+    ]
     same = runner.invoke(main, ["changes", str(tiny_root_shared), str(tiny_root_shared)])
     assert all(line.split()[0] == "0" for line in same.output.splitlines() if line.strip())
     missing = runner.invoke(main, ["changes", str(tmp_path / "nothing"), str(newer)])
