@@ -29,7 +29,8 @@ occupation costs 18 ms (median, full classification) for 2 moves and 65 ms for 3
 page shows routes of up to 2 and links the explorer's, of up to 3, drawn."""
 
 
-def _languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
+def loaded_languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
+    """The languages of the store, for a page's language switch."""
     return tuple(catalog.translations(store).languages)
 
 
@@ -39,7 +40,7 @@ def page(request: Request, store: Store, catalog: Catalog, uri: str, language: s
     :raises InvalidIdentifierError: if ``uri`` names none of them.
     :raises NotFoundError: if the store has no such concept.
     """
-    languages = _languages(catalog, store)
+    languages = loaded_languages(catalog, store)
     headers = {"Vary": "Accept"}
     last = uri.rstrip("/").rsplit("/", 1)[-1]
     if uri.startswith((t.OCCUPATION_BASE, t.SKILL_BASE)) and not t.is_uuid(last):

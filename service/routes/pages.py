@@ -30,10 +30,6 @@ SEARCH_LIMIT = 20
 Text = Annotated[str, Query(max_length=200)]
 
 
-def _languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
-    return tuple(catalog.translations(store).languages)
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: StoreDep, catalog: CatalogDep, lang: LanguageDep) -> Response:
     summary = catalog.summary(store)
@@ -42,7 +38,7 @@ def home(request: Request, store: StoreDep, catalog: CatalogDep, lang: LanguageD
         "home.html",
         {"summary": summary},
         language=lang.language,
-        languages=_languages(catalog, store),
+        languages=concepts.loaded_languages(catalog, store),
     )
 
 
@@ -61,7 +57,7 @@ def search(
         "search.html",
         {"q": q, "occupations": occupations, "skills": skills},
         language=lang.language,
-        languages=_languages(catalog, store),
+        languages=concepts.loaded_languages(catalog, store),
     )
 
 
@@ -73,7 +69,7 @@ def groups(request: Request, store: StoreDep, catalog: CatalogDep, lang: Languag
         "isco.html",
         {"group": None, "children": catalog.isco_major_groups(store, language=lang.language)},
         language=lang.language,
-        languages=_languages(catalog, store),
+        languages=concepts.loaded_languages(catalog, store),
     )
 
 
@@ -132,7 +128,7 @@ def explore(
         "explore.html",
         context,
         language=lang.language,
-        languages=_languages(catalog, store),
+        languages=concepts.loaded_languages(catalog, store),
     )
 
 
@@ -156,5 +152,5 @@ def fit(
         "fit.html",
         context,
         language=lang.language,
-        languages=_languages(catalog, store),
+        languages=concepts.loaded_languages(catalog, store),
     )

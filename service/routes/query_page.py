@@ -20,6 +20,7 @@ from graph.terms import PREFIXES
 from service import pages
 from service.deps import CatalogDep, StoreDep
 from service.language import LanguageDep
+from service.pages import concepts
 from service.pages.examples import EXAMPLES
 from service.routes import sparql
 
@@ -48,5 +49,5 @@ async def query_page(
             "yasgui": (YASGUI / "yasgui.min.js").is_file(),
         },
         language=lang.language,
-        languages=tuple(catalog.translations(store).languages),
+        languages=concepts.loaded_languages(catalog, store),
     )
