@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from graph import terms as t
 from graph.queries import QueryRunner
@@ -103,12 +103,12 @@ class ReleaseFacts:
         )
 
 
-def _texts(quads: Iterable[object], language: str) -> list[str]:
+def _texts(quads: Iterable[Quad], language: str) -> list[str]:
+    """The literals in ``language`` among the objects of ``quads``."""
     return [
-        quad.object.value  # type: ignore[attr-defined]
+        quad.object.value
         for quad in quads
-        if isinstance(quad.object, Literal)  # type: ignore[attr-defined]
-        and quad.object.language == language  # type: ignore[attr-defined]
+        if isinstance(quad.object, Literal) and quad.object.language == language
     ]
 
 

@@ -447,6 +447,7 @@ class SkillIndex:
             reason = "no skill label or description has these words"
             return Resolution(given, None, reason, status=UNKNOWN)
         asked = (language or "").split("-")[0]
+        text_stems: dict[str, set[str]] = {}  # per label language, computed once
         weighed = []
         for hit in hits:
             usage = self.usage[hit.concept] if self.usage else 0
@@ -454,8 +455,9 @@ class SkillIndex:
             label_language = self.label_languages[hit.label] if hit.label >= 0 else None
             if label_language and not hit.exact:
                 analyzer = self.ranker.analyzers[label_language]
-                stems = set(analyzer.terms(self.labels[hit.label][0]))
-                if stems == set(analyzer.terms(text)):
+                if label_language not in text_stems:
+                    text_stems[label_language] = set(analyzer.terms(text))
+                if set(analyzer.terms(self.labels[hit.label][0])) == text_stems[label_language]:
                     score += EXACT_BONUS
             if asked and label_language and label_language.split("-")[0] != asked:
                 score *= OTHER_LANGUAGE

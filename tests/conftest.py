@@ -20,12 +20,13 @@ import fcntl
 import os
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -136,10 +137,44 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     ):
         return
     missing = FULL_BUNDLE if not FULL_BUNDLE.is_dir() else FULL_LABELS
-    reason = f"the full ESCO data is not at {missing} (see README, Test it)"
+    unavailable(f"the full ESCO data is not at {missing} (see README, Test it)")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip for want of data or a tool, but fail in CI (``CI=true``), which must have it."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{reason}; CI must have it", pytrace=False)
     pytest.skip(reason)
+
+
+def npm_files(
+    request: pytest.FixtureRequest,
+    package: str,
+    version: str,
+    integrity: str,
+    files: tuple[str, ...],
+) -> Path:
+    """The folder holding ``files`` of the npm package ``package@version`` (pinned by its
+    sha512 ``integrity``), fetched once into the pytest cache by scripts/fetch-npm-file.sh;
+    xdist workers take turns: the first fetches, the next finds them there."""
+    if shutil.which("npm") is None:
+        unavailable(f"npm is not installed (apt-get install npm); it fetches {package}")
+    cache = request.config.cache
+    assert cache is not None, "the pytest cache plugin is on"
+    folder = cache.mkdir(package)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        script = str(REPO / "scripts" / "fetch-npm-file.sh")
+        done = subprocess.run(
+            ["bash", script, package, version, integrity, str(folder), *files],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/fetch-npm-file.sh failed:\n{done.stderr}", pytrace=False)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -14,16 +14,14 @@ except in CI (``CI=true``), where their absence fails.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,11 +39,9 @@ from playwright.sync_api import (
 )
 
 from service.pages.examples import EXAMPLES
-from tests.conftest import REPO, LiveServer, running
+from tests.conftest import REPO, LiveServer, npm_files, running, unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NPM = shutil.which("npm")
-FETCH_NPM_FILE = REPO / "scripts" / "fetch-npm-file.sh"
 # axe-core, pinned: `npm view axe-core@VERSION dist.integrity` gives the integrity of another.
 AXE_VERSION = "4.14.1"
 AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="  # noqa: E501
@@ -78,41 +74,10 @@ PAGES = {
 }
 
 
-def unavailable(reason: str) -> NoReturn:
-    """Skip for want of a tool, but fail in CI, which must have it."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason}; CI must have it", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def axe_script(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """axe.min.js (and its MPL-2.0 LICENSE) of the pinned axe-core release, fetched once into
-    the pytest cache (xdist workers take turns: the first fetches, the next finds it there)."""
-    if NPM is None:
-        unavailable("npm is not installed (apt-get install npm); it fetches axe-core")
-    cache = request.config.cache
-    folder = cache.mkdir("axe-core") if cache is not None else tmp_path_factory.getbasetemp()
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            [
-                "bash",
-                str(FETCH_NPM_FILE),
-                "axe-core",
-                AXE_VERSION,
-                AXE_INTEGRITY,
-                str(folder),
-                "axe.min.js",
-                "LICENSE",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    if done.returncode != 0:
-        pytest.fail(f"scripts/fetch-npm-file.sh failed:\n{done.stderr}", pytrace=False)
+def axe_script(request: pytest.FixtureRequest) -> Path:
+    """axe.min.js (and its MPL-2.0 LICENSE) of the pinned axe-core release."""
+    folder = npm_files(request, "axe-core", AXE_VERSION, AXE_INTEGRITY, ("axe.min.js", "LICENSE"))
     return folder / "axe.min.js"
 
 
@@ -316,7 +281,7 @@ def test_an_example_query_runs_from_the_query_page(
     if not (QUERY_EDITOR / "yasgui.min.js").is_file():
         expect(page.locator("#query-form")).to_be_visible()
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI vendors YASGUI (scripts/vendor-yasgui.sh)", pytrace=False)
+            unavailable("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
         return
     expect(page.locator("#query-form")).to_be_hidden()
     expect(page.get_by_role("tab")).to_have_count(len(EXAMPLES))

@@ -10,23 +10,18 @@ them the test skips, with the reason, except in CI (``CI=true``), where their ab
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import npm_files, unavailable
 
 JAVA = shutil.which("java")
-NPM = shutil.which("npm")
-FETCH_NPM_FILE = REPO / "scripts" / "fetch-npm-file.sh"
 # vnu-jar (MIT), pinned: `npm view vnu-jar@VERSION dist.integrity` gives the integrity of another.
 VNU_VERSION = "26.9.27"
 VNU_INTEGRITY = "sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA=="  # noqa: E501
@@ -58,44 +53,13 @@ PAGES: dict[str, tuple[str, int]] = {
 }
 
 
-def unavailable(reason: str) -> NoReturn:
-    """Skip for want of a tool, but fail in CI, which must have it."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason}; CI must have it", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def vnu_jar(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """vnu.jar (and its MIT LICENSE) of the pinned vnu-jar release, fetched once into the
-    pytest cache (xdist workers take turns: the first fetches, the next finds it there)."""
+def vnu_jar(request: pytest.FixtureRequest) -> Path:
+    """vnu.jar (and its MIT LICENSE) of the pinned vnu-jar release."""
     if JAVA is None:
         unavailable("java is not installed (apt-get install default-jre-headless); it runs vnu")
-    if NPM is None:
-        unavailable("npm is not installed (apt-get install npm); it fetches vnu-jar")
-    cache = request.config.cache
-    folder = cache.mkdir("vnu-jar") if cache is not None else tmp_path_factory.getbasetemp()
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            [
-                "bash",
-                str(FETCH_NPM_FILE),
-                "vnu-jar",
-                VNU_VERSION,
-                VNU_INTEGRITY,
-                str(folder),
-                "build/dist/vnu.jar",
-                "LICENSE",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    if done.returncode != 0:
-        pytest.fail(f"scripts/fetch-npm-file.sh failed:\n{done.stderr}", pytrace=False)
-    return folder / "vnu.jar"
+    files = ("build/dist/vnu.jar", "LICENSE")
+    return npm_files(request, "vnu-jar", VNU_VERSION, VNU_INTEGRITY, files) / "vnu.jar"
 
 
 def checker_messages(vnu_jar: Path, files: list[Path]) -> list[dict[str, object]]:

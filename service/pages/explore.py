@@ -137,12 +137,7 @@ def explore_context(
         )
         context["routes"] = routes
         context["route_views"] = [
-            PathView(
-                route.path,
-                pathsvg.path_svg(route.path, route.source, ident=f"route-{number}"),
-                pathsvg.hardest_step(route.path),
-                pathsvg.describe(route.path, route.source)[0],
-            )
+            _view(route.path, route.source, f"route-{number}")
             for number, route in enumerate(routes.routes, 1)
         ]
         return context
@@ -156,19 +151,18 @@ def explore_context(
     )
     context["paths"] = paths
     context["note"] = answers.path_note(paths)
-    views = []
-    for number, path in enumerate(paths.paths, 1):
-        title, _ = pathsvg.describe(path, paths.source)
-        views.append(
-            PathView(
-                path,
-                pathsvg.path_svg(path, paths.source, ident=f"path-{number}"),
-                pathsvg.hardest_step(path),
-                title,
-            )
-        )
-    context["views"] = views
+    context["views"] = [
+        _view(path, paths.source, f"path-{number}") for number, path in enumerate(paths.paths, 1)
+    ]
     return context
+
+
+def _view(path: a.CareerPath, source: a.OccupationRef, ident: str) -> PathView:
+    """A path as the explorer shows it: its picture, its hardest step, its title."""
+    title, _ = pathsvg.describe(path, source)
+    return PathView(
+        path, pathsvg.path_svg(path, source, ident=ident), pathsvg.hardest_step(path), title
+    )
 
 
 @dataclass(frozen=True)

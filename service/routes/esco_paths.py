@@ -18,6 +18,4 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.mark)])
 @router.get("/esco/{path:path}")
 async def esco_path(request: Request, path: str, store: StoreDep, catalog: CatalogDep) -> Response:
     uri = t.ESCO_DATA + path
-    if resource.wants(request) != "text/html":
-        request.scope[pages.PAGE_FLAG] = False  # an RDF or JSON client: errors as problems
     return await run_in_threadpool(resource.resource, request, store, catalog, uri)

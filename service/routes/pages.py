@@ -100,7 +100,6 @@ async def _concept(
     """A concept by its URI's path, negotiated: the page for a browser, else as
     ``/resource?uri=`` answers."""
     if resource.wants(request) != "text/html":
-        request.scope[pages.PAGE_FLAG] = False  # an RDF or JSON client: errors as problems
         return resource.resource(request, store, catalog, uri)
     return await run_in_threadpool(concepts.page, request, store, catalog, uri, language)
 

@@ -117,6 +117,8 @@ def resource(
         ).language
         request.scope[pages.PAGE_FLAG] = True
         return concepts.page(request, store, catalog, uri, language)
+    # An RDF or JSON client (at a page's path too): its errors are problems, not pages.
+    request.scope[pages.PAGE_FLAG] = False
     triples, page = catalog.describe(store, uri)
     version = f'W/"{request.app.state.store_source.get().path.name}"'
     headers = {"Vary": "Accept", "ETag": version}
