@@ -38,12 +38,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pyoxigraph import Store
 from scipy import sparse
 
 from graph import terms as t
 from graph import transitions as tr
 from graph.queries import QueryRunner
+from graph.releases import StoreView
 from graph.search import OccupationFacts, SkillFacts, SkillIndex
 from graph.transitions import Transition
 
@@ -254,7 +254,7 @@ class CareerIndex:
     @classmethod
     def build(
         cls,
-        store: Store,
+        store: StoreView,
         runner: QueryRunner,
         *,
         skills: list[SkillFacts] | None = None,

@@ -18,7 +18,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 
-from pyoxigraph import BlankNode, NamedNode, Store, Triple
+from pyoxigraph import BlankNode, NamedNode, Triple
 
 from graph import answers as a
 from graph import prepare
@@ -27,6 +27,7 @@ from graph.careers import CareerIndex, CareerPath
 from graph.errors import InvalidIdentifierError, NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
+from graph.releases import StoreView
 from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
 from graph.store import OpenStore, PerVersion
 from graph.store import graph_sizes as count_graphs
@@ -56,43 +57,45 @@ class Catalog:
         """Take the indexes of a store version: the ones its load wrote beside it, else
         built in a process of their own (see :mod:`graph.prepare`), else here. A server
         calls this before it answers from a version, so that no request waits for them."""
-        indexes = prepare.read(opened.path)
-        if indexes is None:
-            try:
-                indexes = prepare.build_apart(opened.path)
-            except StoreError as error:
-                log.warning("%s; building them in the server instead", error)
-                self.warm(opened.store)
-                return
-        self._versions.put(opened.store, _Version(indexes))
+        for name, release in opened.releases.items():
+            indexes = prepare.read(opened.path, name)
+            if indexes is None:
+                try:
+                    indexes = prepare.build_apart(opened.path, name)
+                except StoreError as error:
+                    log.warning("%s; building them in the server instead", error)
+                    self.warm(release)
+                    continue
+            self._versions.put(release, _Version(indexes))
 
-    def retire(self, store: Store) -> None:
+    def retire(self, opened: OpenStore) -> None:
         """Drop the indexes of a store version no request answers from any more."""
-        self._versions.forget(store)
+        for release in opened.releases.values():
+            self._versions.forget(release)
         _release_memory()
 
-    def warm(self, store: Store) -> None:
+    def warm(self, store: StoreView) -> None:
         """Build what the first request would otherwise wait for (every index)."""
         self._versions.get(store)
 
-    def ready(self, store: Store) -> bool:
+    def ready(self, store: StoreView) -> bool:
         """Whether the indexes of ``store``'s version are built (answers need no more)."""
         return self._versions.peek(store) is not None
 
-    def indexes(self, store: Store) -> Indexes:
+    def indexes(self, store: StoreView) -> Indexes:
         """The in-memory indexes of ``store``'s version (built on first use)."""
         return self._versions.get(store).indexes
 
-    def translations(self, store: Store) -> Translations:
+    def translations(self, store: StoreView) -> Translations:
         """The preferred labels of every concept in every language of ``store``."""
         return self._versions.get(store).indexes.translations
 
-    def _view(self, store: Store, language: str | None) -> _View:
+    def _view(self, store: StoreView, language: str | None) -> _View:
         return self._versions.get(store).view(language)
 
     def suggest(
         self,
-        store: Store,
+        store: StoreView,
         text: str,
         *,
         limit: int,
@@ -122,7 +125,13 @@ class Catalog:
         return answers
 
     def search_skills(
-        self, store: Store, text: str, *, limit: int, offset: int = 0, language: str | None = None
+        self,
+        store: StoreView,
+        text: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        language: str | None = None,
     ) -> a.SkillHits:
         """Skills and knowledge concepts ranked by relevance to ``text`` (see
         :meth:`graph.search.SkillIndex.search`), and how many the text finds."""
@@ -146,7 +155,13 @@ class Catalog:
         return a.SkillHits(total, items)
 
     def search_occupations(
-        self, store: Store, text: str, *, limit: int, offset: int = 0, language: str | None = None
+        self,
+        store: StoreView,
+        text: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        language: str | None = None,
     ) -> a.OccupationHits:
         """Occupations ranked by relevance to ``text`` (:mod:`graph.ranking`), and how many
         the text finds; every occupation in label order when ``text`` is empty (see
@@ -172,7 +187,7 @@ class Catalog:
         return a.OccupationHits(total, items)
 
     def listing(
-        self, store: Store, kind: str, *, language: str | None = None
+        self, store: StoreView, kind: str, *, language: str | None = None
     ) -> Iterator[a.OccupationRef] | Iterator[a.SkillHit]:
         """Every occupation (``kind="occupation"``) or skill, in label order, lazily (a skill
         with its reuse level)."""
@@ -183,7 +198,7 @@ class Catalog:
 
     def facet(
         self,
-        store: Store,
+        store: StoreView,
         kind: str,
         facts: dict[str, list[str]],
         *,
@@ -205,7 +220,7 @@ class Catalog:
 
     def occupation(
         self,
-        store: Store,
+        store: StoreView,
         identifier: str,
         *,
         language: str | None = None,
@@ -245,7 +260,7 @@ class Catalog:
             preparation=view.indexes.preparation.get(uri),
         )
 
-    def descriptions(self, store: Store, language: str | None) -> Callable[[str], str | None]:
+    def descriptions(self, store: StoreView, language: str | None) -> Callable[[str], str | None]:
         """A concept's description by its URI, in ``language``, else in the main language
         (None where it has none): for lists that show each concept's description."""
         known = self.indexes(store).texts
@@ -258,7 +273,7 @@ class Catalog:
         return describe
 
     def occupation_ref(
-        self, store: Store, identifier: str, *, language: str | None = None
+        self, store: StoreView, identifier: str, *, language: str | None = None
     ) -> a.OccupationRef:
         """The short form of one occupation.
 
@@ -269,7 +284,13 @@ class Catalog:
         return view.occupation(_indexed(view.indexes.careers, identifier))
 
     def related_occupations(
-        self, store: Store, identifier: str, *, kind: str, limit: int, language: str | None = None
+        self,
+        store: StoreView,
+        identifier: str,
+        *,
+        kind: str,
+        limit: int,
+        language: str | None = None,
     ) -> a.RelatedOccupations:
         """Similar occupations (``kind="similar"``) or long-term prospects (``"prospects"``):
         the matches the load stored (the named queries ``similar_occupations`` and
@@ -302,7 +323,9 @@ class Catalog:
                 note = a.RelatedNote.EMPTY
         return a.RelatedOccupations(view.occupation(origin), items, kind, note)
 
-    def mappings(self, store: Store, identifier: str, *, language: str | None = None) -> a.Mappings:
+    def mappings(
+        self, store: StoreView, identifier: str, *, language: str | None = None
+    ) -> a.Mappings:
         """The external concepts an occupation is mapped to, by the SKOS mapping properties
         of the datasets loaded beside ESCO (none without them).
 
@@ -312,7 +335,7 @@ class Catalog:
         occupation = self.occupation_ref(store, identifier, language=language)
         return a.Mappings(occupation, self._mappings(store, occupation.uri))
 
-    def _mappings(self, store: Store, uri: str) -> list[a.Mapping]:
+    def _mappings(self, store: StoreView, uri: str) -> list[a.Mapping]:
         if not self.indexes(store).has_mappings:
             return []  # no dataset maps occupations: no query to run
         rows = self.runner.select(store, "occupation_mappings", {"occupation": uri})
@@ -341,7 +364,7 @@ class Catalog:
         return list(items.values())
 
     def _onet(
-        self, store: Store, uri: str
+        self, store: StoreView, uri: str
     ) -> tuple[list[a.OnetLink] | None, dict[str, float] | None, list[str] | None]:
         """An occupation's O*NET occupations (direct mappings first, then by confidence),
         and the interests and Holland code of the first; all None when no O*NET occupation
@@ -372,7 +395,7 @@ class Catalog:
         return onet, interests, [name for _, name in high]
 
     def skill_gap(
-        self, store: Store, source: str, target: str, *, language: str | None = None
+        self, store: StoreView, source: str, target: str, *, language: str | None = None
     ) -> a.SkillGap:
         """What a person in occupation ``source`` holds and lacks for occupation ``target``.
 
@@ -395,7 +418,7 @@ class Catalog:
         )
 
     def transition(
-        self, store: Store, source: str, target: str, *, language: str | None = None
+        self, store: StoreView, source: str, target: str, *, language: str | None = None
     ) -> a.Transition:
         """How feasible a move from occupation ``source`` to ``target`` is, why, and the
         target's essential skills to learn, in the order to learn them.
@@ -415,7 +438,7 @@ class Catalog:
 
     def career_paths(
         self,
-        store: Store,
+        store: StoreView,
         source: str,
         target: str,
         *,
@@ -461,7 +484,7 @@ class Catalog:
 
     def routes_in(
         self,
-        store: Store,
+        store: StoreView,
         target: str,
         *,
         max_steps: int,
@@ -506,7 +529,7 @@ class Catalog:
 
     def match(
         self,
-        store: Store,
+        store: StoreView,
         skills: list[str],
         *,
         skill_level: int | None = None,
@@ -566,7 +589,7 @@ class Catalog:
 
     def skill(
         self,
-        store: Store,
+        store: StoreView,
         identifier: str,
         *,
         language: str | None = None,
@@ -603,7 +626,7 @@ class Catalog:
 
     def isco_group(
         self,
-        store: Store,
+        store: StoreView,
         identifier: str,
         *,
         limit: int,
@@ -641,7 +664,9 @@ class Catalog:
             occupations=[view.occupation(o) for o in occupations[:limit]],
         )
 
-    def isco_major_groups(self, store: Store, *, language: str | None = None) -> list[a.IscoRef]:
+    def isco_major_groups(
+        self, store: StoreView, *, language: str | None = None
+    ) -> list[a.IscoRef]:
         """The ISCO-08 major groups (the top of the hierarchy), in code order."""
         view = self._view(store, language)
         isco = view.indexes.isco
@@ -651,7 +676,7 @@ class Catalog:
             if g.parent is None or g.parent not in isco.by_uri
         ]
 
-    def describe(self, store: Store, uri: str) -> tuple[list[Triple], str | None]:
+    def describe(self, store: StoreView, uri: str) -> tuple[list[Triple], str | None]:
         """A resource as linked data, and the path of its JSON page (an occupation's, a
         skill's or an ISCO group's; None for any other resource the store describes: an
         O*NET occupation, a model term, a skill group, a concept scheme, a mapping record):
@@ -692,12 +717,12 @@ class Catalog:
                 found[quad.triple] = None
         return list(found), page
 
-    def graph_sizes_counted(self, store: Store) -> dict[str, int] | None:
+    def graph_sizes_counted(self, store: StoreView) -> dict[str, int] | None:
         """:meth:`graph_sizes`, if counted for ``store`` already (no scan, no wait)."""
         version = self._versions.peek(store)
         return None if version is None else version.graph_sizes
 
-    def graph_sizes(self, store: Store) -> dict[str, int]:
+    def graph_sizes(self, store: StoreView) -> dict[str, int]:
         """The named graphs of ``store`` and the triples in each: a scan of the store, made
         once per version on first use (the service asks one at a time)."""
         version = self._versions.get(store)
@@ -705,18 +730,18 @@ class Catalog:
             version.graph_sizes = count_graphs(store)
         return version.graph_sizes
 
-    def counted(self, store: Store) -> dict[str, int] | None:
+    def counted(self, store: StoreView) -> dict[str, int] | None:
         """:meth:`summary`, if the indexes of ``store`` are built already."""
         version = self._versions.peek(store)
         return None if version is None else dict(version.indexes.summary)
 
-    def summary(self, store: Store) -> dict[str, int]:
+    def summary(self, store: StoreView) -> dict[str, int]:
         """How much the store holds, counted once per store version."""
         return dict(self.indexes(store).summary)
 
     def _texts(
         self,
-        store: Store,
+        store: StoreView,
         uri: str,
         label: str,
         language: str | None,

@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad
 
 from graph import terms as t
 from graph.queries import QueryRunner
+from graph.releases import StoreView
 
 KINDS = ("occupation", "skill")
 
@@ -53,7 +54,9 @@ class ReleaseFacts:
     """(occupation URI, skill URI) -> essential (True) or optional (False)"""
 
     @classmethod
-    def read(cls, store: Store, runner: QueryRunner, language: str | None = None) -> ReleaseFacts:
+    def read(
+        cls, store: StoreView, runner: QueryRunner, language: str | None = None
+    ) -> ReleaseFacts:
         """The facts of the release in ``store``, in ``language`` (its main one by default)."""
         language = language or runner.main_language(store)
         kinds: dict[str, str] = {}

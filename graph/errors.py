@@ -30,6 +30,15 @@ class NotFoundError(SkillgraphError, LookupError):
         self.identifier = identifier
 
 
+class UnknownReleaseError(NotFoundError):
+    """A release the store does not hold."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__("release", name)
+        self.args = (f"no release {name} in this store; it holds {', '.join(known) or 'none'}",)
+        self.known = known
+
+
 class QueryError(SkillgraphError):
     """A query the SPARQL engine refuses; the message is the parser's."""
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pyoxigraph import Store
-
 from graph.queries import QueryRunner
+from graph.releases import StoreView
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Translations:
         self.languages = (self.main, *others)
 
     @classmethod
-    def build(cls, store: Store, runner: QueryRunner) -> Translations:
+    def build(cls, store: StoreView, runner: QueryRunner) -> Translations:
         """Read the preferred labels of ``store``'s ESCO concepts in every language."""
         labels: dict[str, dict[str, str]] = {}
         for row in runner.solutions(store, "preferred_labels", {}):

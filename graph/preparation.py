@@ -19,10 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from pyoxigraph import Store
-
 from graph import terms as t
 from graph.queries import QueryRunner
+from graph.releases import StoreView
 
 QUERY: Final = "occupation_preparation"
 """The named query that reads every occupation's values (``queries/occupation_preparation.rq``)."""
@@ -77,7 +76,7 @@ class Preparation:
     """the named graph (the dataset) the values come from"""
 
 
-def read(store: Store, runner: QueryRunner) -> dict[str, Preparation]:
+def read(store: StoreView, runner: QueryRunner) -> dict[str, Preparation]:
     """Every occupation's values, by occupation URI (none without an attributes dataset).
 
     Where several attributes datasets give an occupation values, one is chosen, the same at

@@ -9,7 +9,7 @@ server switching to the version, or starting on it, reads them; only a version w
 them (a bare Oxigraph store, or one written by an older skillgraph) has them built, in a
 process of its own::
 
-    python -m graph.prepare VERSION_DIR OUT_FILE    # writes the index file to OUT_FILE
+    python -m graph.prepare VERSION_DIR RELEASE OUT_FILE    # writes the index file to OUT_FILE
 
 The file holds arrays and JSON only (:mod:`graph.indexfile`): reading it cannot run code,
 whoever wrote the folder. It names the code that made it (a fingerprint of the index
@@ -30,15 +30,21 @@ from pathlib import Path
 
 import numpy as np
 
-from graph import indexfile, queries, terms, version
+from graph import indexfile, queries, releases, terms, version
 from graph.errors import StoreError
 from graph.store import open_read_only
 from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.prepare")
 
-INDEX_FILE = "skillgraph-indexes.npz"
-"""The indexes of a version, in its folder (RocksDB leaves files it does not know alone)."""
+INDEX_FILE = "skillgraph-indexes-{release}.npz"
+"""The indexes of each release of a version, in its folder (RocksDB leaves files it does not
+know alone)."""
+
+
+def index_file(release: str) -> str:
+    """The name of the index file of ``release`` in a version's folder."""
+    return INDEX_FILE.format(release=release)
 
 
 def _fingerprint() -> str:
@@ -48,7 +54,7 @@ def _fingerprint() -> str:
     libraries whose objects it holds."""
     digest = hashlib.sha256()
     modules = {sys.modules[kind.__module__] for kind in indexfile.classes().values()}
-    modules |= {indexfile, version, terms, queries}
+    modules |= {indexfile, version, terms, queries, releases}
     for module in sorted(modules, key=lambda m: m.__name__):
         if module.__name__.startswith("graph."):
             digest.update(Path(module.__file__ or "").read_bytes())
@@ -64,22 +70,32 @@ def _fingerprint() -> str:
 FINGERPRINT = _fingerprint()
 
 
-def build(path: Path) -> Indexes:
-    """The indexes of the store version at ``path``, read from it."""
-    return Indexes.build(open_read_only(path))
+def build(path: Path, release: str) -> Indexes:
+    """The indexes of ``release`` of the store version at ``path``, read from it.
+
+    :raises StoreError: if the version has no such release."""
+    store = open_read_only(path)
+    found = releases.releases(store)
+    if release not in found:
+        raise StoreError(f"{path.name} has no release {release!r}")
+    return Indexes.build(found[release])
 
 
-def write(path: Path, *, to: Path | None = None) -> None:
-    """Build the indexes of the (closed) store at ``path`` and write them into its folder
-    (or to the file ``to``)."""
-    indexfile.write(to or path / INDEX_FILE, build(path), fingerprint=FINGERPRINT)
+def write(path: Path, *, to: Path | None = None, release: str | None = None) -> None:
+    """Build the indexes of every release of the (closed) store at ``path`` and write them
+    into its folder; or those of ``release`` to the file ``to``."""
+    store = open_read_only(path)
+    for name, view in releases.releases(store).items():
+        if release is None or name == release:
+            out = to if to is not None else path / index_file(name)
+            indexfile.write(out, Indexes.build(view), fingerprint=FINGERPRINT)
 
 
-def read(path: Path) -> Indexes | None:
-    """The indexes the load wrote into the version at ``path``; None when it has none, or
-    they cannot be used (then the caller builds them)."""
+def read(path: Path, release: str) -> Indexes | None:
+    """The indexes of ``release`` the load wrote into the version at ``path``; None when it
+    has none, or they cannot be used (then the caller builds them)."""
     try:
-        indexes = indexfile.read(path / INDEX_FILE, fingerprint=FINGERPRINT)
+        indexes = indexfile.read(path / index_file(release), fingerprint=FINGERPRINT)
     except FileNotFoundError:
         return None
     except indexfile.IndexFileError as error:
@@ -96,7 +112,7 @@ def read(path: Path) -> Indexes | None:
     return indexes
 
 
-def build_apart(path: Path, *, timeout: float = 300) -> Indexes:
+def build_apart(path: Path, release: str, *, timeout: float = 300) -> Indexes:
     """:func:`build`, run in a child process, so that a server under traffic does not
     share its interpreter lock with the work. The child writes an index file, which this
     process reads (the version's folder may not be writable by the server).
@@ -104,10 +120,10 @@ def build_apart(path: Path, *, timeout: float = 300) -> Indexes:
     :raises StoreError: if the child fails (its standard error says why).
     """
     with tempfile.TemporaryDirectory(prefix="skillgraph-indexes-") as scratch:
-        out = Path(scratch) / INDEX_FILE
+        out = Path(scratch) / index_file("apart")
         try:
             subprocess.run(
-                [sys.executable, "-m", "graph.prepare", str(path), str(out)],
+                [sys.executable, "-m", "graph.prepare", str(path), release, str(out)],
                 capture_output=True,
                 check=True,
                 timeout=timeout,
@@ -128,8 +144,9 @@ def build_apart(path: Path, *, timeout: float = 300) -> Indexes:
 
 
 def main() -> None:
-    """Write the index file of the version named on the command line to the file named."""
-    write(Path(sys.argv[1]), to=Path(sys.argv[2]))
+    """Write the index file of the version and release named on the command line to the
+    file named."""
+    write(Path(sys.argv[1]), release=sys.argv[2], to=Path(sys.argv[3]))
 
 
 if __name__ == "__main__":

@@ -34,13 +34,13 @@ from pyoxigraph import (
     Quad,
     QueryResultsFormat,
     QuerySolutions,
-    Store,
     Triple,
     Variable,
 )
 
 from graph import terms as t
 from graph.errors import ParameterError, QueryError
+from graph.releases import Release, StoreView
 
 PARAM_KINDS: Final = ("IRI", "string", "integer", "language")
 """A ``language`` parameter is a BCP 47 tag that the runner binds to the store's main
@@ -233,17 +233,20 @@ class QueryRunner:
 
     def __init__(self, queries: Mapping[str, NamedQuery] | None = None) -> None:
         self.queries: Mapping[str, NamedQuery] = queries if queries is not None else load_queries()
-        self._languages: list[tuple[Store, str]] = []
+        self._languages: list[tuple[StoreView, str]] = []
 
-    def main_language(self, store: Store) -> str:
-        """The store's main language: what its load wrote (``sg:mainLanguage`` of the ESCO
-        graph), else the language most occupations have a label in (a bare store; the
-        ``store_languages`` query, about a second on the full classification), else
+    def main_language(self, store: StoreView) -> str:
+        """The store's main language: what its load wrote (a release's
+        ``sg:mainLanguage``, :mod:`graph.releases`), else the language most occupations have
+        a label in (a bare store; the ``store_languages`` query, about a second on the full
+        classification), else
         :data:`DEFAULT_LANGUAGE`. Kept for the last few stores asked about."""
+        if isinstance(store, Release) and store.main_language:
+            return store.main_language
         for known, language in self._languages:
             if known is store:
                 return language
-        found = next(store.quads_for_pattern(t.ESCO_GRAPH, t.MAIN_LANGUAGE, None), None)
+        found = next(store.quads_for_pattern(None, t.MAIN_LANGUAGE, None), None)
         if isinstance(found, Quad) and isinstance(found.object, Literal):
             language = found.object.value.lower()
         elif "store_languages" in self.queries:
@@ -267,7 +270,7 @@ class QueryRunner:
             raise QueryError(f"no named query {name!r}; the queries are: {known}") from None
 
     def bind(
-        self, name: str, params: Mapping[str, object], store: Store | None = None
+        self, name: str, params: Mapping[str, object], store: StoreView | None = None
     ) -> dict[Variable, Substitution]:
         """The substitutions for a call; a ``language`` parameter not given is the main
         language of ``store``.
@@ -291,7 +294,9 @@ class QueryRunner:
             raise ParameterError(f"{name} needs {', '.join('?' + m for m in sorted(missing))}")
         return {Variable(k): to_term(query.params[k], v) for k, v in params.items()}
 
-    def solutions(self, store: Store, name: str, params: Mapping[str, object]) -> QuerySolutions:
+    def solutions(
+        self, store: StoreView, name: str, params: Mapping[str, object]
+    ) -> QuerySolutions:
         """The raw solutions of a SELECT named query.
 
         :raises ParameterError: on bad parameters.
@@ -306,7 +311,7 @@ class QueryRunner:
 
     def select(
         self,
-        store: Store,
+        store: StoreView,
         name: str,
         params: Mapping[str, object] | None = None,
         *,
@@ -328,7 +333,7 @@ class QueryRunner:
         return rows
 
     def serialize(
-        self, store: Store, name: str, params: Mapping[str, object], format: QueryResultsFormat
+        self, store: StoreView, name: str, params: Mapping[str, object], format: QueryResultsFormat
     ) -> bytes:
         """The results of a named query in a SPARQL results format."""
         data = self.solutions(store, name, params).serialize(format=format)

@@ -18,12 +18,11 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pyoxigraph import Store
-
 from graph import terms as t
 from graph import titles
 from graph.queries import QueryRunner, Row, Value
 from graph.ranking import EXACT_BONUS, OTHER_LANGUAGE, SUPPORT, Ranker
+from graph.releases import StoreView
 
 
 class JoinedLabels:
@@ -186,7 +185,7 @@ class LabelIndex:
         return self._labels
 
     @classmethod
-    def build(cls, store: Store, runner: QueryRunner) -> LabelIndex:
+    def build(cls, store: StoreView, runner: QueryRunner) -> LabelIndex:
         """Read every occupation label and description of ``store``."""
         descriptions = [
             (str(row["uri"]), str(row["description"]), str(row["description_language"]))
@@ -329,7 +328,7 @@ class SkillIndex:
     @classmethod
     def build(
         cls,
-        store: Store,
+        store: StoreView,
         runner: QueryRunner,
         *,
         label_rows: Iterable[Row] | None = None,

@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Queue
@@ -37,7 +37,8 @@ from typing import Generic, TypeVar
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from graph.errors import BundleError, StoreError
+from graph.errors import BundleError, StoreError, UnknownReleaseError
+from graph.releases import Release, StoreView, releases
 
 log = logging.getLogger("skillgraph.store")
 
@@ -313,7 +314,7 @@ def _prune(root: Path, *, keep: int) -> None:
         shutil.rmtree(version, ignore_errors=True)
 
 
-def graph_sizes(store: Store) -> dict[str, int]:
+def graph_sizes(store: StoreView) -> dict[str, int]:
     """The store's named graphs and the triples in each (a scan of the store: cache it)."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
@@ -326,6 +327,29 @@ class OpenStore:
     store: Store
     path: Path
     triples: int
+    releases: dict[str, Release] = field(default_factory=dict)
+    """its releases by name, oldest first (:func:`graph.releases.releases`)"""
+
+    @classmethod
+    def of(cls, store: Store, path: Path) -> OpenStore:
+        """``store`` (the version at ``path``) with its facts read."""
+        return cls(store=store, path=path, triples=len(store), releases=releases(store))
+
+    @property
+    def latest(self) -> Release:
+        """The newest release: the one answered when none is asked for."""
+        return list(self.releases.values())[-1]
+
+    def release(self, name: str | None) -> Release:
+        """The release ``name`` (the newest for None).
+
+        :raises UnknownReleaseError: if the version has no such release."""
+        if name is None:
+            return self.latest
+        found = self.releases.get(name)
+        if found is None:
+            raise UnknownReleaseError(name, list(self.releases))
+        return found
 
 
 class LiveStore:
@@ -349,7 +373,7 @@ class LiveStore:
         *,
         check_every: float = 1.0,
         prepare: Callable[[OpenStore], None] | None = None,
-        retire: Callable[[Store], None] | None = None,
+        retire: Callable[[OpenStore], None] | None = None,
         grace: float = 30.0,
     ) -> None:
         self.root = root
@@ -365,8 +389,7 @@ class LiveStore:
 
     @staticmethod
     def _open(path: Path) -> OpenStore:
-        store = open_read_only(path)
-        return OpenStore(store=store, path=path, triples=len(store))
+        return OpenStore.of(open_read_only(path), path)
 
     def get(self) -> OpenStore:
         """The store to answer this request from."""
@@ -412,7 +435,7 @@ class LiveStore:
         if self._retire is not None:
             # The requests already on the previous version finish within the grace period;
             # then what was kept for them goes (its indexes are a third of a server's memory).
-            retiring = threading.Timer(self._grace, self._retire, args=(previous.store,))
+            retiring = threading.Timer(self._grace, self._retire, args=(previous,))
             retiring.daemon = True
             retiring.start()
         log.info(
@@ -427,7 +450,7 @@ class FixedStore:
     """A store that never changes (an in-memory or test store)."""
 
     def __init__(self, store: Store, *, path: Path | None = None) -> None:
-        self._current = OpenStore(store=store, path=path or Path(":memory:"), triples=len(store))
+        self._current = OpenStore.of(store, path or Path(":memory:"))
 
     def get(self) -> OpenStore:
         """The store to answer this request from."""
@@ -438,37 +461,36 @@ T = TypeVar("T")
 
 
 class PerVersion(Generic[T]):
-    """A value built from a store version (say, an index held in memory), on first use for
-    each version. The two newest versions keep theirs: while a server prepares a new
-    version (see :class:`LiveStore`), requests still answer from the previous one. Safe to
-    share between threads."""
+    """A value built from a store version or one of its releases (say, an index held in
+    memory), on first use for each. The two newest versions keep theirs (every release's):
+    while a server prepares a new version (see :class:`LiveStore`), requests still answer
+    from the previous one. Safe to share between threads."""
 
     KEEP = 2
 
-    def __init__(self, build: Callable[[Store], T]) -> None:
+    def __init__(self, build: Callable[[StoreView], T]) -> None:
         self._build = build
         self._lock = threading.Lock()
-        self._built: tuple[tuple[Store, T], ...] = ()  # the newest last; replaced, not changed
+        self._built: tuple[tuple[StoreView, T], ...] = ()  # the newest last; replaced, not changed
 
-    def forget(self, store: Store) -> None:
+    def forget(self, store: StoreView) -> None:
         """Drop the value for ``store`` (a version no request answers from any more)."""
         with self._lock:
             self._built = tuple((s, v) for s, v in self._built if s is not store)
 
-    def put(self, store: Store, value: T) -> None:
+    def put(self, store: StoreView, value: T) -> None:
         """Take ``value`` as the one for ``store`` (built elsewhere)."""
         with self._lock:
-            kept = tuple((s, v) for s, v in self._built if s is not store)
-            self._built = (*kept[1 - self.KEEP :], (store, value))
+            self._add(store, value)
 
-    def peek(self, store: Store) -> T | None:
+    def peek(self, store: StoreView) -> T | None:
         """The value for ``store`` if it has been built, without building it."""
         for built_for, value in self._built:
             if built_for is store:
                 return value
         return None
 
-    def get(self, store: Store) -> T:
+    def get(self, store: StoreView) -> T:
         """The value for ``store``."""
         for built_for, value in self._built:
             if built_for is store:
@@ -478,5 +500,23 @@ class PerVersion(Generic[T]):
                 if built_for is store:
                     return value
             value = self._build(store)
-            self._built = (*self._built[1 - self.KEEP :], (store, value))
+            self._add(store, value)
             return value
+
+    def _add(self, store: StoreView, value: T) -> None:
+        """Keep ``value`` for ``store`` and the values of the :data:`KEEP` newest versions."""
+        kept = [(s, v) for s, v in self._built if s is not store] + [(store, value)]
+        versions: list[Store] = []
+        for key, _ in reversed(kept):
+            version = _version(key)
+            if not any(version is v for v in versions):
+                versions.append(version)
+        newest = versions[: self.KEEP]
+        self._built = tuple(
+            (s, v) for s, v in kept if any(_version(s) is version for version in newest)
+        )
+
+
+def _version(store: StoreView) -> Store:
+    """The store version ``store`` is, or is a release of."""
+    return store.store if isinstance(store, Release) else store

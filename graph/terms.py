@@ -145,15 +145,11 @@ MAIN_LANGUAGE = _n(SG + "mainLanguage")
 DCT_LANGUAGE = _n(DCTERMS + "language")
 
 GRAPH_BASE: Final = "https://w3id.org/skillgraph/graph/"
-ESCO_GRAPH = _n(GRAPH_BASE + "esco")
-"""The named graph of the ESCO classification as loaded: what the files state, in the
-official model's shapes (with the inverses and skos:broaderTransitive it materialises)."""
 MODEL_GRAPH = _n(GRAPH_BASE + "model")
-"""The named graph of ``ontology/esco.ttl``: the ESCO model terms the store uses, and ours."""
-DERIVED_GRAPH = _n(GRAPH_BASE + "derived")
-"""The named graph of skillgraph's own derived facts (the sg: terms)."""
-GRAPHS: Final = (ESCO_GRAPH, MODEL_GRAPH, DERIVED_GRAPH)
-"""The named graphs of every store; the default graph of a query is their union."""
+"""The named graph of ``ontology/esco.ttl``: the ESCO model terms the store uses, and ours.
+Each ESCO release has two graphs of its own: the classification as loaded, in the official
+model's shapes (with the inverses and skos:broaderTransitive it materialises), and
+skillgraph's facts derived from it (the sg: terms), named by :mod:`graph.releases`."""
 
 ID_BASE: Final = "https://w3id.org/skillgraph/id/"
 """Where the nodes the ESCO CSV download has no URI for are named: ``label/``, ``node-literal/``

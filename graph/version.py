@@ -31,14 +31,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from pyoxigraph import Store
-
 from graph import preparation, suggest
 from graph import terms as t
 from graph.careers import CareerIndex
 from graph.languages import Translations
 from graph.preparation import Preparation
 from graph.queries import QueryRunner, Row, Value
+from graph.releases import StoreView
 from graph.search import LabelIndex, SkillIndex
 from graph.suggest import Suggester
 
@@ -248,7 +247,7 @@ class Indexes:
     """occupation URI -> its preparation, where a table of it is loaded"""
 
     @classmethod
-    def build(cls, store: Store, runner: QueryRunner | None = None) -> Indexes:
+    def build(cls, store: StoreView, runner: QueryRunner | None = None) -> Indexes:
         """Read every index of ``store`` with the named queries."""
         runner = runner or QueryRunner()
         descriptions = [
@@ -337,7 +336,7 @@ class Indexes:
             self.isco.children.get(self.isco.groups[code].uri, [])
 
 
-def _has_mappings(store: Store) -> bool:
+def _has_mappings(store: StoreView) -> bool:
     """Whether any occupation is mapped to another classification (a dataset loaded beside
     ESCO): without one, a profile needs no mapping query at all."""
     for prop in t.MAPPING_PROPERTIES:

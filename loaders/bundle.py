@@ -180,6 +180,21 @@ def open_packs(path: Path) -> list[LabelPack]:
     return [_pack(path, lang, files, ignored) for lang, files in sorted(by_language.items())]
 
 
+def is_download(path: Path) -> bool:
+    """Whether ``path`` is a folder or zip holding a whole ESCO release (every required file
+    in one language), rather than a language pack or a dataset."""
+    try:
+        candidates, _ = _scan(path)
+    except BundleError:
+        return False
+    shared = {c.kind for c in candidates if not c.language}
+    by_language: dict[str, set[str]] = {}
+    for candidate in candidates:
+        if candidate.language:
+            by_language.setdefault(candidate.language, set()).add(candidate.kind)
+    return any(set(REQUIRED_KINDS) <= kinds | shared for kinds in by_language.values())
+
+
 def is_label_pack(path: Path) -> bool:
     """Whether ``path`` is a folder or zip holding ESCO CSV files (a language pack)."""
     try:

@@ -37,6 +37,12 @@ from loaders import tables
 from loaders.attributes import is_attributes_table
 from loaders.onet import OCCUPATIONS_FILE, TEXT_RELEASE_NAMES, is_onet_folder
 
+OWN_GRAPHS = (t.MODEL_GRAPH.value, t.GRAPH_BASE + "esco", t.GRAPH_BASE + "derived")
+"""The graphs no dataset may take: the model's, and the names of the releases' graphs (the
+bare ones too, which stores loaded before releases used)."""
+OWN_PREFIXES = (t.GRAPH_BASE + "esco/", t.GRAPH_BASE + "derived/")
+"""Where the releases' graphs are named (:mod:`graph.releases`)."""
+
 RDF_FORMATS = {
     ".ttl": RdfFormat.TURTLE,
     ".nt": RdfFormat.N_TRIPLES,
@@ -125,9 +131,11 @@ def check(datasets: list[Dataset]) -> None:
 
     :raises BundleError: naming the file.
     """
-    taken = {graph.value: "the store's own" for graph in t.GRAPHS}
+    taken = {graph: "the store's own" for graph in OWN_GRAPHS}
     for dataset in datasets:
         owner = taken.get(dataset.graph.value)
+        if owner is None and dataset.graph.value.startswith(OWN_PREFIXES):
+            owner = "a release's"
         if owner is not None:
             raise BundleError(
                 f"its graph <{dataset.graph.value}> is {owner}: name another with IRI=PATH",

@@ -22,7 +22,7 @@ from graph.store import FixedStore, LiveStore
 from service import docs, pages, problems
 from service.body import MAX_BODY, BodyLimit
 from service.cache import ResponseCache
-from service.deps import StoreSource
+from service.deps import ReleaseHeader, StoreSource
 from service.routes import (
     esco_paths,
     health,
@@ -123,7 +123,7 @@ def create_app(
             if store is None:
                 app.state.catalog.prepare(app.state.store_source.get())
             else:
-                app.state.catalog.warm(app.state.store_source.get().store)
+                app.state.catalog.warm(app.state.store_source.get().latest)
         except (SkillgraphError, OSError) as error:
             # Requests will answer 503 with the reason; the server itself stays up.
             log.error("could not read the store at start-up: %s", error)
@@ -159,7 +159,9 @@ def create_app(
     problems.install(app, page=pages.ErrorPages())
     docs.install(app)
     app.mount(pages.ASSETS, StaticFiles(directory=str(pages.STATIC)), name="site")
-    # Innermost, so that CORS, added below, also dresses its answers to browsers.
+    # Innermost, so that the response cache keeps the header with the answer.
+    app.add_middleware(ReleaseHeader)
+    # Inside CORS, added below, so that CORS also dresses its answers to browsers.
     app.add_middleware(sparql.SparqlEndpoint)
     if settings.response_cache_bytes:
         # Added before CORS so that CORS, the outer layer, also dresses cached answers.

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request
-from pyoxigraph import Store
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.catalog import Catalog
+from graph.releases import NAME_PATTERN, Release, StoreView
 from graph.store import OpenStore
+from service.problems import ProblemError
 
 T = TypeVar("T")
 
@@ -31,9 +33,69 @@ async def get_open_store(request: Request) -> OpenStore:
     return source.get()
 
 
-async def get_store(open_store: Annotated[OpenStore, Depends(get_open_store)]) -> Store:
-    """The pyoxigraph store for this request."""
-    return open_store.store
+RELEASE_HELP = (
+    "The ESCO release to answer for, as GET /releases lists them (v1.2.0): the newest "
+    "loaded by default."
+)
+
+
+async def get_release(
+    request: Request,
+    open_store: Annotated[OpenStore, Depends(get_open_store)],
+    selected_version: Annotated[
+        str | None,
+        Query(
+            alias="selectedVersion",
+            pattern=NAME_PATTERN,
+            description=RELEASE_HELP + " The ESCO Web Service API's name for it.",
+        ),
+    ] = None,
+    release: Annotated[
+        str | None,
+        Query(pattern=NAME_PATTERN, description=RELEASE_HELP + " The same as selectedVersion."),
+    ] = None,
+) -> Release:
+    """The release this request answers for; its name goes out in the ``ESCO-Release``
+    header (:class:`ReleaseHeader`).
+
+    :raises UnknownReleaseError: if the store holds no such release (404, naming those it
+        holds)."""
+    if selected_version and release and selected_version != release:
+        raise ProblemError(
+            422,
+            "invalid-parameter",
+            f"selectedVersion={selected_version} and release={release} name different releases",
+        )
+    chosen = open_store.release(selected_version or release)
+    request.state.release = chosen.name
+    return chosen
+
+
+async def get_store(release: Annotated[Release, Depends(get_release)]) -> StoreView:
+    """The store as the release asked for sees it, for this request."""
+    return release
+
+
+class ReleaseHeader:
+    """ASGI middleware: every answer given for a release says which, in ``ESCO-Release``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+
+        async def send_with_release(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.get("release"):
+                headers = [*message.get("headers", [])]
+                headers.append((b"esco-release", str(state["release"]).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_release)
 
 
 async def get_catalog(request: Request) -> Catalog:
@@ -43,7 +105,7 @@ async def get_catalog(request: Request) -> Catalog:
 
 
 async def answered(
-    catalog: Catalog, store: Store, answer: Callable[[], T], *, reads_store: bool = False
+    catalog: Catalog, store: StoreView, answer: Callable[[], T], *, reads_store: bool = False
 ) -> T:
     """``answer()``, on the event loop when it reads only the version's in-memory indexes
     (a tenth of a millisecond; a hop to a worker thread and back costs more than that); in
@@ -56,7 +118,8 @@ async def answered(
 
 
 OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[StoreView, Depends(get_store)]
+ReleaseDep = Annotated[Release, Depends(get_release)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 

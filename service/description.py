@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Service Description that ``GET /sparql`` answers when it has no query.
 
 It tells clients what the endpoint is (its URL, SPARQL 1.1 Query), what it answers in, its
-features and its default dataset (the union of the named graphs, and each of them), in the
-W3C vocabulary
+features and its default dataset (the newest release's graphs with the model and the
+datasets, or the union of the named graphs of a store without releases; and each named graph),
+in the W3C vocabulary
 (https://www.w3.org/TR/sparql11-service-description/), and the prefixes every query may use
 undeclared, as SHACL prefix declarations (``sh:declare``, the form query editors and other
 endpoints publish them in).
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
+from graph import releases
 from graph.terms import (
     DCT_LANGUAGE,
-    DERIVED_GRAPH,
-    ESCO_GRAPH,
     MAIN_LANGUAGE,
     MODEL_GRAPH,
     PREFIXES,
@@ -69,12 +69,27 @@ def _sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
 
-GRAPH_TITLES = {
-    ESCO_GRAPH.value: "The ESCO classification, as loaded from its CSV download, in the "
-    "official ESCO model's shapes",
-    MODEL_GRAPH.value: "The ESCO model terms the store uses, and skillgraph's own (sg:)",
-    DERIVED_GRAPH.value: "Facts skillgraph derives from the classification at load time (sg:)",
-}
+_DEFAULT_TITLE = (
+    "The newest ESCO release's graphs, the model and the datasets; ask for another release "
+    "with ?selectedVersion= on the endpoint's URL"
+)
+
+
+def graph_title(name: str) -> str | None:
+    """What the named graph ``name`` holds, if it is one of the store's own."""
+    if name == MODEL_GRAPH.value:
+        return "The ESCO model terms the store uses, and skillgraph's own (sg:)"
+    if name.startswith(releases.ESCO_BASE):
+        return (
+            f"ESCO {name.removeprefix(releases.ESCO_BASE)}: the classification, as loaded "
+            "from its CSV download, in the official ESCO model's shapes"
+        )
+    if name.startswith(releases.DERIVED_BASE):
+        return (
+            "Facts skillgraph derives from ESCO "
+            f"{name.removeprefix(releases.DERIVED_BASE)} at load time (sg:)"
+        )
+    return None
 
 
 def describe(
@@ -85,11 +100,13 @@ def describe(
     graphs: dict[str, int],
     settings: Settings,
     languages: tuple[str, ...] = (),
+    default_graphs: list[str] | None = None,
 ) -> bytes:
     """The description of the endpoint at ``endpoint``, serialized as ``media``: its default
-    dataset has the union of the named graphs as its default graph, and each named graph
-    with its size; the ESCO graph and the default graph with the ``languages`` of the
-    labels (``dct:language``, the main one first and also as ``sg:mainLanguage``)."""
+    dataset has ``default_graphs`` as its default graph (the union of the named graphs for
+    None), and each named graph with its size; the newest release's graph and the default
+    graph with the ``languages`` of the labels (``dct:language``, the main one first and
+    also as ``sg:mainLanguage``)."""
     service = BlankNode("service")
     dataset = BlankNode("dataset")
     graph = BlankNode("defaultGraph")
@@ -98,7 +115,6 @@ def describe(
         Triple(service, RDF_TYPE, _sd("Service")),
         Triple(service, _sd("endpoint"), NamedNode(endpoint)),
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         *(
             Triple(service, _sd("resultFormat"), NamedNode(FORMATS_NS + name))
             for name in RESULT_FORMATS
@@ -107,9 +123,15 @@ def describe(
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), graph),
         Triple(graph, RDF_TYPE, _sd("Graph")),
-        Triple(graph, triples_count, Literal(str(triples), datatype=XSD_INTEGER)),
         *_languages(graph, languages),
     ]
+    if default_graphs is None:
+        facts += [
+            Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+            Triple(graph, triples_count, Literal(str(triples), datatype=XSD_INTEGER)),
+        ]
+    else:  # the sum of its graphs' sizes: a triple two of them hold counts twice
+        facts += [Triple(graph, TITLE, Literal(_DEFAULT_TITLE, language="en"))]
     for number, (name, size) in enumerate(sorted(graphs.items())):
         named, described = BlankNode(f"named-{number}"), BlankNode(f"graph-{number}")
         facts += [
@@ -120,9 +142,10 @@ def describe(
             Triple(described, RDF_TYPE, _sd("Graph")),
             Triple(described, triples_count, Literal(str(size), datatype=XSD_INTEGER)),
         ]
-        if name in GRAPH_TITLES:
-            facts.append(Triple(described, TITLE, Literal(GRAPH_TITLES[name], language="en")))
-        if name == ESCO_GRAPH.value:
+        title = graph_title(name)
+        if title is not None:
+            facts.append(Triple(described, TITLE, Literal(title, language="en")))
+        if default_graphs and name == default_graphs[0]:  # the release's classification
             facts += _languages(described, languages)
     for prefix, namespace in PREFIXES.items():
         declaration = BlankNode(f"prefix-{prefix}")

@@ -148,8 +148,31 @@ def main(context: click.Context) -> None:
     "--language",
     help="The main language, when the download's folder holds several complete ones (e.g. en).",
 )
-def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: str | None) -> None:
+@click.option(
+    "--release",
+    help="The release the download is (e.g. v1.2.0), when its zips' and folder's names do not say.",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Start from an empty store: drop the releases and datasets it holds.",
+)
+def load(
+    bundle: Path,
+    datasets: tuple[str, ...],
+    store: Path | None,
+    language: str | None,
+    release: str | None,
+    fresh: bool,
+) -> None:
     """Load an ESCO CSV download (a folder or the .zip) into a store, with DATASETS beside it.
+
+    Each ESCO release goes into graphs of its own, named by the release its zips or folder
+    say it is (ESCO dataset - v1.1.1 - ...zip, esco-v1.2.0), or --release. More downloads
+    among the DATASETS load more releases: skillgraph load esco-v1.1.1 esco-v1.2.0. The
+    releases and datasets the store already holds are kept (use --fresh to drop them); a
+    release loaded again replaces its earlier load. Answers are for the newest release
+    unless another is asked for.
 
     A dataset that is a folder or zip of ESCO CSV files (occupations_fr.csv, skills_es.csv,
     ...) is a language pack: it adds the labels and descriptions of its languages to the
@@ -168,14 +191,21 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     serving what it had.
     """
     from loaders import datasets as datasets_module
-    from loaders.bundle import is_label_pack
+    from loaders.bundle import is_download, is_label_pack
     from skillgraph.pipeline import default_store, load_bundle
 
     store = store or default_store()
     with _one_line_errors():
-        packs = [Path(a) for a in datasets if "=" not in a and is_label_pack(Path(a))]
+        downloads = [bundle] + [Path(a) for a in datasets if "=" not in a and is_download(Path(a))]
+        packs = [
+            Path(a)
+            for a in datasets
+            if "=" not in a and Path(a) not in downloads and is_label_pack(Path(a))
+        ]
         linked = [
-            datasets_module.parse(argument) for argument in datasets if Path(argument) not in packs
+            datasets_module.parse(argument)
+            for argument in datasets
+            if Path(argument) not in packs and Path(argument) not in downloads
         ]
 
     bar: Any = None
@@ -208,11 +238,13 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
     with _one_line_errors():
         try:
             result = load_bundle(
-                bundle,
+                downloads,
                 store,
                 datasets=linked,
                 packs=packs,
                 language=language,
+                release=release,
+                fresh=fresh,
                 on_start=on_start,
                 on_bytes=on_bytes,
                 on_indexes=on_indexes,
@@ -220,14 +252,18 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+    click.echo(f"Loaded {', '.join(str(d) for d in downloads)} into {result.version}")
+    for name, report in result.reports.items():
+        click.echo(f"  release {name}:")
+        for kind, label in KIND_LABELS.items():
+            if kind in report.rows:
+                click.echo(f"  {report.rows[kind]:>9,}  {label}")
+        collections = {
+            k: v for k, v in report.rows.items() if k not in KIND_LABELS and "@" not in k
+        }
+        for kind, count in sorted(collections.items()):
+            click.echo(f"  {count:>9,}  {kind} members")
     report = result.report
-    click.echo(f"Loaded {bundle} into {result.version}")
-    for kind, label in KIND_LABELS.items():
-        if kind in report.rows:
-            click.echo(f"  {report.rows[kind]:>9,}  {label}")
-    collections = {k: v for k, v in report.rows.items() if k not in KIND_LABELS and "@" not in k}
-    for kind, count in sorted(collections.items()):
-        click.echo(f"  {count:>9,}  {kind} members")
     click.echo(
         f"  {result.derived:>9,}  derived facts (skill levels, similar and prospect "
         "occupations, skos:broaderTransitive)"
@@ -242,6 +278,8 @@ def load(bundle: Path, datasets: tuple[str, ...], store: Path | None, language: 
         click.echo(f"  {dataset.path.name} ({dataset.kind}) into <{dataset.graph.value}>")
         for note in result.notes.get(dataset.graph.value, "").splitlines():
             click.echo(f"             {note}")
+    for graph, count in result.kept.items():
+        click.echo(f"  {count:>9,}  triples kept in <{graph}>")
     click.echo(f"  {result.triples:>9,}  triples in the store, loaded in {result.seconds:.1f} s")
     click.echo(
         "             (" + ", ".join(f"{name} {t:.1f} s" for name, t in result.phases.items()) + ")"
@@ -279,6 +317,7 @@ def _by_kind(counts: Counter[str]) -> str:
 @_setting_options("info")
 def info(store: Path | None) -> None:
     """What a store holds: its version, and each named graph with its size and source."""
+    from graph.releases import described
     from graph.store import active_version, graph_sizes, open_read_only
     from skillgraph.pipeline import sources
 
@@ -290,6 +329,9 @@ def info(store: Path | None) -> None:
         origins = sources(version)
         total = len(opened)
         click.echo(f"{version} ({total:,} triples)")
+        named = [r.name for r in described(opened)]
+        if named:
+            click.echo(f"  releases: {', '.join(named)} (the newest, answered by default)")
         if total > sum(sizes.values()):  # a bare Oxigraph store's data, say
             click.echo(f"  {total - sum(sizes.values()):>9,}  (the default graph)")
         for graph, size in sorted(sizes.items()):

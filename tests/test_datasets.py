@@ -165,7 +165,8 @@ def test_info_lists_the_graphs_their_sizes_and_sources(files: Path, tmp_path: Pa
     assert lines[0].startswith(str(active_version(root)))
     onet = next(line for line in lines if "graph/onet>" in line)
     assert onet.split()[0] == "5" and "Turtle: " in onet and onet.endswith("onet.ttl")
-    assert any("graph/esco>" in line and "ESCO CSV download" in line for line in lines)
+    assert any("graph/esco/v1.2.0>" in line and "ESCO CSV download" in line for line in lines)
+    assert "  releases: v1.2.0 (the newest, answered by default)" in lines
     # The sample's folder holds its French and Spanish labels beside the English files.
     assert "             languages: en, es, fr (main: en)" in lines
 

@@ -692,10 +692,11 @@ def test_an_undeclared_prefix_is_named_with_how_to_declare_it(sample_http: httpx
     assert engine.screen(query, prefixes=PREFIXES).undeclared == ("foaf", "ex")
 
 
-# --- Named graphs: the default graph is their union; FROM and default-graph-uri choose ---------
+# --- Named graphs: the default graph is the newest release's with the model and the datasets
+# (with one release, their union); FROM and default-graph-uri choose -------------------------
 
-ESCO_GRAPH = "https://w3id.org/skillgraph/graph/esco"
-DERIVED_GRAPH = "https://w3id.org/skillgraph/graph/derived"
+ESCO_GRAPH = "https://w3id.org/skillgraph/graph/esco/v1.2.0"
+DERIVED_GRAPH = "https://w3id.org/skillgraph/graph/derived/v1.2.0"
 
 
 def _count(client: httpx.Client, query: str, **params: str) -> int:
@@ -750,6 +751,8 @@ def test_the_service_description_lists_the_named_graphs_and_their_sizes(
         "https://w3id.org/skillgraph/graph/onet",
         "https://w3id.org/skillgraph/graph/career-causeways",
     }
-    assert (None, sd.feature, sd.UnionDefaultGraph) in graph
+    # The default graph is the newest release's graphs, the model and the datasets: not the
+    # union of the named graphs once several releases are loaded.
+    assert (None, sd.feature, sd.UnionDefaultGraph) not in graph
     default = graph.value(next(graph.objects(None, sd.defaultDataset)), sd.defaultGraph)
-    assert int(graph.value(default, void.triples)) == sum(sizes.values())
+    assert "newest ESCO release" in str(graph.value(default, rdflib.DCTERMS.title))

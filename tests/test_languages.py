@@ -12,6 +12,7 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode
 
+from graph import releases
 from graph import terms as t
 from graph.catalog import Catalog
 from graph.errors import BundleError
@@ -108,9 +109,10 @@ def test_a_pack_adds_labels_in_its_language_and_counts_what_it_cannot_load(
     assert languages == {"en", "fr"}
     assert len(list(store.quads_for_pattern(NamedNode(tiny.PRODUCER), t.XL_PREF_LABEL, None))) == 2
     # The graph says which languages it holds, and the main one.
-    main = store.quads_for_pattern(t.ESCO_GRAPH, t.MAIN_LANGUAGE, None)
+    graph = releases.esco_graph(releases.UNNAMED)
+    main = store.quads_for_pattern(graph, t.MAIN_LANGUAGE, None)
     assert [q.object.value for q in main] == ["en"]
-    tags = {q.object.value for q in store.quads_for_pattern(t.ESCO_GRAPH, t.DCT_LANGUAGE, None)}
+    tags = {q.object.value for q in store.quads_for_pattern(graph, t.DCT_LANGUAGE, None)}
     assert tags == {"en", "fr"}
 
 

@@ -18,6 +18,7 @@ from pyoxigraph import Store
 
 from graph import indexfile, prepare
 from graph.catalog import Catalog
+from graph.releases import UNNAMED
 from graph.store import ACTIVE, LiveStore, OpenStore, PerVersion, active_version
 from graph.version import Indexes
 from service import answers
@@ -151,6 +152,9 @@ def test_per_version_values_keep_the_two_newest_versions() -> None:
 
 # --- The indexes a load writes beside its version (graph.prepare) ---------------------------
 
+INDEX = prepare.index_file(UNNAMED)
+"""The index file of the tiny bundle's release (its folder does not name one)."""
+
 
 def _content(indexes: Indexes) -> tuple[object, ...]:
     careers, translations, texts = indexes.careers, indexes.translations, indexes.texts
@@ -183,11 +187,11 @@ def test_a_load_writes_the_indexes_servers_read_and_they_are_the_stores(
     tiny_root: Path,
 ) -> None:
     version = active_version(tiny_root)
-    assert (version / prepare.INDEX_FILE).is_file()
+    assert (version / INDEX).is_file()
     assert not list(version.glob("*.partial"))
-    written = prepare.read(version)
+    written = prepare.read(version, UNNAMED)
     assert written is not None
-    assert _content(written) == _content(prepare.build(version))
+    assert _content(written) == _content(prepare.build(version, UNNAMED))
     assert written.careers.occupations  # not empty indexes
     assert written.texts.descriptions
 
@@ -202,7 +206,7 @@ def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     live = LiveStore(tiny_root)
     catalog = Catalog()
     catalog.prepare(live.get())
-    found = answers.occupation_hits(catalog.search_occupations(live.get().store, "", limit=3))
+    found = answers.occupation_hits(catalog.search_occupations(live.get().latest, "", limit=3))
     assert len(found["items"]) == 3
 
 
@@ -210,7 +214,9 @@ def test_a_server_reads_the_versions_indexes_instead_of_building_them(
     "damage",
     [
         lambda file: file.unlink(),
-        lambda file: indexfile.write(file, prepare.build(file.parent), fingerprint="older code"),
+        lambda file: indexfile.write(
+            file, prepare.build(file.parent, UNNAMED), fingerprint="older code"
+        ),
         lambda file: file.write_bytes(file.read_bytes()[:1000]),
         lambda file: file.write_bytes(b"\x80\x05 a pickle of the indexes, as older versions wrote"),
     ],
@@ -220,13 +226,13 @@ def test_indexes_that_are_absent_stale_or_damaged_are_built_afresh(
     tiny_root: Path, damage: Callable[[Path], object]
 ) -> None:
     version = active_version(tiny_root)
-    expected = _content(prepare.build(version))
-    damage(version / prepare.INDEX_FILE)
-    assert prepare.read(version) is None
+    expected = _content(prepare.build(version, UNNAMED))
+    damage(version / INDEX)
+    assert prepare.read(version, UNNAMED) is None
     live = LiveStore(tiny_root)
     catalog = Catalog()
     catalog.prepare(live.get())  # builds them in a child process
-    assert _content(catalog.indexes(live.get().store)) == expected
+    assert _content(catalog.indexes(live.get().latest)) == expected
 
 
 class _Payload:
@@ -273,12 +279,12 @@ def test_an_index_file_cannot_make_a_server_run_code(
 ) -> None:
     version = active_version(tiny_root)
     marker = tmp_path / "ran"
-    _forge(version / prepare.INDEX_FILE, marker, how)
-    assert prepare.read(version) is None  # refused, and built afresh by the caller
+    _forge(version / INDEX, marker, how)
+    assert prepare.read(version, UNNAMED) is None  # refused, and built afresh by the caller
     catalog = Catalog()
     live = LiveStore(tiny_root)
     catalog.prepare(live.get())
-    assert answers.occupation_hits(catalog.search_occupations(live.get().store, "", limit=1))[
+    assert answers.occupation_hits(catalog.search_occupations(live.get().latest, "", limit=1))[
         "items"
     ]
     assert not marker.exists()
@@ -326,12 +332,12 @@ def test_a_forged_index_file_of_the_right_format_is_refused(
         with pytest.raises(indexfile.IndexFileError):
             indexfile.read(file, fingerprint=prepare.FINGERPRINT)
     version = active_version(tiny_root)
-    shutil.copyfile(file, version / prepare.INDEX_FILE)
-    assert prepare.read(version) is None  # refused: the caller builds them afresh
+    shutil.copyfile(file, version / INDEX)
+    assert prepare.read(version, UNNAMED) is None  # refused: the caller builds them afresh
 
 
 def test_the_index_file_reads_back_what_was_written(tiny_root: Path, tmp_path: Path) -> None:
-    built = prepare.build(active_version(tiny_root))
+    built = prepare.build(active_version(tiny_root), UNNAMED)
     file = tmp_path / "indexes.npz"
     indexfile.write(file, built, fingerprint="this code")
     back = indexfile.read(file, fingerprint="this code")
@@ -353,7 +359,7 @@ def test_the_previous_version_is_retired_after_the_grace_period(
         tiny_root,
         check_every=0,
         prepare=lambda opened: None,
-        retire=lambda store: retired.append((store, time.monotonic())),
+        retire=lambda opened: retired.append((opened.store, time.monotonic())),
         grace=0.5,
     )
     old = live.get()

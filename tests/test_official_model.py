@@ -265,7 +265,7 @@ def test_groups_are_plain_skos_concepts_told_apart_by_their_scheme(sample: Store
     # No class of ours in the classification's graph (O*NET beside it has its own).
     ours = _count(
         sample,
-        "GRAPH <https://w3id.org/skillgraph/graph/esco> { ?g a ?class } "
+        "GRAPH <https://w3id.org/skillgraph/graph/esco/v1.2.0> { ?g a ?class } "
         "FILTER(STRSTARTS(STR(?class), 'https://w3id.org/skillgraph/'))",
     )
     assert ours == 0
@@ -289,28 +289,27 @@ def test_each_dataset_is_a_named_graph_and_the_default_graph_their_union(sample:
     graphs = dict(
         _rows(sample, "SELECT ?g (STR(COUNT(*)) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     )
-    assert set(graphs) == {
-        "https://w3id.org/skillgraph/graph/esco",
+    assert set(graphs) == {  # the sample is one release, v1.2.0
+        "https://w3id.org/skillgraph/graph/esco/v1.2.0",
         "https://w3id.org/skillgraph/graph/model",
-        "https://w3id.org/skillgraph/graph/derived",
+        "https://w3id.org/skillgraph/graph/derived/v1.2.0",
         "https://w3id.org/skillgraph/graph/onet",  # the O*NET sample, as the sample serves it
         "https://w3id.org/skillgraph/graph/career-causeways",  # and its attributes sample
     }
     assert sum(map(int, graphs.values())) == _count(sample, "?s ?p ?o") == len(sample)
     ours = "https://w3id.org/skillgraph/model#"
-    esco_graph = "GRAPH <https://w3id.org/skillgraph/graph/esco> { ?s ?p ?o }"
-    derived_graph = "GRAPH <https://w3id.org/skillgraph/graph/derived> { ?s ?p ?o }"
+    esco_graph = "GRAPH <https://w3id.org/skillgraph/graph/esco/v1.2.0> { ?s ?p ?o }"
+    derived_graph = "GRAPH <https://w3id.org/skillgraph/graph/derived/v1.2.0> { ?s ?p ?o }"
     assert _count(sample, f"{esco_graph} FILTER(STRSTARTS(STR(?p), '{ours}'))") == 0
-    # The derived graph says, beside facts in our own terms, which languages the ESCO graph
-    # holds (dcterms:language of the graph; its main one is sg:mainLanguage).
+    # The derived graph says, beside facts in our own terms, which release the ESCO graph
+    # is, when it was loaded and which languages it holds (dcterms:language of the graph;
+    # its main one is sg:mainLanguage).
     others = f"{derived_graph} FILTER(!STRSTARTS(STR(?p), '{ours}'))"
-    assert (
-        _count(sample, others)
-        == _count(sample, f"{others} FILTER(?p = <http://purl.org/dc/terms/language>)")
-        == 3
-    )
+    described = "FILTER(?s = <https://w3id.org/skillgraph/graph/esco/v1.2.0>)"
+    assert _count(sample, others) == _count(sample, f"{others} {described}") == 6
+    assert _count(sample, f"{others} FILTER(?p = <http://purl.org/dc/terms/language>)") == 3
     languages = sample.query(
-        "SELECT ?language WHERE { GRAPH ?g { <https://w3id.org/skillgraph/graph/esco> "
+        "SELECT ?language WHERE { GRAPH ?g { <https://w3id.org/skillgraph/graph/esco/v1.2.0> "
         "<https://w3id.org/skillgraph/model#mainLanguage> ?language } }"
     )
     assert [row["language"].value for row in languages] == ["en"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode
 
 from graph import answers as a
 from graph import terms as t
 from graph.catalog import Catalog
 from graph.errors import InvalidIdentifierError, NotFoundError
+from graph.releases import StoreView
 from graph.terms import PREFIXES
 from service import answers, pages
 
@@ -29,12 +30,12 @@ occupation costs 18 ms (median, full classification) for 2 moves and 65 ms for 3
 page shows routes of up to 2 and links the explorer's, of up to 3, drawn."""
 
 
-def loaded_languages(catalog: Catalog, store: Store) -> tuple[str, ...]:
+def loaded_languages(catalog: Catalog, store: StoreView) -> tuple[str, ...]:
     """The languages of the store, for a page's language switch."""
     return tuple(catalog.translations(store).languages)
 
 
-def page(request: Request, store: Store, catalog: Catalog, uri: str, language: str) -> Response:
+def page(request: Request, store: StoreView, catalog: Catalog, uri: str, language: str) -> Response:
     """The page of the concept ``uri``: an occupation's, a skill's or an ISCO group's.
 
     :raises InvalidIdentifierError: if ``uri`` names none of them.
@@ -67,7 +68,9 @@ def page(request: Request, store: Store, catalog: Catalog, uri: str, language: s
     )
 
 
-def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) -> dict[str, Any]:
+def occupation_context(
+    store: StoreView, catalog: Catalog, uri: str, language: str
+) -> dict[str, Any]:
     """What an occupation's page shows, from the typed answers of the JSON API."""
     profile = catalog.occupation(store, uri, language=language)
     similar = catalog.related_occupations(
@@ -109,7 +112,7 @@ def occupation_context(store: Store, catalog: Catalog, uri: str, language: str) 
     }
 
 
-def resource_context(store: Store, catalog: Catalog, uri: str, language: str) -> dict[str, Any]:
+def resource_context(store: StoreView, catalog: Catalog, uri: str, language: str) -> dict[str, Any]:
     """What the page of any other resource shows: its name, its types and its statements,
     each value a link to its page or a literal with its language.
 

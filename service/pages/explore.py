@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
-from pyoxigraph import Store
 
 from graph import answers as a
 from graph.catalog import Catalog
+from graph.releases import StoreView
 from service import answers
 from service.pages import pathsvg
 
@@ -58,7 +58,7 @@ class Understood:
         return self.occupation is not None and self.matched is None
 
 
-def understand(store: Store, catalog: Catalog, text: str, language: str) -> Understood | None:
+def understand(store: StoreView, catalog: Catalog, text: str, language: str) -> Understood | None:
     """The occupation ``text`` names: by id or URI, else the first the search finds.
 
     :raises InvalidIdentifierError: if ``text`` is meant as an id and is none.
@@ -105,7 +105,7 @@ class PathView:
 
 
 def explore_context(
-    store: Store, catalog: Catalog, given_from: str, given_to: str, language: str
+    store: StoreView, catalog: Catalog, given_from: str, given_to: str, language: str
 ) -> dict[str, Any]:
     """What the explorer shows for the two texts typed (either may be empty).
 
@@ -227,7 +227,7 @@ RESOLVED_BY = {
 
 
 def fit_context(
-    store: Store, catalog: Catalog, text: str, level: int | None, language: str
+    store: StoreView, catalog: Catalog, text: str, level: int | None, language: str
 ) -> dict[str, Any]:
     """What "what fits my skills" shows for the skills typed (one a line)."""
     lines, unread = skill_lines(text)

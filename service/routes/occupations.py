@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pyoxigraph import Store
 
 from graph import terms as t
 from graph.analytics import MATCHES_PER_OCCUPATION
 from graph.catalog import Catalog
+from graph.releases import StoreView
 from service import answers
 from service.deps import CatalogDep, Limit, Offset, StoreDep, answered
 from service.examples import PRODUCER
@@ -117,7 +117,7 @@ async def occupation_prospects(
 
 
 async def _related(
-    catalog: Catalog, store: Store, id: str, kind: str, limit: int, language: str
+    catalog: Catalog, store: StoreView, id: str, kind: str, limit: int, language: str
 ) -> dict[str, Any]:
     return answers.related_occupations(
         await answered(

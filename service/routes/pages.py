@@ -13,11 +13,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pyoxigraph import Store
 from starlette.concurrency import run_in_threadpool
 
 from graph import terms as t
 from graph.catalog import Catalog
+from graph.releases import StoreView
 from service import pages
 from service.deps import CatalogDep, StoreDep
 from service.language import LanguageDep
@@ -95,7 +95,7 @@ async def isco(
 
 
 async def _concept(
-    request: Request, store: Store, catalog: Catalog, uri: str, language: str
+    request: Request, store: StoreView, catalog: Catalog, uri: str, language: str
 ) -> Response:
     """A concept by its URI's path, negotiated: the page for a browser, else as
     ``/resource?uri=`` answers."""

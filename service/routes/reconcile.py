@@ -30,13 +30,13 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pyoxigraph import Store
 from starlette.concurrency import run_in_threadpool
 
 from graph import answers as a
 from graph import terms as t
 from graph.catalog import Catalog
 from graph.errors import InvalidIdentifierError, NotFoundError
+from graph.releases import StoreView
 from service.deps import CatalogDep, StoreDep
 from service.examples import RECONCILE_QUERIES
 from service.problems import ProblemError, responses
@@ -190,7 +190,7 @@ async def reconcile_post(request: Request, store: StoreDep, catalog: CatalogDep)
 
 def _dispatch(
     request: Request,
-    store: Store,
+    store: StoreView,
     catalog: Catalog,
     queries: str | None,
     extend: str | None,
@@ -214,7 +214,7 @@ def _type_of(value: Any) -> str | None:
     return None
 
 
-def reconcile(store: Store, catalog: Catalog, batch: Any) -> dict[str, Any]:
+def reconcile(store: StoreView, catalog: Catalog, batch: Any) -> dict[str, Any]:
     """Each query's candidates, by the query's key."""
     if not isinstance(batch, dict):
         raise ProblemError(400, "invalid-parameter", "queries must be a JSON object of queries")
@@ -225,7 +225,7 @@ def reconcile(store: Store, catalog: Catalog, batch: Any) -> dict[str, Any]:
     return {str(key): {"result": _candidates(store, catalog, key, q)} for key, q in batch.items()}
 
 
-def _candidates(store: Store, catalog: Catalog, key: Any, query: Any) -> list[dict[str, Any]]:
+def _candidates(store: StoreView, catalog: Catalog, key: Any, query: Any) -> list[dict[str, Any]]:
     if not isinstance(query, dict):
         raise ProblemError(400, "invalid-parameter", f"query {key!r} is not a JSON object")
     text = query.get("query", "")
@@ -331,7 +331,7 @@ def _parts(
 
 
 def _ranked(
-    store: Store,
+    store: StoreView,
     catalog: Catalog,
     kind: str,
     text: str,
@@ -377,7 +377,7 @@ def _ranked(
     return found
 
 
-def _by_uri(store: Store, catalog: Catalog, uri: str, types: list[str]) -> list[dict[str, Any]]:
+def _by_uri(store: StoreView, catalog: Catalog, uri: str, types: list[str]) -> list[dict[str, Any]]:
     """The entity an ESCO URI names, as the one sure candidate (none if no type has it)."""
     for kind in types:
         try:
@@ -394,7 +394,7 @@ def _by_uri(store: Store, catalog: Catalog, uri: str, types: list[str]) -> list[
     return []
 
 
-def extend_data(store: Store, catalog: Catalog, request: Any) -> dict[str, Any]:
+def extend_data(store: StoreView, catalog: Catalog, request: Any) -> dict[str, Any]:
     """The asked properties of the asked entities (W3C data extension)."""
     if not isinstance(request, dict) or not isinstance(request.get("ids"), list):
         raise ProblemError(400, "invalid-parameter", "extend needs ids (a list) and properties")
@@ -419,7 +419,7 @@ def extend_data(store: Store, catalog: Catalog, request: Any) -> dict[str, Any]:
     return {"meta": meta, "rows": rows}
 
 
-def _row(store: Store, catalog: Catalog, uri: str, pids: list[str]) -> dict[str, list[Any]]:
+def _row(store: StoreView, catalog: Catalog, uri: str, pids: list[str]) -> dict[str, list[Any]]:
     facts: dict[str, Any] = {}
     try:
         if uri.startswith(t.OCCUPATION_BASE):

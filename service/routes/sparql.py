@@ -96,6 +96,18 @@ def _not_acceptable() -> ProblemError:
     )
 
 
+def _release_asked(scope: Scope) -> str | None:
+    """The release the request's URL asks for (``selectedVersion`` or ``release``): the
+    default graph is that release's graphs, the model and the datasets."""
+    asked = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    names = {*asked.get("selectedVersion", []), *asked.get("release", [])}
+    if len(names) > 1:
+        raise ProblemError(
+            400, "invalid-parameter", "selectedVersion and release name different releases"
+        )
+    return names.pop() if names else None
+
+
 def _graphs(uris: list[str], name: str) -> tuple[str, ...]:
     for uri in uris:
         try:
@@ -448,11 +460,19 @@ async def _answer(scope: Scope, receive: Receive, send: Send, request: _Request)
     graph_media = media_type(request.accept, GRAPH_FORMATS, GRAPH_DEFAULT)
     if result_media is None and graph_media is None:
         raise _not_acceptable()
+    opened = state.store_source.get()
+    if request.defaults:
+        default_graph: tuple[str, ...] | None = _graphs(request.defaults, "default-graph-uri")
+    elif own_dataset:
+        default_graph = None  # the query's FROM
+    else:  # the release asked for (the newest by default); a store without releases: the union
+        release = opened.release(_release_asked(scope))
+        default_graph = tuple(g.value for g in release.graphs) or None
     job = Job(
-        store=str(state.store_source.get().path),
+        store=str(opened.path),
         query=request.query,
         base_iri=base,
-        default_graph=_graphs(request.defaults, "default-graph-uri") if request.defaults else None,
+        default_graph=default_graph,
         named_graphs=_graphs(request.named, "named-graph-uri") if request.named else None,
         result_media=result_media,
         graph_media=graph_media,
@@ -559,12 +579,13 @@ async def _describe(scope: Scope, send: Send) -> None:
     opened = state.store_source.get()
     # Counted once per store version and kept with its indexes, off the event loop (a scan),
     # one count at a time: those who ask meanwhile wait here, not in a thread each.
-    sizes = state.catalog.graph_sizes_counted(opened.store)
+    release = opened.release(_release_asked(scope))
+    sizes = state.catalog.graph_sizes_counted(release)
     if sizes is None:
         async with state.graph_counting:
-            sizes = await asyncio.to_thread(state.catalog.graph_sizes, opened.store)
-    # The languages, read with the store version's indexes (on a bare store, read here).
-    translations = await asyncio.to_thread(state.catalog.translations, opened.store)
+            sizes = await asyncio.to_thread(state.catalog.graph_sizes, release)
+    # The languages, read with the release's indexes (on a bare store, read here).
+    translations = await asyncio.to_thread(state.catalog.translations, release)
     languages = translations.languages
     body = description.describe(
         endpoint_url(scope),
@@ -573,6 +594,7 @@ async def _describe(scope: Scope, send: Send) -> None:
         graphs=sizes,
         settings=_settings(state),
         languages=languages,
+        default_graphs=[g.value for g in release.graphs] or None,
     )
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
     await send(
