@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator
 
 from pyoxigraph import BlankNode, NamedNode, Triple
@@ -27,7 +28,8 @@ from graph.careers import CareerIndex, CareerPath
 from graph.errors import InvalidIdentifierError, NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
-from graph.releases import StoreView
+from graph.changes import Comparison, ReleaseFacts
+from graph.releases import Release, StoreView
 from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
 from graph.store import OpenStore, PerVersion
 from graph.store import graph_sizes as count_graphs
@@ -52,6 +54,22 @@ class Catalog:
         self._versions: PerVersion[_Version] = PerVersion(
             lambda store: _Version(Indexes.build(store, self.runner))
         )
+        self._comparing = threading.Lock()
+        self._comparisons: list[tuple[tuple[Release, Release], Comparison]] = []
+
+    def comparison(self, before: Release, after: Release) -> Comparison:
+        """What changed from release ``before`` to ``after`` (of one store version): read
+        on first use (seconds on the full classification, one comparison at a time) and kept,
+        the two most recent."""
+        with self._comparing:
+            for (older, newer), found in self._comparisons:
+                if older is before and newer is after:
+                    return found
+            found = Comparison.of(
+                ReleaseFacts.read(before, self.runner), ReleaseFacts.read(after, self.runner)
+            )
+            self._comparisons = [((before, after), found), *self._comparisons[:1]]
+            return found
 
     def prepare(self, opened: OpenStore) -> None:
         """Take the indexes of a store version: the ones its load wrote beside it, else
@@ -72,6 +90,12 @@ class Catalog:
         """Drop the indexes of a store version no request answers from any more."""
         for release in opened.releases.values():
             self._versions.forget(release)
+        with self._comparing:
+            self._comparisons = [
+                (pair, found)
+                for pair, found in self._comparisons
+                if pair[0].store is not opened.store
+            ]
         _release_memory()
 
     def warm(self, store: StoreView) -> None:

@@ -22,7 +22,7 @@ essential and optional counts as essential.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -205,3 +205,159 @@ def statuses(
             these = [*marks.get(uri, []), *(["skills changed"] if uri in touched else [])]
             found.append((uri, "; ".join(these) or "unchanged"))
     return found
+
+
+CHANGE_NAMES = (
+    "added",
+    "removed",
+    "relabelled",
+    "alt_labels_changed",
+    "described_otherwise",
+    "regrouped",
+    "relation_added",
+    "relation_removed",
+    "relation_switched",
+)
+"""Every kind of change, in the order a list of changes gives them."""
+CHANGE_KINDS = ("occupation", "skill", "relation")
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One change, as ``GET /changes`` and ``skillgraph changes --csv`` give it."""
+
+    change: str
+    """one of :data:`CHANGE_NAMES`"""
+    kind: str
+    """``occupation``, ``skill`` or ``relation``"""
+    uri: str
+    """the concept (the occupation of a relation)"""
+    label: str
+    """its preferred label, in the newer release where it is in it"""
+    before: str
+    """what it was: a label, the alternative labels (joined by `` | ``), a description, an
+    ISCO-08 code, ``essential`` or ``optional``; empty where it was not"""
+    after: str
+    """what it is, the same way"""
+    skill: str = ""
+    """a relation's skill"""
+    skill_label: str = ""
+    isco_group: str = ""
+    """the ISCO-08 code of the occupation (of a relation too), in the newer release where
+    it is in it"""
+
+
+FIELDS = tuple(ChangeRecord.__dataclass_fields__)
+"""The columns of a change as CSV."""
+
+
+def _joined(labels: frozenset[str] | None) -> str:
+    return " | ".join(sorted(labels or (), key=lambda label: (label.lower(), label)))
+
+
+def _kind_of(relation: bool | None) -> str:
+    return "" if relation is None else "essential" if relation else "optional"
+
+
+def records(changes: Changes, before: ReleaseFacts, after: ReleaseFacts) -> list[ChangeRecord]:
+    """Every change of ``changes`` as a record, in :data:`CHANGE_NAMES` order, then kind and
+    URI."""
+
+    def label(uri: str) -> str:
+        return after.labels.get(uri) or before.labels.get(uri) or ""
+
+    def group(uri: str) -> str:
+        return after.isco_groups.get(uri) or before.isco_groups.get(uri) or ""
+
+    found: list[ChangeRecord] = []
+    texts: dict[str, Callable[[str], tuple[str, str]]] = {
+        "added": lambda uri: ("", after.labels.get(uri, "")),
+        "removed": lambda uri: (before.labels.get(uri, ""), ""),
+        "relabelled": lambda uri: (before.labels.get(uri, ""), after.labels.get(uri, "")),
+        "alt_labels_changed": lambda uri: (
+            _joined(before.alt_labels.get(uri)),
+            _joined(after.alt_labels.get(uri)),
+        ),
+        "described_otherwise": lambda uri: (
+            before.descriptions.get(uri, ""),
+            after.descriptions.get(uri, ""),
+        ),
+    }
+    for name, text in texts.items():
+        for kind, uris in getattr(changes, name).items():
+            for uri in uris:
+                was, now = text(uri)
+                isco = group(uri) if kind == "occupation" else ""
+                found.append(ChangeRecord(name, kind, uri, label(uri), was, now, isco_group=isco))
+    for uri in changes.regrouped:
+        found.append(
+            ChangeRecord(
+                "regrouped",
+                "occupation",
+                uri,
+                label(uri),
+                before.isco_groups.get(uri, ""),
+                after.isco_groups.get(uri, ""),
+                isco_group=group(uri),
+            )
+        )
+    for name, pairs in (
+        ("relation_added", changes.relations_added),
+        ("relation_removed", changes.relations_removed),
+        ("relation_switched", changes.switched),
+    ):
+        for occupation, skill in pairs:
+            found.append(
+                ChangeRecord(
+                    name,
+                    "relation",
+                    occupation,
+                    label(occupation),
+                    _kind_of(before.relations.get((occupation, skill))),
+                    _kind_of(after.relations.get((occupation, skill))),
+                    skill=skill,
+                    skill_label=label(skill),
+                    isco_group=group(occupation),
+                )
+            )
+    return found
+
+
+def chosen(
+    found: Iterable[ChangeRecord],
+    *,
+    kinds: Iterable[str] = (),
+    changes: Iterable[str] = (),
+    isco_groups: Iterable[str] = (),
+) -> list[ChangeRecord]:
+    """The records of the given ``kinds`` and ``changes`` (all where none is given), of
+    occupations in one of ``isco_groups`` (a code or the start of one: ``2`` is every
+    occupation of major group 2; skills are in no ISCO group, so none of theirs is kept)."""
+    kinds, changes, groups = set(kinds), set(changes), tuple(isco_groups)
+    return [
+        r
+        for r in found
+        if (not kinds or r.kind in kinds)
+        and (not changes or r.change in changes)
+        and (not groups or (r.isco_group and r.isco_group.startswith(groups)))
+    ]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two releases compared: the facts of each, what changed, and every change as a
+    record (what the service keeps to answer ``/changes`` and the migration check)."""
+
+    before: ReleaseFacts
+    after: ReleaseFacts
+    changes: Changes
+    records: list[ChangeRecord]
+
+    @classmethod
+    def of(cls, before: ReleaseFacts, after: ReleaseFacts) -> Comparison:
+        changes = compare(before, after)
+        return cls(before, after, changes, records(changes, before, after))
+
+    def statuses(self, uris: Iterable[str]) -> list[tuple[str, str]]:
+        """What became of each of ``uris`` (see :func:`statuses`)."""
+        return statuses(self.changes, self.before, self.after, uris)

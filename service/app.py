@@ -31,6 +31,7 @@ from service.routes import (
     occupations,
     query_page,
     reconcile,
+    releases,
     resource,
     skills,
     sparql,
@@ -178,6 +179,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     for module in (
         health,
+        releases,  # before occupations and skills: their /{id}/history
         occupations,
         skills,
         suggest,

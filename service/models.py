@@ -687,3 +687,142 @@ class Health(_Model):
     occupation_skill_relations: int
     store: str = Field(description="The store version being served.")
     version: str
+
+
+class ReleaseCounts(_Model):
+    """How much a release holds."""
+
+    occupations: int
+    skills: int
+    isco_groups: int
+    occupation_skill_relations: int
+
+
+class ReleaseInfo(_Model):
+    """An ESCO release the store holds."""
+
+    name: str = Field(description="Its name, as selectedVersion takes it: v1.2.0.")
+    latest: bool = Field(description="Whether it is the newest: the one answered by default.")
+    loaded: str | None = Field(description="When it was loaded (UTC).")
+    languages: list[str] = Field(description="Its languages, the main one first.")
+    graphs: list[str] = Field(
+        description="Its named graphs in the SPARQL endpoint: the classification, then the "
+        "facts derived from it."
+    )
+    counts: ReleaseCounts
+
+
+class Releases(_Model):
+    """The ESCO releases the store holds, oldest first."""
+
+    latest: str
+    items: list[ReleaseInfo]
+
+
+class ChangeItem(_Model):
+    """One change from one release to another."""
+
+    change: Literal[
+        "added",
+        "removed",
+        "relabelled",
+        "alt_labels_changed",
+        "described_otherwise",
+        "regrouped",
+        "relation_added",
+        "relation_removed",
+        "relation_switched",
+    ]
+    kind: Literal["occupation", "skill", "relation"]
+    uri: str = Field(description="The concept; for a relation, its occupation.")
+    label: str = Field(description="Its preferred label, in the newer release if it is in it.")
+    before: str = Field(
+        description="What it was: a label, the alternative labels joined by ' | ', a "
+        "description, an ISCO-08 code, 'essential' or 'optional'; empty where it was not."
+    )
+    after: str = Field(description="What it is, the same way.")
+    skill: str = Field(description="A relation's skill; empty otherwise.")
+    skill_label: str
+    isco_group: str = Field(description="The occupation's ISCO-08 code; empty for a skill.")
+
+
+class Changes(_Model):
+    """What changed from one release to another."""
+
+    from_release: str = Field(alias="from", serialization_alias="from")
+    to_release: str = Field(alias="to", serialization_alias="to")
+    counts: dict[str, int] = Field(description="How many of each change, before any filter.")
+    total: int = Field(description="How many changes the filters keep.")
+    offset: int
+    limit: int
+    items: list[ChangeItem]
+
+
+class MigrationRequest(_Model):
+    """Concept URIs of one's own data, taken from the release ``from``."""
+
+    uris: list[str] = Field(
+        min_length=1,
+        max_length=10_000,
+        description="ESCO URIs of occupations and skills, up to 10,000.",
+        examples=[["http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"]],
+    )
+
+
+class MigrationStatus(_Model):
+    """What became of one URI in the target release."""
+
+    uri: str
+    status: str = Field(
+        description="'unchanged', 'removed', 'added' (not in the release it came from), "
+        "'unknown' (in neither), or the changes it went through joined by '; ': "
+        "'relabelled', 'alt labels changed', 'described otherwise', 'regrouped', "
+        "'skills changed'."
+    )
+    label_before: str | None
+    label_after: str | None
+
+
+class Migration(_Model):
+    """What becomes of a list of URIs when moving from one release to another."""
+
+    from_release: str = Field(alias="from", serialization_alias="from")
+    to_release: str = Field(alias="to", serialization_alias="to")
+    counts: dict[str, int] = Field(description="How many URIs have each status.")
+    items: list[MigrationStatus]
+
+
+class HistoryEntry(_Model):
+    """A concept in one release."""
+
+    release: str
+    present: bool
+    label: str | None = None
+    alt_labels: list[str] | None = None
+    description: str | None = None
+    isco_group: str | None = Field(default=None, description="An occupation's ISCO-08 code.")
+    essential_skills: int | None = Field(default=None, description="An occupation's.")
+    optional_skills: int | None = Field(default=None, description="An occupation's.")
+    essential_for: int | None = Field(default=None, description="A skill's occupations.")
+    optional_for: int | None = Field(default=None, description="A skill's occupations.")
+    changes: list[str] = Field(
+        default_factory=list,
+        description="What changed since the release before it: 'added', 'removed', "
+        "'relabelled', 'alt labels changed', 'described otherwise', 'regrouped', "
+        "'skills added: N', 'skills removed: N', 'switched essential/optional: N' (an "
+        "occupation's) or 'occupations added: N', ... (a skill's).",
+    )
+    skills_added: list[str] = Field(
+        default_factory=list, description="The skills (occupations, for a skill) added."
+    )
+    skills_removed: list[str] = Field(
+        default_factory=list, description="The skills (occupations, for a skill) removed."
+    )
+
+
+class History(_Model):
+    """A concept through every release the store holds, oldest first."""
+
+    uri: str
+    kind: Literal["occupation", "skill"]
+    releases: list[HistoryEntry]

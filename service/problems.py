@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph import terms as t
 from graph.errors import (
     InvalidIdentifierError,
     NotFoundError,
@@ -25,6 +26,7 @@ from graph.errors import (
     QueryError,
     SkillgraphError,
     StoreError,
+    UnknownReleaseError,
     UpdateNotAllowedError,
 )
 from service import examples
@@ -187,6 +189,8 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
         return html
 
     async def _domain(request: Request, error: Exception) -> Response:
+        if isinstance(error, NotFoundError) and not isinstance(error, UnknownReleaseError):
+            error = _elsewhere(request, error)
         response = render(error, path(request))
         if response is None:  # a SkillgraphError of no known family: the server's fault
             return await _unexpected(request, error)
@@ -223,6 +227,36 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         return dressed(request, fault(error, path(request)))
+
+
+def _elsewhere(request: Request, error: NotFoundError) -> Exception:
+    """A concept the release asked for lacks, said as such, with the other releases that
+    describe it (a 404 all the same: ``releases`` lists them)."""
+    asked = getattr(request.state, "release", None)
+    source = getattr(request.app.state, "store_source", None)
+    if asked is None or source is None or error.kind not in ("occupation", "skill", "concept"):
+        return error
+    releases = source.get().releases
+    if len(releases) < 2:
+        return error
+    try:
+        uri = {"occupation": t.occupation_uri, "skill": t.skill_uri}.get(error.kind, lambda u: u)(
+            error.identifier
+        )
+    except InvalidIdentifierError:
+        return error
+    holding = [name for name, release in releases.items() if release.holds(uri)]
+    where = (
+        f"it is in release {', '.join(holding)} (ask with selectedVersion=)"
+        if holding
+        else f"no release of this store has it ({', '.join(releases)})"
+    )
+    return ProblemError(
+        404,
+        "not-found",
+        f"no {error.kind} {error.identifier} in release {asked}; {where}",
+        releases=holding,
+    )
 
 
 class PageRenderer(Protocol):

@@ -111,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Store directory to load into, serve, query or describe.",
         kind=Path,
         metavar="DIR",
-        commands=("load", "info", "serve", "query"),
+        commands=("load", "info", "serve", "query", "changes"),
         field="store",
         default_text="$XDG_DATA_HOME/skillgraph/store; to serve, query or describe, the "
         "bundled sample until a load has made that store",

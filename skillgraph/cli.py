@@ -347,9 +347,10 @@ def info(store: Path | None) -> None:
                 click.echo(f"             languages: {tags} (main: {origin['language']})")
 
 
-@main.command(short_help="What changed between the releases of two stores.")
-@click.argument("before", type=click.Path(path_type=Path))
-@click.argument("after", type=click.Path(path_type=Path))
+@main.command(short_help="What changed from one ESCO release to another.")
+@click.argument("before")
+@click.argument("after")
+@_setting_options("changes")
 @click.option(
     "--csv",
     "csv_path",
@@ -363,96 +364,61 @@ def info(store: Path | None) -> None:
     help="A file of your own (CSV or text) holding ESCO URIs of BEFORE: print each URI's "
     "status in AFTER, as CSV (uri, status).",
 )
-def changes(before: Path, after: Path, csv_path: Path | None, check_path: Path | None) -> None:
-    """What changed from the ESCO release in store BEFORE to the one in store AFTER: the
-    occupations and skills added and removed, their preferred and alternative labels and
-    descriptions changed, the occupations moved to another ISCO-08 group, the
+def changes(
+    before: str, after: str, store: Path | None, csv_path: Path | None, check_path: Path | None
+) -> None:
+    """What changed from ESCO release BEFORE to release AFTER (names of releases the store
+    holds, such as v1.1.1 and v1.2.0; or two store directories, each its newest release):
+    the occupations and skills added and removed, their preferred and alternative labels
+    and descriptions changed, the occupations moved to another ISCO-08 group, the
     occupation-skill relations added, removed or switched between essential and optional
     (see graph/changes.py for each definition). With --check, what became of the URIs a
     file of yours holds, before you upgrade it."""
     import csv
+    import dataclasses
 
-    from graph.changes import ReleaseFacts, compare, statuses
+    from graph.changes import FIELDS, Comparison, ReleaseFacts
     from graph.queries import QueryRunner
-    from graph.store import active_version, open_read_only
 
     with _one_line_errors():
         runner = QueryRunner()
         older, newer = (
-            ReleaseFacts.read(open_read_only(active_version(root)), runner)
-            for root in (before, after)
+            ReleaseFacts.read(_release(name, store), runner) for name in (before, after)
         )
-        found = compare(older, newer)
+        found = Comparison.of(older, newer)
         if check_path is not None:
             given = re.findall(
                 r"http://data\.europa\.eu/esco/[A-Za-z0-9/_.-]+", check_path.read_text()
             )
             output = csv.writer(sys.stdout)
             output.writerow(["uri", "status"])
-            for uri, status in statuses(found, older, newer, dict.fromkeys(given)):
+            for uri, status in found.statuses(dict.fromkeys(given)):
                 output.writerow([uri, status])
             return
-        for name, count in found.counts().items():
+        for name, count in found.changes.counts().items():
             click.echo(f"{count:>9,}  {name}")
         if csv_path is None:
             return
         with csv_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
-            writer.writerow(["change", "kind", "uri", "before", "after", "skill_uri"])
-            for name in ("added", "removed", "relabelled", "alt_labels_changed"):
-                for kind, uris in getattr(found, name).items():
-                    for uri in uris:
-                        writer.writerow(
-                            [
-                                name,
-                                kind,
-                                uri,
-                                older.labels.get(uri, ""),
-                                newer.labels.get(uri, ""),
-                                "",
-                            ]
-                        )
-            for kind, uris in found.described_otherwise.items():
-                for uri in uris:
-                    writer.writerow(
-                        [
-                            "described_otherwise",
-                            kind,
-                            uri,
-                            older.descriptions.get(uri, ""),
-                            newer.descriptions.get(uri, ""),
-                            "",
-                        ]
-                    )
-            for uri in found.regrouped:
-                writer.writerow(
-                    [
-                        "regrouped",
-                        "occupation",
-                        uri,
-                        older.isco_groups.get(uri, ""),
-                        newer.isco_groups.get(uri, ""),
-                        "",
-                    ]
-                )
-            for name, pairs in (
-                ("relation_added", found.relations_added),
-                ("relation_removed", found.relations_removed),
-                ("relation_switched", found.switched),
-            ):
-                for occupation, skill in pairs:
-                    was, now = (
-                        older.relations.get((occupation, skill)),
-                        newer.relations.get((occupation, skill)),
-                    )
-                    writer.writerow(
-                        [name, "relation", occupation, _relation(was), _relation(now), skill]
-                    )
+            writer.writerow(FIELDS)
+            for record in found.records:
+                writer.writerow(dataclasses.astuple(record))
         click.echo(f"every change written to {csv_path}")
 
 
-def _relation(essential: bool | None) -> str:
-    return "" if essential is None else "essential" if essential else "optional"
+def _release(name: str, store: Path | None) -> Any:
+    """The release ``name`` of the store, or the newest release of the store directory
+    ``name``.
+
+    :raises UnknownReleaseError: if the store holds no such release."""
+    from graph.store import OpenStore, active_version, open_read_only
+
+    if Path(name).is_dir():
+        version = active_version(Path(name))
+        return OpenStore.of(open_read_only(version), version).latest
+    version = active_version(_resolve_store(store))
+    return OpenStore.of(open_read_only(version), version).release(name)
 
 
 def _check_port(host: str, port: int) -> None:
