@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +171,17 @@ def test_each_release_answers_for_itself(two: httpx.Client) -> None:
         headers={"accept": "text/html"},
     )
     assert page.status_code == 200 and OLD_LABEL in page.text
+    # A person sees which release this is, and its links stay in it.
+    assert "You are looking at ESCO v1.1.1" in page.text
+    assert 'href="/esco/skill/' in page.text and "selectedVersion=v1.1.1" in page.text
+    assert all(
+        "selectedVersion=v1.1.1" in link
+        for link in re.findall(r'href="(/esco/skill/[^"]+)"', page.text)
+    )
+    newest = two.get(
+        f"/esco/occupation/{PRODUCER.rsplit('/', 1)[1]}", headers={"accept": "text/html"}
+    )
+    assert "You are looking at" not in newest.text and ">ESCO v1.1.1</a>" in newest.text
 
 
 def test_a_concept_absent_from_the_release_asked_for_says_where_it_is(

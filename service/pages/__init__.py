@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from graph import terms as t
 
@@ -68,8 +68,19 @@ def uuid_of(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
+@pass_context
+def _concept_href_here(context: Any, uri: str) -> str:
+    """:func:`concept_href` in a page: on a page of a release other than the newest, the
+    link stays in that release."""
+    href = concept_href(uri)
+    release = context.get("release_asked")
+    if release:
+        href += ("&" if "?" in href else "?") + urlencode({"selectedVersion": release})
+    return href
+
+
 environment.globals.update(
-    concept_href=concept_href,
+    concept_href=_concept_href_here,
     uuid_of=uuid_of,
     SKILL_LEVELS=SKILL_LEVELS,
     RIASEC=RIASEC,
@@ -109,11 +120,29 @@ def render(
         query = dict(request.query_params)
         query["language"] = tag
         switch.append((tag, f"{root}{request.url.path}?{urlencode(query)}"))
+    # The release shown, and the same page in each release the store holds.
+    shown = getattr(request.state, "release", None)
+    source = getattr(request.app.state, "store_source", None)
+    held = list(source.get().releases) if source is not None else []
+    latest = held[-1] if held else None
+    releases = []
+    for name in held if len(held) > 1 else ():
+        query = {
+            k: v for k, v in request.query_params.items() if k not in ("selectedVersion", "release")
+        }
+        if name != latest:
+            query["selectedVersion"] = name
+        href = f"{root}{request.url.path}" + (f"?{urlencode(query)}" if query else "")
+        releases.append((name, href))
     body = environment.get_template(template).render(
         request=request,
         root=root,
         language=language or "en",
         switch=switch,
+        release_shown=shown,
+        release_latest=latest,
+        release_asked=shown if shown and shown != latest else None,
+        releases=releases,
         query_text=request.query_params.get("q", ""),
         **context,
     )
