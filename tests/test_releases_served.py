@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from graph import releases
 from graph.store import LiveStore
 from skillgraph.pipeline import load_bundle, sample_datasets, sample_path
 from tests.conftest import LiveServer, running
+from tests.test_readme import COMPARE_QUERY, _block, _shell
 
 ESCO = "http://data.europa.eu/esco/"
 PRODUCER = ESCO + "occupation/52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
@@ -327,14 +329,7 @@ def test_sparql_answers_for_the_newest_release_and_compares_two(
     assert n() == n(selectedVersion="v1.2.0") == n(selectedVersion="v1.1.1") + 1
     # The README's query: occupations whose preferred label changed from one release to the next.
     client = SPARQLWrapper(str(two.base_url).rstrip("/") + "/sparql")
-    client.setQuery(
-        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?occupation ?before ?after WHERE {
-  GRAPH <https://w3id.org/skillgraph/graph/esco/v1.1.1> { ?occupation skos:prefLabel ?before }
-  GRAPH <https://w3id.org/skillgraph/graph/esco/v1.2.0> { ?occupation skos:prefLabel ?after }
-  FILTER(LANG(?before) = "en" && LANG(?after) = "en" && ?before != ?after)
-}"""
-    )
+    client.setQuery(_block(COMPARE_QUERY))
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index,call-overload]
     assert [
@@ -368,3 +363,14 @@ def test_a_later_load_replaces_one_release_and_keeps_the_rest(
     fresh = load_bundle(older[0], root, fresh=True)
     assert fresh.kept == {}
     assert list(LiveStore(root).get().releases) == ["v1.1.1"]
+
+
+def test_the_readmes_curls_on_two_releases(two: httpx.Client) -> None:
+    block = _block("curl -s 'http://127.0.0.1:8000/changes?from=v1.1.1")
+    host = str(two.base_url).removeprefix("http://").rstrip("/")
+    text = _shell(block.replace("127.0.0.1:8000", host))
+    decoder = json.JSONDecoder()
+    changes, end = decoder.raw_decode(text)
+    check, _ = decoder.raw_decode(text[end:].lstrip())
+    assert [i["uri"] for i in changes["items"]] == [PRODUCER]
+    assert check["items"][0]["status"] == "relabelled; regrouped; skills changed"
