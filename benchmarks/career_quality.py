@@ -55,7 +55,6 @@ from graph import terms as t
 from graph.careers import CareerIndex
 from graph.queries import QueryRunner
 from graph.store import active_version, open_read_only
-from graph.version import Indexes
 from skillgraph.pipeline import sample_onet_path, sample_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -139,7 +138,7 @@ def open_subject(store_root: Path) -> Subject:
     path = active_version(store_root)
     store = open_read_only(path)
     runner = QueryRunner()
-    indexes = prepare.read(path) or Indexes.build(store, runner)
+    indexes = prepare.newest(store_root)
     careers = indexes.careers
     position = careers.occupation_index
     broader: dict[int, list[int]] = {}

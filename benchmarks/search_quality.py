@@ -233,7 +233,7 @@ def cv_phrases(store_root: Path) -> list[tuple[str, str, dict[str, float]]]:
     """The CV phrases of ``benchmarks/cv_phrases.csv``, resolved four ways, per half: how
     many end each way (:data:`CV_KINDS`), and for the phrases whose answer is "ambiguous",
     how many each way guesses a skill for."""
-    indexes = prepare.read(active_version(store_root)) or prepare.build(active_version(store_root))
+    indexes = prepare.newest(store_root)
     skills = indexes.skills
     uri = [s.uri for s in skills.skills]
     before, plain = before_resolve(skills), plain_first(skills)
@@ -298,7 +298,7 @@ def typos(store_root: Path, sample: int, seed: int = 26) -> list[tuple[str, floa
     """One letter left out of the longest word of sampled preferred labels of skills: how
     often our search puts the skill first, and how often ``/match`` resolves the text to it
     (before, and now)."""
-    indexes = prepare.read(active_version(store_root)) or prepare.build(active_version(store_root))
+    indexes = prepare.newest(store_root)
     skills = indexes.skills
     rnd = random.Random(seed)
     preferred = [(t, s) for t, k, s in skills.labels if k == 0 and len(t) >= 8]
@@ -326,7 +326,7 @@ def job_titles(store_root: Path) -> list[tuple[str, str, dict[str, Any]]]:
     (:meth:`LabelIndex.search`, the title taken apart by :mod:`graph.titles`), as it did
     before (the whole text ranked), and by a plain BM25 over each occupation's labels: how
     often an accepted occupation is first and within 5, per half and per source."""
-    indexes = prepare.read(active_version(store_root)) or prepare.build(active_version(store_root))
+    indexes = prepare.newest(store_root)
     occupations = indexes.occupations
     order = list(occupations.occupations)
     texts: dict[str, list[str]] = {}
@@ -422,7 +422,7 @@ def cv_matching(
     half as many again unrelated skills; where ``CareerIndex.match`` ranks the occupation,
     by its ranking (the cosine of the skill sets) and by today's before it (the share of
     essential skills covered, then how many), in the same run, per half."""
-    indexes = prepare.read(active_version(store_root)) or prepare.build(active_version(store_root))
+    indexes = prepare.newest(store_root)
     careers = indexes.careers
     rnd = random.Random(seed)
     skills = len(careers.skills)

@@ -25,10 +25,10 @@ from graph import answers as a
 from graph import prepare
 from graph import terms as t
 from graph.careers import CareerIndex, CareerPath
+from graph.changes import Comparison, ReleaseFacts
 from graph.errors import InvalidIdentifierError, NotFoundError, StoreError
 from graph.languages import Translations
 from graph.queries import QueryRunner, Row
-from graph.changes import Comparison, ReleaseFacts
 from graph.releases import Release, StoreView
 from graph.search import AMBIGUOUS, LABEL_KINDS, MATCHES, UNKNOWN
 from graph.store import OpenStore, PerVersion

@@ -32,7 +32,7 @@ import numpy as np
 
 from graph import indexfile, queries, releases, terms, version
 from graph.errors import StoreError
-from graph.store import open_read_only
+from graph.store import active_version, open_read_only
 from graph.version import Indexes
 
 log = logging.getLogger("skillgraph.prepare")
@@ -110,6 +110,14 @@ def read(path: Path, release: str) -> Indexes | None:
         log.warning("the indexes in %s are damaged (%r); building them", path.name, error)
         return None
     return indexes
+
+
+def newest(root: Path) -> Indexes:
+    """The indexes of the newest release of the active version of the store at ``root``
+    (what a server answers from by default): those the load wrote, else built here."""
+    path = active_version(root)
+    name = list(releases.releases(open_read_only(path)))[-1]
+    return read(path, name) or build(path, name)
 
 
 def build_apart(path: Path, release: str, *, timeout: float = 300) -> Indexes:

@@ -179,7 +179,9 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     for module in (
         health,
-        releases,  # before occupations and skills: their /{id}/history
+        # Before occupations and skills, whose /{id:path} would take /{id}/history (the API's
+        # docs still list each profile first: service.docs).
+        releases,
         occupations,
         skills,
         suggest,

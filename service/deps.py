@@ -61,10 +61,12 @@ async def get_release(
     :raises UnknownReleaseError: if the store holds no such release (404, naming those it
         holds)."""
     if selected_version and release and selected_version != release:
+        # No release is both: the one asked for does not exist (404, as for an unknown one).
         raise ProblemError(
-            422,
-            "invalid-parameter",
-            f"selectedVersion={selected_version} and release={release} name different releases",
+            404,
+            "not-found",
+            f"selectedVersion={selected_version} and release={release} name different "
+            "releases: give one",
         )
     chosen = open_store.release(selected_version or release)
     request.state.release = chosen.name

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from loaders import sample
+
 PRODUCER = "52b9e8dc-de6c-41dd-b29a-e1291c273f6f"
 """producer (ISCO 2654, skill level 4): many skills and similar occupations"""
 CAMERA_OPERATOR = "6fed206a-ac4d-492b-a81a-5a3a0f2b67bc"
@@ -18,6 +20,10 @@ PIANO_MAKER = "97dd9a0c-dd6b-416d-9537-655a08dd2895"
 move with its reasons"""
 MANAGE_BUDGETS = "21c5790c-0930-4d74-b3b0-84caf5af12ea"
 """the skill "manage budgets", essential for several occupations"""
+
+SAMPLE_RELEASE = sample.RELEASE
+CHECKED_URIS = ["http://data.europa.eu/esco/occupation/" + PRODUCER]
+"""the body of the migration check's example"""
 
 PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/occupations"): {"q": "producer"},
@@ -31,6 +37,12 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/occupations/{id}/routes-in"): {"id": PRODUCER, "max_level": 2},
     ("get", "/skills"): {"q": "manage budgets"},
     ("get", "/skills/{id}"): {"id": MANAGE_BUDGETS},
+    ("get", "/occupations/{id}/history"): {"id": PRODUCER},
+    ("get", "/skills/{id}/history"): {"id": MANAGE_BUDGETS},
+    # The sample is one release: what changed from it to itself (nothing), on a store of
+    # several, from=v1.1.1&to=v1.2.0
+    ("get", "/changes"): {"from": SAMPLE_RELEASE},
+    ("post", "/changes/check"): {"from": SAMPLE_RELEASE},
     ("get", "/suggest"): {"q": "prod"},
     ("get", "/isco/{code}"): {"code": "2654"},
     ("get", "/resource"): {"uri": "http://data.europa.eu/esco/occupation/" + PRODUCER},

@@ -719,20 +719,24 @@ class Releases(_Model):
     items: list[ReleaseInfo]
 
 
+ChangeName = Literal[
+    "added",
+    "removed",
+    "relabelled",
+    "alt_labels_changed",
+    "described_otherwise",
+    "regrouped",
+    "relation_added",
+    "relation_removed",
+    "relation_switched",
+]
+"""The kinds of change (``graph.changes.CHANGE_NAMES``)."""
+
+
 class ChangeItem(_Model):
     """One change from one release to another."""
 
-    change: Literal[
-        "added",
-        "removed",
-        "relabelled",
-        "alt_labels_changed",
-        "described_otherwise",
-        "regrouped",
-        "relation_added",
-        "relation_removed",
-        "relation_switched",
-    ]
+    change: ChangeName
     kind: Literal["occupation", "skill", "relation"]
     uri: str = Field(description="The concept; for a relation, its occupation.")
     label: str = Field(description="Its preferred label, in the newer release if it is in it.")
@@ -765,7 +769,7 @@ class MigrationRequest(_Model):
         min_length=1,
         max_length=10_000,
         description="ESCO URIs of occupations and skills, up to 10,000.",
-        examples=[["http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"]],
+        examples=[["http://data.europa.eu/esco/occupation/52b9e8dc-de6c-41dd-b29a-e1291c273f6f"]],
     )
 
 

@@ -414,7 +414,7 @@ def _release(name: str, store: Path | None) -> Any:
     :raises UnknownReleaseError: if the store holds no such release."""
     from graph.store import OpenStore, active_version, open_read_only
 
-    if Path(name).is_dir():
+    if "/" in name or Path(name).is_dir():  # a release's name holds no "/"
         version = active_version(Path(name))
         return OpenStore.of(open_read_only(version), version).latest
     version = active_version(_resolve_store(store))

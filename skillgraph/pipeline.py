@@ -30,6 +30,7 @@ from graph.store import ACTIVE, Piece, RdfFile, active_version, build_store, ope
 from loaders import Bundle, LoadReport, attributes, bundle_ntriples, esco_csv, onet, open_bundle
 from loaders import bundle as bundle_module
 from loaders import datasets as datasets_module
+from loaders import sample as sample_package
 from loaders.datasets import Dataset
 
 INDEX_PHASE = "indexes and publish"
@@ -421,8 +422,7 @@ def default_store() -> Path:
     return Path(data_home) / "skillgraph" / "store"
 
 
-SAMPLE_RELEASE = "v1.2.0"
-"""The release the bundled sample is cut from (its folder's name does not say)."""
+SAMPLE_RELEASE = sample_package.RELEASE
 
 
 def sample_path() -> Path:

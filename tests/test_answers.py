@@ -154,7 +154,7 @@ def test_a_version_without_its_indexes_builds_them_off_the_event_loop(
         app = create_app(Settings(store=sample_root))
         async with app.router.lifespan_context(app):
             catalog: Catalog = app.state.catalog
-            catalog.retire(app.state.store_source.get().store)  # as if preparing had failed
+            catalog.retire(app.state.store_source.get())  # as if preparing had failed
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://sg") as client:
                 finished: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 from pathlib import Path
 
@@ -272,10 +273,11 @@ def test_changes_counts_and_lists_what_changed_between_two_stores(
     assert counts["occupations relabelled"] == 1
     assert sum(counts.values()) == 1  # nothing else changed
     rows = listing.read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "change,kind,uri,before,after,skill_uri"
+    assert rows[0] == "change,kind,uri,label,before,after,skill,skill_label,isco_group"
     assert rows[1:] == [
         "relabelled,occupation,http://data.europa.eu/esco/occupation/"
-        "11111111-1111-4111-8111-000000000001,producer,film and TV producer,"
+        "11111111-1111-4111-8111-000000000001,film and TV producer,producer,"
+        "film and TV producer,,,2654"
     ]
     # A file of one's own, tagged with the older release: what became of each URI in it.
     mine = tmp_path / "mine.csv"
@@ -300,3 +302,26 @@ def test_changes_counts_and_lists_what_changed_between_two_stores(
     assert all(line.split()[0] == "0" for line in same.output.splitlines() if line.strip())
     missing = runner.invoke(main, ["changes", str(tmp_path / "nothing"), str(newer)])
     assert missing.exit_code == 1 and len(missing.output.strip().splitlines()) == 1
+    # Two releases of one store, by name: the same changes.
+    both = tmp_path / "both"
+    older_bundle = tmp_path / "older"
+    shutil.copytree(tiny_bundle, older_bundle)
+    older_csv = older_bundle / "occupations_en.csv"
+    older_csv.write_text(
+        older_csv.read_text(encoding="utf-8").replace(",film and TV producer,", ",producer,"),
+        encoding="utf-8",
+    )
+    for folder, release in ((older_bundle, "v1"), (tiny_bundle, "v2")):
+        loaded = runner.invoke(
+            main, ["load", str(folder), "--release", release, "--store", str(both)]
+        )
+        assert loaded.exit_code == 0, loaded.output
+        assert f"release {release}:" in loaded.output
+    named = runner.invoke(main, ["changes", "v1", "v2", "--store", str(both)])
+    assert named.exit_code == 0, named.output
+    assert named.output == result.output.replace(f"every change written to {listing}\n", "")
+    unknown = runner.invoke(main, ["changes", "v1", "v9", "--store", str(both)])
+    assert unknown.exit_code == 1
+    assert unknown.output.strip().splitlines() == [
+        "Error: no release v9 in this store; it holds v1, v2"
+    ]

@@ -49,13 +49,17 @@ def test_every_operation_answers_its_examples_on_the_sample(sample_http: httpx.C
                 body = {k: v["examples"][0] for k, v in body_schema.items() if "examples" in v}
                 assert body, "the /match body has no example"
                 answer = sample_http.post(url, json=body)
+            elif path == "/changes/check":
+                answer = sample_http.post(url, params=query, json={"uris": examples.CHECKED_URIS})
             elif path == "/reconcile":  # a batch, as OpenRefine sends it
                 answer = sample_http.post(url, data={"queries": examples.RECONCILE_QUERIES})
             else:  # POST /sparql: the GET example's query, as a form
                 query = examples.PARAMETERS["get", "/sparql"]
                 answer = sample_http.post(url, data=query)
             assert answer.status_code == 200, f"{method.upper()} {url}: {answer.text[:300]}"
-            if answer.headers["content-type"].startswith("application/json"):
+            if path == "/changes":  # the sample is one release: nothing changed
+                assert answer.json()["total"] == 0 and answer.json()["counts"]
+            elif answer.headers["content-type"].startswith("application/json"):
                 assert _has_content(answer.json()), f"{method.upper()} {url}: {answer.text[:300]}"
             else:
                 assert len(answer.content) > 100, f"{method.upper()} {url}"

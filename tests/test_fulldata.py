@@ -398,7 +398,7 @@ def test_the_cli_loads_the_full_bundle(tmp_path: Path) -> None:
     assert "   13,939  skills and knowledge" in result.output
     assert "  129,004  occupation-skill relations" in result.output
     assert "      619  ISCO-08 groups" in result.output
-    assert "2,211,902  triples in the store" in result.output
+    assert "2,211,906  triples in the store" in result.output
 
 
 def _first(http: httpx.Client, text: str, limit: int = 5) -> list[dict[str, Any]]:

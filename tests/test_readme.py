@@ -218,7 +218,7 @@ def test_loading_a_full_release_as_the_readme_says(fresh_home: dict[str, str]) -
         '"ESCO dataset - v1.2.0 - classification - en - csv.zip"', str(FULL_BUNDLE)
     )
     out = _shell(load, fresh_home)
-    assert "2,211,902  triples in the store" in out
+    assert "2,211,906  triples in the store" in out
     summary = _shell(".venv/bin/skillgraph query store_summary --format json", fresh_home)
     assert json.loads(summary)[0]["occupations"] == 3039
 

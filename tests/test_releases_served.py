@@ -14,6 +14,7 @@ import io
 import json
 import re
 import shutil
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +23,9 @@ import pytest
 from pyoxigraph import NamedNode
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from graph import releases
+from graph import changes, releases
 from graph.store import LiveStore
+from service.models import ChangeName
 from skillgraph.pipeline import load_bundle, sample_datasets, sample_path
 from tests.conftest import LiveServer, running
 from tests.test_readme import COMPARE_QUERY, _block, _shell
@@ -176,10 +178,15 @@ def test_each_release_answers_for_itself(two: httpx.Client) -> None:
     # A person sees which release this is, and its links stay in it.
     assert "You are looking at ESCO v1.1.1" in page.text
     assert 'href="/esco/skill/' in page.text and "selectedVersion=v1.1.1" in page.text
-    assert all(
-        "selectedVersion=v1.1.1" in link
-        for link in re.findall(r'href="(/esco/skill/[^"]+)"', page.text)
-    )
+    internal = [
+        link
+        for link in re.findall(r'href="(/[^"]*)"', page.text)
+        if not link.startswith(("/static/", "/docs"))
+    ]
+    assert len(internal) > 20
+    assert all("selectedVersion=" in link for link in internal), internal
+    assert sum("selectedVersion=v1.1.1" in link for link in internal) == len(internal) - 1
+    assert 'name="selectedVersion" value="v1.1.1"' in page.text  # the search form
     newest = two.get(
         f"/esco/occupation/{PRODUCER.rsplit('/', 1)[1]}", headers={"accept": "text/html"}
     )
@@ -200,7 +207,7 @@ def test_a_concept_absent_from_the_release_asked_for_says_where_it_is(
     assert unknown.status_code == 404
     assert "it holds v1.1.1, v1.2.0" in unknown.json()["detail"]
     clash = two.get("/occupations", params={"selectedVersion": "v1.1.1", "release": "v1.2.0"})
-    assert clash.status_code == 422
+    assert clash.status_code == 404 and "give one" in clash.json()["detail"]
     hostile = two.get("/occupations", params={"selectedVersion": "../../etc"})
     assert hostile.status_code == 422
 
@@ -374,3 +381,7 @@ def test_the_readmes_curls_on_two_releases(two: httpx.Client) -> None:
     check, _ = decoder.raw_decode(text[end:].lstrip())
     assert [i["uri"] for i in changes["items"]] == [PRODUCER]
     assert check["items"][0]["status"] == "relabelled; regrouped; skills changed"
+
+
+def test_the_api_names_the_changes_the_comparison_makes() -> None:
+    assert typing.get_args(ChangeName) == changes.CHANGE_NAMES

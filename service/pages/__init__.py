@@ -13,13 +13,14 @@ A page's errors are pages too, in the same look: an unknown concept is a 404 pag
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph import terms as t
 
@@ -68,19 +69,8 @@ def uuid_of(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-@pass_context
-def _concept_href_here(context: Any, uri: str) -> str:
-    """:func:`concept_href` in a page: on a page of a release other than the newest, the
-    link stays in that release."""
-    href = concept_href(uri)
-    release = context.get("release_asked")
-    if release:
-        href += ("&" if "?" in href else "?") + urlencode({"selectedVersion": release})
-    return href
-
-
 environment.globals.update(
-    concept_href=_concept_href_here,
+    concept_href=concept_href,
     uuid_of=uuid_of,
     SKILL_LEVELS=SKILL_LEVELS,
     RIASEC=RIASEC,
@@ -130,9 +120,8 @@ def render(
         query = {
             k: v for k, v in request.query_params.items() if k not in ("selectedVersion", "release")
         }
-        if name != latest:
-            query["selectedVersion"] = name
-        href = f"{root}{request.url.path}" + (f"?{urlencode(query)}" if query else "")
+        query["selectedVersion"] = name
+        href = f"{root}{request.url.path}?{urlencode(query)}"
         releases.append((name, href))
     body = environment.get_template(template).render(
         request=request,
@@ -146,10 +135,31 @@ def render(
         query_text=request.query_params.get("q", ""),
         **context,
     )
+    if shown and shown != latest:
+        body = _stay_in(body, root, shown)
     response = HTMLResponse(body, status_code=status, headers=headers)
     if language:
         response.headers["content-language"] = language
     return response
+
+
+_INTERNAL_HREF = re.compile(r'href="(/[^"#]*)(#[^"]*)?"')
+
+
+def _stay_in(body: str, root: str, release: str) -> str:
+    """``body`` with every link to another page of the site kept in ``release``: an earlier
+    release's page leads to the same release's pages (not to the assets, the API's docs, or
+    a link that names its release, as the release switch's do)."""
+    skip = (f"{root}{ASSETS}/", f"{root}/docs")
+
+    def kept(found: re.Match[str]) -> str:
+        href, fragment = found.group(1), found.group(2) or ""
+        if not href.startswith(root + "/") or href.startswith(skip) or "selectedVersion=" in href:
+            return found.group(0)
+        joined = "&amp;" if "?" in href else "?"
+        return f'href="{href}{joined}selectedVersion={release}{fragment}"'
+
+    return _INTERNAL_HREF.sub(kept, body)
 
 
 def error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:

@@ -73,5 +73,14 @@ SELECT ?occupation ?label WHERE {
 }
 ORDER BY ?label""",
     ),
+    (
+        "Labels changed from v1.1.1 to v1.2.0 (both releases loaded)",
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?occupation ?before ?after WHERE {
+  GRAPH <https://w3id.org/skillgraph/graph/esco/v1.1.1> { ?occupation skos:prefLabel ?before }
+  GRAPH <https://w3id.org/skillgraph/graph/esco/v1.2.0> { ?occupation skos:prefLabel ?after }
+  FILTER(LANG(?before) = "en" && LANG(?after) = "en" && ?before != ?after)
+}""",
+    ),
 )
 """(name, query): the examples, the first shown in the editor."""

@@ -12,7 +12,7 @@ from service.language import LanguageDep
 from service.models import MatchRequest, MatchResult
 from service.problems import responses
 
-router = APIRouter(tags=["matching"], responses=responses(400, 413, 422, 503))
+router = APIRouter(tags=["matching"], responses=responses(400, 404, 413, 422, 503))
 
 
 @router.post("/match", response_model=MatchResult, summary="Occupations for a set of skills")

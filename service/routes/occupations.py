@@ -26,7 +26,7 @@ from service.models import (
 )
 from service.problems import responses
 
-router = APIRouter(prefix="/occupations", tags=["occupations"], responses=responses(422, 503))
+router = APIRouter(prefix="/occupations", tags=["occupations"], responses=responses(404, 422, 503))
 NOT_FOUND = responses(404)
 MAX_STEPS = 5
 

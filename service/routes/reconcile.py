@@ -41,7 +41,9 @@ from service.deps import CatalogDep, StoreDep
 from service.examples import RECONCILE_QUERIES
 from service.problems import ProblemError, responses
 
-router = APIRouter(prefix="/reconcile", tags=["reconciliation"], responses=responses(400, 422, 503))
+router = APIRouter(
+    prefix="/reconcile", tags=["reconciliation"], responses=responses(400, 404, 422, 503)
+)
 
 BATCH_SIZE = 100
 """The most queries (or ids to extend) a batch may hold; more is refused with 413."""

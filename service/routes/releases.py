@@ -14,10 +14,11 @@ import dataclasses
 import io
 import re
 from collections import Counter
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from graph import changes as c
@@ -27,7 +28,14 @@ from graph.errors import NotFoundError
 from graph.releases import NAME_PATTERN, Release
 from graph.store import OpenStore
 from service.deps import CatalogDep, OpenStoreDep
-from service.models import Changes, History, Migration, MigrationRequest, Releases
+from service.models import (
+    ChangeName,
+    Changes,
+    History,
+    Migration,
+    MigrationRequest,
+    Releases,
+)
 from service.problems import ProblemError, responses
 
 router = APIRouter(tags=["releases"], responses=responses(404, 422, 503))
@@ -76,24 +84,26 @@ async def changes(
     request: Request,
     open_store: OpenStoreDep,
     catalog: CatalogDep,
-    from_release: Annotated[str, Query(alias="from", pattern=NAME_PATTERN, examples=["v1.1.1"])],
+    from_release: Annotated[
+        str, Query(alias="from", pattern=NAME_PATTERN, description="The release it came from.")
+    ],
     to_release: Annotated[
         str | None,
         Query(alias="to", pattern=NAME_PATTERN, description="The newest by default."),
     ] = None,
     kind: Annotated[
-        list[str] | None,
-        Query(description="occupation, skill or relation; repeat for several."),
+        list[Literal["occupation", "skill", "relation"]] | None,
+        Query(description="Which kinds of change; repeat for several."),
     ] = None,
     change: Annotated[
-        list[str] | None,
-        Query(description="Which changes: " + ", ".join(c.CHANGE_NAMES) + "; repeat for several."),
+        list[ChangeName] | None,
+        Query(description="Which changes; repeat for several."),
     ] = None,
     isco_group: Annotated[
-        list[str] | None,
+        list[Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$")]] | None,
         Query(
             description="Occupations (and their relations) in this ISCO-08 group: a code of "
-            "1 to 4 digits; skills are in none.",
+            "1 to 4 digits, or its start; skills are in none.",
         ),
     ] = None,
     format: Annotated[
@@ -109,22 +119,6 @@ async def changes(
     ``Accept: text/csv``) every change the filters keep."""
     before, after = _pair(open_store, from_release, to_release or open_store.latest.name)
     request.state.release = after.name
-    for value, known, name in (
-        (kind, c.CHANGE_KINDS, "kind"),
-        (change, c.CHANGE_NAMES, "change"),
-    ):
-        wrong = sorted(set(value or ()) - set(known))
-        if wrong:
-            raise ProblemError(
-                422,
-                "invalid-parameter",
-                f"{name}={wrong[0]} is none of {', '.join(known)}",
-            )
-    for code in isco_group or ():
-        if not re.fullmatch(r"[0-9]{1,4}", code):
-            raise ProblemError(
-                422, "invalid-parameter", f"isco_group={code[:20]} is no ISCO-08 code"
-            )
     found = await run_in_threadpool(catalog.comparison, before, after)
     kept = c.chosen(
         found.records, kinds=kind or (), changes=change or (), isco_groups=isco_group or ()
@@ -174,7 +168,9 @@ async def check(
     request: Request,
     open_store: OpenStoreDep,
     catalog: CatalogDep,
-    from_release: Annotated[str, Query(alias="from", pattern=NAME_PATTERN, examples=["v1.1.0"])],
+    from_release: Annotated[
+        str, Query(alias="from", pattern=NAME_PATTERN, description="The release it came from.")
+    ],
     to_release: Annotated[
         str | None,
         Query(alias="to", pattern=NAME_PATTERN, description="The newest by default."),
@@ -234,43 +230,50 @@ async def _posted_uris(request: Request) -> list[str]:
     return uris
 
 
-Identifier = Annotated[
+OccupationId = Annotated[
     str,
     Path(
-        description="The ESCO UUID (the last segment of the URI) or the full URI.",
-        json_schema_extra={"pattern": t.UUID_PATTERN},
+        description="The occupation's ESCO UUID or its full URI.",
+        json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
+    ),
+]
+SkillId = Annotated[
+    str,
+    Path(
+        description="The skill's ESCO UUID or its full URI.",
+        json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
     ),
 ]
 
 
 @router.get(
-    "/occupations/{identifier}/history",
+    "/occupations/{id}/history",
     response_model=History,
     summary="An occupation through every release",
     tags=["occupations"],
 )
 async def occupation_history(
-    request: Request, identifier: Identifier, open_store: OpenStoreDep, catalog: CatalogDep
+    request: Request, id: OccupationId, open_store: OpenStoreDep, catalog: CatalogDep
 ) -> dict[str, Any]:
     """The occupation in each release the store holds, oldest first: its label, ISCO-08
     group, skills, and what changed since the release before."""
-    uri = t.occupation_uri(identifier)
+    uri = t.occupation_uri(id)
     request.state.release = open_store.latest.name
     return await run_in_threadpool(_history, catalog, open_store, "occupation", uri)
 
 
 @router.get(
-    "/skills/{identifier}/history",
+    "/skills/{id}/history",
     response_model=History,
     summary="A skill through every release",
     tags=["skills"],
 )
 async def skill_history(
-    request: Request, identifier: Identifier, open_store: OpenStoreDep, catalog: CatalogDep
+    request: Request, id: SkillId, open_store: OpenStoreDep, catalog: CatalogDep
 ) -> dict[str, Any]:
     """The skill in each release the store holds, oldest first: its label, the occupations
     that need it, and what changed since the release before."""
-    uri = t.skill_uri(identifier)
+    uri = t.skill_uri(id)
     request.state.release = open_store.latest.name
     return await run_in_threadpool(_history, catalog, open_store, "skill", uri)
 

@@ -52,7 +52,7 @@ from service.sparql_engine import Reader, engine_of, reader_of
 
 log = logging.getLogger("skillgraph.sparql")
 
-router = APIRouter(tags=["sparql"], responses=responses(400, 403, 406, 414, 503))
+router = APIRouter(tags=["sparql"], responses=responses(400, 403, 404, 406, 414, 503))
 
 MAX_URL = 32 * 1024
 """Bytes of a GET's query string; longer ones are 414, asking to POST."""
@@ -103,7 +103,7 @@ def _release_asked(scope: Scope) -> str | None:
     names = {*asked.get("selectedVersion", []), *asked.get("release", [])}
     if len(names) > 1:
         raise ProblemError(
-            400, "invalid-parameter", "selectedVersion and release name different releases"
+            404, "not-found", "selectedVersion and release name different releases: give one"
         )
     return names.pop() if names else None
 

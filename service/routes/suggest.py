@@ -13,7 +13,7 @@ from service.language import LanguageDep
 from service.models import Suggestions
 from service.problems import responses
 
-router = APIRouter(tags=["search"], responses=responses(422, 503))
+router = APIRouter(tags=["search"], responses=responses(404, 422, 503))
 
 
 @router.get("/suggest", response_model=Suggestions, summary="Autocomplete")
