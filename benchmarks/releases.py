@@ -67,7 +67,12 @@ def main() -> None:
         memory: dict[str, float] = {}
         try:
             for name in ("one", "three"):
-                servers[name] = peers.start_skillgraph(work / name, work, cache_mb=0)
+                try:
+                    servers[name] = peers.start_skillgraph(work / name, work, cache_mb=0)
+                except RuntimeError:
+                    for log in work.glob("*.log"):
+                        print(log.read_text()[-3000:], file=sys.stderr)
+                    raise
                 base = api_base(servers[name])
                 httpx.get(base + "/releases", timeout=60)  # answers once every release is read
                 memory[name] = servers[name].rss_mb()

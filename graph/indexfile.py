@@ -206,7 +206,9 @@ def _state(value: Any) -> Any:
 
 
 class _Reader:
-    def __init__(self, arrays: dict[str, np.ndarray], big: bytes) -> None:
+    def __init__(
+        self, arrays: dict[str, np.ndarray], big: bytes, strings: dict[str, str] | None = None
+    ) -> None:
         self.arrays = arrays
         self.big = big
         self.allowed = classes()
@@ -214,10 +216,11 @@ class _Reader:
         """the objects read, numbered as the writer numbered them"""
         self.big_read = 0
         """how far into :attr:`big` the integers read so far go"""
-        self.strings: dict[str, str] = {}
-        """every string read, once: the indexes hold the same label in several places
-        (the labels, the ranked labels, the searches' texts), one object when they were
-        built; without this, each place would hold a copy of its own"""
+        self.strings: dict[str, str] = {} if strings is None else strings
+        """every string read, once (and those of the files read before with the same
+        table, say the other releases of a store version): the indexes hold the same label
+        in several places (the labels, the ranked labels, the searches' texts), one object
+        when they were built; without this, each place would hold a copy of its own"""
         self.readers: dict[str, Callable[[Any], Any]] = {
             "$s": self._shared,
             "$t": lambda items: tuple(self.value(items)),
@@ -371,7 +374,7 @@ def _json(text: bytes) -> Any:
             gc.enable()
 
 
-def read(path: Path, *, fingerprint: str) -> Any:
+def read(path: Path, *, fingerprint: str, strings: dict[str, str] | None = None) -> Any:
     """What :func:`write` wrote to ``path``.
 
     :raises FileNotFoundError: if there is no file.
@@ -400,7 +403,7 @@ def read(path: Path, *, fingerprint: str) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Reader(arrays, big).value(tree.get("root"))
+        return _Reader(arrays, big, strings).value(tree.get("root"))
     except (
         TypeError,
         ValueError,

@@ -91,11 +91,15 @@ def write(path: Path, *, to: Path | None = None, release: str | None = None) -> 
             indexfile.write(out, Indexes.build(view), fingerprint=FINGERPRINT)
 
 
-def read(path: Path, release: str) -> Indexes | None:
+def read(path: Path, release: str, *, strings: dict[str, str] | None = None) -> Indexes | None:
     """The indexes of ``release`` the load wrote into the version at ``path``; None when it
-    has none, or they cannot be used (then the caller builds them)."""
+    has none, or they cannot be used (then the caller builds them). ``strings``: a table of
+    the strings read so far, to share with the indexes read before (see
+    :meth:`graph.catalog.Catalog.prepare`)."""
     try:
-        indexes = indexfile.read(path / index_file(release), fingerprint=FINGERPRINT)
+        indexes = indexfile.read(
+            path / index_file(release), fingerprint=FINGERPRINT, strings=strings
+        )
     except FileNotFoundError:
         return None
     except indexfile.IndexFileError as error:

@@ -686,6 +686,9 @@ class Health(_Model):
     isco_groups: int
     occupation_skill_relations: int
     store: str = Field(description="The store version being served.")
+    release: str = Field(
+        description="Its newest ESCO release, whose figures these are (GET /releases: each's)."
+    )
     version: str
 
 

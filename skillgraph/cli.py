@@ -22,11 +22,12 @@ from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
-from pyoxigraph import NamedNode, QueryResultsFormat, Store
+from pyoxigraph import NamedNode, QueryResultsFormat
 
 from graph import terms as t
 from graph.errors import NotFoundError, SkillgraphError
 from graph.queries import QueryRunner
+from graph.releases import StoreView
 from graph.store import ACTIVE, LiveStore
 from service.settings import BY_NAME, SETTINGS, Setting
 
@@ -521,8 +522,16 @@ def serve(
     type=click.Choice(["table", "json", "csv", "tsv"]),
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
+@click.option(
+    "--release", help="The ESCO release to ask (e.g. v1.1.1); the store's newest by default."
+)
 def query(
-    name: str | None, params: tuple[str, ...], store: Path | None, output: str, limit: int | None
+    name: str | None,
+    params: tuple[str, ...],
+    store: Path | None,
+    output: str,
+    limit: int | None,
+    release: str | None,
 ) -> None:
     """Run the named query NAME (a file of queries/); without NAME, list them."""
     runner = QueryRunner()
@@ -548,15 +557,15 @@ def query(
         for key, value in concepts.items():
             bound[key] = _concept_iri(key, value)
         runner.bind(name, bound)  # check the parameters before opening anything
-        open_store = LiveStore(_resolve_store(store)).get()
+        asked = LiveStore(_resolve_store(store)).get().release(release)
         for key, value in concepts.items():
-            _require_concept(open_store.store, key, bound[key], value)
+            _require_concept(asked, key, bound[key], value)
         if output in ("csv", "tsv"):
             fmt = QueryResultsFormat.CSV if output == "csv" else QueryResultsFormat.TSV
-            text = runner.serialize(open_store.store, name, bound, fmt).decode()
+            text = runner.serialize(asked, name, bound, fmt).decode()
             click.echo(_first_rows(text, output, limit), nl=False)
             return
-        rows = runner.select(open_store.store, name, bound, limit=limit)
+        rows = runner.select(asked, name, bound, limit=limit)
     if output == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -592,7 +601,7 @@ concept parameter (``concept``, ``onet``) must name something the store has a tr
 as ``/resource`` requires."""
 
 
-def _require_concept(store: Store, param: str, iri: str, given: str) -> None:
+def _require_concept(store: StoreView, param: str, iri: str, given: str) -> None:
     """Refuse a concept parameter that names nothing of its kind in ``store``, as the API
     answers 404 (a query about it would answer no rows, which reads as "none" rather than
     "no such concept").

@@ -146,6 +146,9 @@ def test_releases_lists_each_with_its_counts(two: httpx.Client) -> None:
         "https://w3id.org/skillgraph/graph/derived/v1.2.0",
     ]
     assert new["languages"][0] == "en" and new["loaded"]
+    health = two.get("/health").json()
+    assert health["release"] == "v1.2.0"
+    assert health["occupations"] == new["counts"]["occupations"]
 
 
 def test_each_release_answers_for_itself(two: httpx.Client) -> None:

@@ -28,9 +28,10 @@ async def health(
     request elsewhere never holds it up. 503 "degraded" while SPARQL queries cannot be
     served (no query worker is up, or every one is busy with the queue full).
     """
-    summary = catalog.counted(open_store.store)
+    # The figures of the newest release (GET /releases gives each release's).
+    summary = catalog.counted(open_store.latest)
     if summary is None:
-        summary = await run_in_threadpool(catalog.summary, open_store.store)
+        summary = await run_in_threadpool(catalog.summary, open_store.latest)
     query_engine = engine_of(request.app.state)
     body: dict[str, object] = {
         "status": "ok",
@@ -38,6 +39,7 @@ async def health(
         "triples": open_store.triples,
         **summary,
         "store": open_store.path.name,
+        "release": open_store.latest.name,
         "version": request.app.version,
     }
     if not query_engine.ready:
