@@ -14,6 +14,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +28,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from graph import changes, releases
 from graph.store import LiveStore
 from service.models import ChangeName
-from skillgraph.pipeline import load_bundle, sample_datasets, sample_path
+from skillgraph.pipeline import load_bundle, sample_datasets, sample_onet_path, sample_path
 from tests.conftest import LiveServer, running
 from tests.test_readme import COMPARE_QUERY, _block, _shell
 
@@ -388,3 +390,46 @@ def test_the_readmes_curls_on_two_releases(two: httpx.Client) -> None:
 
 def test_the_api_names_the_changes_the_comparison_makes() -> None:
     assert typing.get_args(ChangeName) == changes.CHANGE_NAMES
+
+
+def test_one_command_loads_several_downloads(older: tuple[Path, Older], tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("skillgraph")),
+            "load",
+            str(sample_path()),
+            str(older[0]),
+            str(sample_onet_path()),
+            "--store",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # Each release's counts, the older first; the O*NET folder is a dataset, not a release.
+    assert lines.index("  release v1.1.1:") < lines.index("  release v1.2.0:")
+    assert any("(onet) into <https://w3id.org/skillgraph/graph/onet>" in line for line in lines)
+    assert list(LiveStore(root).get().releases) == ["v1.1.1", "v1.2.0"]
+    again = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("skillgraph")),
+            "load",
+            str(older[0]),
+            "--store",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    kept = [line for line in again.stdout.splitlines() if "triples kept in" in line]
+    assert [line.rsplit("<", 1)[1] for line in kept] == [
+        "https://w3id.org/skillgraph/graph/derived/v1.2.0>",
+        "https://w3id.org/skillgraph/graph/esco/v1.2.0>",
+        "https://w3id.org/skillgraph/graph/onet>",
+    ]
