@@ -412,7 +412,7 @@ def test_one_command_loads_several_downloads(older: tuple[Path, Older], tmp_path
     lines = done.stdout.splitlines()
     # Each release's counts, the older first; the O*NET folder is a dataset, not a release.
     assert lines.index("  release v1.1.1:") < lines.index("  release v1.2.0:")
-    assert any("(onet) into <https://w3id.org/skillgraph/graph/onet>" in line for line in lines)
+    assert any("(O*NET) into <https://w3id.org/skillgraph/graph/onet>" in line for line in lines)
     assert list(LiveStore(root).get().releases) == ["v1.1.1", "v1.2.0"]
     again = subprocess.run(
         [
