@@ -63,6 +63,11 @@ def main() -> None:
             result = load_bundle(sources, work / name)
             loads[name] = (time.perf_counter() - started, result.triples, _size_mb(work / name))
             print(f"loaded {name}: {loads[name][0]:.1f} s", file=sys.stderr)
+        # A later load of the newest release alone, into the store of three: the others kept.
+        os.sync()
+        started = time.perf_counter()
+        load_bundle(folders[-1], work / "three")
+        again = time.perf_counter() - started
         servers = {}
         memory: dict[str, float] = {}
         try:
@@ -115,6 +120,8 @@ def main() -> None:
         "| | one release | three releases | ratio |",
         "| --- | ---: | ---: | ---: |",
         f"| load time | {one_time:.0f} s | {three_time:.0f} s | {three_time / one_time:.2f}x |",
+        f"| a later load of v1.2.0 alone, the two others kept | | {again:.0f} s | "
+        f"{again / one_time:.2f}x |",
         f"| triples | {one_triples:,} | {three_triples:,} | {three_triples / one_triples:.2f}x |",
         f"| store on disk | {one_size:.0f} MB | {three_size:.0f} MB | "
         f"{three_size / one_size:.2f}x |",
@@ -128,6 +135,28 @@ def main() -> None:
         f"| {p95['three'] / p95['one']:.2f}x |",
         f"| latency, v1.1.1 ({len(older)} of the occupations), median | | "
         f"{median['three, v1.1.1']:.2f} ms | {median['three, v1.1.1'] / median['one']:.2f}x |",
+        "",
+        "What the figures say, and what bounds them:",
+        "",
+        "- **Latency does not change**: a request reads the indexes of the release it asks "
+        "for, and each release's are as large as they would be alone.",
+        "- **Memory is well under three times one release's.** The process, its libraries "
+        "and the SPARQL workers are there once; each release adds its in-memory indexes "
+        "(`graph/version.py`). The releases of a version share the strings those indexes "
+        "read (a label or URI that did not change is one object), 25 MB of the full "
+        "classification's three. The rest is per release by construction: the search "
+        "rankings, skill bit sets and facts are arrays by each release's own concept order, "
+        "which every added or removed concept shifts; sharing them would need one concept "
+        "numbering across releases, which is not built.",
+        "- **The store and the load grow with the triples**, and the older releases hold "
+        "more of them than v1.2.0 (their skills carry every alternative label; the v1.2.0 "
+        "copy in ../shared lacks many, see its README). The load also writes each release's "
+        "indexes (about 20 s each), which is why it is more than three times one load.",
+        "- **A later load of one release** into a store of three copies the other releases' "
+        "graphs from the active version into the new one (versions are immutable): the "
+        "engine writes each to an N-Triples file and bulk-loads it back, which is what "
+        "bounds it. Their index files are linked, not rebuilt, when the load brings no "
+        "dataset (the indexes read the datasets too).",
         "",
     ]
     options.out.write_text("\n".join(lines), encoding="utf-8")

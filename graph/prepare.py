@@ -25,6 +25,7 @@ import logging
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -81,12 +82,14 @@ def build(path: Path, release: str) -> Indexes:
     return Indexes.build(found[release])
 
 
-def write(path: Path, *, to: Path | None = None, release: str | None = None) -> None:
-    """Build the indexes of every release of the (closed) store at ``path`` and write them
-    into its folder; or those of ``release`` to the file ``to``."""
+def write(
+    path: Path, *, to: Path | None = None, release: str | None = None, skip: Sequence[str] = ()
+) -> None:
+    """Build the indexes of every release of the (closed) store at ``path`` but those in
+    ``skip`` and write them into its folder; or those of ``release`` to the file ``to``."""
     store = open_read_only(path)
     for name, view in releases.releases(store).items():
-        if release is None or name == release:
+        if (release is None and name not in skip) or name == release:
             out = to if to is not None else path / index_file(name)
             indexfile.write(out, Indexes.build(view), fingerprint=FINGERPRINT)
 

@@ -10,7 +10,9 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from graph import analytics, prepare, releases
 from graph import terms as t
@@ -164,17 +166,27 @@ def load_bundle(
     if on_start is not None:
         on_start(sum(r.bundle.total_bytes for r in loads))
     schema = ontology_quads()
-    text = _LoadText(loads, schema, datasets=datasets, on_bytes=on_bytes, previous=previous)
+    scratch = tempfile.TemporaryDirectory(prefix="skillgraph-kept-")
+    text = _LoadText(
+        loads,
+        schema,
+        datasets=datasets,
+        on_bytes=on_bytes,
+        previous=previous,
+        scratch=Path(scratch.name),
+    )
 
     # The version's indexes are written before it is published, so that a server
     # switches to it within a second or two instead of building them under traffic.
     def write_indexes(version: Path) -> None:
         if on_indexes is not None:
             on_indexes()
-        prepare.write(version)
+        reused = _reuse_indexes(previous, version, text.kept) if not datasets else []
+        prepare.write(version, skip=reused)
         _write_sources(version, loads, datasets, text.notes, previous, text.kept)
 
-    built = build_store(store_root, text.pieces(), prepare=write_indexes)
+    with scratch:
+        built = build_store(store_root, text.pieces(), prepare=write_indexes)
     seconds = time.perf_counter() - started
     phases = {name: at - started for name, at in text.ends.items()}
     phases["derive"] -= phases["files"]
@@ -193,6 +205,27 @@ def load_bundle(
         reports=text.reports,
         kept=text.kept,
     )
+
+
+def _reuse_indexes(previous: Path | None, version: Path, kept: dict[str, int]) -> list[str]:
+    """The releases kept whole from ``previous`` whose index files are linked into
+    ``version`` as they are: a load that brings no dataset changes nothing a kept release's
+    indexes are made of (its graphs, the datasets; the model is the same file). A file made
+    by other code is refused when read, and built then (:func:`graph.prepare.read`)."""
+    if previous is None:
+        return []
+    reused = []
+    for release in releases.releases(open_read_only(previous)):
+        source = previous / prepare.index_file(release)
+        graphs = (releases.esco_graph(release).value, releases.derived_graph(release).value)
+        if source.is_file() and all(g in kept for g in graphs):
+            target = version / prepare.index_file(release)
+            try:
+                os.link(source, target)  # the file is never written again
+            except OSError:
+                shutil.copyfile(source, target)
+            reused.append(release)
+    return reused
 
 
 def _previous(store_root: Path) -> Path | None:
@@ -278,10 +311,6 @@ def load_text(
     return list(_LoadText(loads, ontology_quads()).pieces())
 
 
-KEPT_BATCH = 100_000
-"""Triples of a kept graph per piece of text."""
-
-
 class _LoadText:
     """The N-Triples text of a load in pieces, each with its named graph: the model, each
     release's files and the facts derived from them, the datasets beside them (an RDF file
@@ -296,10 +325,13 @@ class _LoadText:
         datasets: Sequence[Dataset] = (),
         on_bytes: Callable[[int], None] | None = None,
         previous: Path | None = None,
+        scratch: Path | None = None,
     ) -> None:
         self.loads, self.schema, self.on_bytes = loads, schema, on_bytes
         self.datasets = datasets
         self.previous = previous
+        self.scratch = scratch
+        """where the kept graphs are written for the engine to load back"""
         self.reports: dict[str, LoadReport] = {load.name: LoadReport() for load in loads}
         self.notes: dict[str, str] = {}
         """graph IRI -> what a dataset's load found (the O*NET crosswalk's outcomes)"""
@@ -366,7 +398,10 @@ class _LoadText:
 
     def _kept(self, path: Path) -> Iterator[Piece]:
         """The graphs of the version at ``path`` that this load does not replace: the other
-        releases and datasets (the model is written afresh)."""
+        releases and datasets (the model is written afresh). The engine writes each to an
+        N-Triples file of :attr:`scratch` and bulk-loads it back (a whole graph is one
+        document, so its blank nodes stay its own)."""
+        assert self.scratch is not None
         replaced = {t.MODEL_GRAPH.value}
         replaced |= {d.graph.value for d in self.datasets}
         for load in self.loads:
@@ -378,35 +413,20 @@ class _LoadText:
                 (g for g in store.named_graphs() if isinstance(g, NamedNode)),
                 key=lambda g: g.value,
             )
-            for graph in graphs:
-                if graph.value in replaced:
-                    continue
-                count = 0
-                for triples in _batches(store.quads_for_pattern(None, None, None, graph)):
-                    count += len(triples)
-                    yield graph, _text(triples)
-                self.kept[graph.value] = count
+            for number, graph in enumerate(g for g in graphs if g.value not in replaced):
+                file = self.scratch / f"kept-{number}.nt"
+                store.dump(file, format=RdfFormat.N_TRIPLES, from_graph=graph)
+                self.kept[graph.value] = _size(store, graph)
+                yield graph, RdfFile(file, RdfFormat.N_TRIPLES)
         finally:
             del store
 
 
-def _batches(quads: Iterator[Quad]) -> Iterator[list[Triple]]:
-    """The triples of ``quads`` in batches of :data:`KEPT_BATCH`; once a blank node comes,
-    the rest in one batch (a piece must hold every triple of the blank nodes it names)."""
-    batch: list[Triple] = []
-    blank = False
-    for quad in quads:
-        triple = quad.triple
-        batch.append(triple)
-        if not blank and (
-            isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)
-        ):
-            blank = True
-        if len(batch) >= KEPT_BATCH and not blank:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _size(store: Store, graph: NamedNode) -> int:
+    """How many triples ``graph`` of ``store`` holds (counted by the engine)."""
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {t.nt(graph)} {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, QuerySolutions)
+    return int(next(iter(rows))["n"].value)
 
 
 def _text(statements: Sequence[Quad] | Sequence[Triple]) -> bytes:

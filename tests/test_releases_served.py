@@ -25,8 +25,8 @@ import pytest
 from pyoxigraph import NamedNode
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from graph import changes, releases
-from graph.store import LiveStore
+from graph import changes, prepare, releases
+from graph.store import LiveStore, active_version
 from service.models import ChangeName
 from skillgraph.pipeline import load_bundle, sample_datasets, sample_onet_path, sample_path
 from tests.conftest import LiveServer, running
@@ -360,6 +360,7 @@ def test_a_later_load_replaces_one_release_and_keeps_the_rest(
         for g in before.named_graphs()
     }
     del before
+    previous = active_version(root)
     result = load_bundle(older[0], root)  # v1.1.1 again, alone
     assert set(result.kept) == {
         "https://w3id.org/skillgraph/graph/esco/v1.2.0",
@@ -372,6 +373,15 @@ def test_a_later_load_replaces_one_release_and_keeps_the_rest(
     for graph, size in result.kept.items():
         assert size == sizes[graph]
         assert len(list(after.store.quads_for_pattern(None, None, None, NamedNode(graph)))) == size
+    # The kept release's indexes are the previous version's file, linked; the replaced
+    # release's are new.
+    index = prepare.index_file("v1.2.0")
+    assert (previous / index).stat().st_ino == (after.path / index).stat().st_ino
+    replaced = prepare.index_file("v1.1.1")
+    assert (previous / replaced).stat().st_ino != (after.path / replaced).stat().st_ino
+    # A load that brings a dataset builds every release's indexes: they read the datasets.
+    with_data = load_bundle(older[0], root, datasets=sample_datasets())
+    assert (after.path / index).stat().st_ino != (with_data.version / index).stat().st_ino
     fresh = load_bundle(older[0], root, fresh=True)
     assert fresh.kept == {}
     assert list(LiveStore(root).get().releases) == ["v1.1.1"]
