@@ -247,7 +247,8 @@ def _elsewhere(request: Request, error: NotFoundError) -> Exception:
         return error
     holding = [name for name, release in releases.items() if release.holds(uri)]
     where = (
-        f"it is in release {', '.join(holding)} (ask with selectedVersion=)"
+        f"it is in release{'s' if len(holding) > 1 else ''} {', '.join(holding)} "
+        "(ask with selectedVersion=)"
         if holding
         else f"no release of this store has it ({', '.join(releases)})"
     )
