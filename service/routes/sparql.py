@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
+from graph.releases import NAME_PATTERN
 from service import description
 from service.body import MAX_BODY, read_body
 from service.negotiation import media_type
@@ -119,6 +120,21 @@ def _graphs(uris: list[str], name: str) -> tuple[str, ...]:
     return tuple(uris)
 
 
+RELEASE_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": "The ESCO release whose graphs are the default graph (with the model "
+        "and the datasets), as GET /releases lists them: the newest by default."
+        + (" The same as selectedVersion." if name == "release" else ""),
+        "schema": {"type": "string", "pattern": NAME_PATTERN},
+    }
+    for name in ("selectedVersion", "release")
+]
+"""The release a query asks, given in the URL (:func:`_release_asked`)."""
+
+
 def _url_parameter(name: str, description_text: str) -> dict[str, object]:
     return {
         "name": name,
@@ -146,6 +162,7 @@ def _url_parameter(name: str, description_text: str) -> dict[str, object]:
             _url_parameter(
                 "format", "The result format, overriding Accept: " + ", ".join(FORMAT_PARAMETER)
             ),
+            *RELEASE_PARAMETERS,
         ]
     },
 )
@@ -160,6 +177,7 @@ async def sparql_get(request: Request) -> Response:
     response_class=Response,
     responses=responses(413, 415),
     openapi_extra={
+        "parameters": RELEASE_PARAMETERS,
         "requestBody": {
             "content": {
                 "application/sparql-query": {
@@ -175,7 +193,7 @@ async def sparql_get(request: Request) -> Response:
                 },
             },
             "required": True,
-        }
+        },
     },
 )
 async def sparql_post(request: Request) -> Response:
