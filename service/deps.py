@@ -121,7 +121,6 @@ async def answered(
 
 OpenStoreDep = Annotated[OpenStore, Depends(get_open_store)]
 StoreDep = Annotated[StoreView, Depends(get_store)]
-ReleaseDep = Annotated[Release, Depends(get_release)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 

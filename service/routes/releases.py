@@ -57,12 +57,15 @@ async def releases(
     items = []
     for name, release in open_store.releases.items():
         summary = await run_in_threadpool(catalog.summary, release)
+        languages = (
+            release.languages or (await run_in_threadpool(catalog.translations, release)).languages
+        )  # a store without release descriptions
         items.append(
             {
                 "name": name,
                 "latest": release is open_store.latest,
                 "loaded": release.created,
-                "languages": list(release.languages or catalog.translations(release).languages),
+                "languages": list(languages),
                 "graphs": [g.value for g in release.graphs[:2]],
                 "counts": summary,
             }
