@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import secrets
@@ -335,9 +336,10 @@ class OpenStore:
         """``store`` (the version at ``path``) with its facts read."""
         return cls(store=store, path=path, triples=len(store), releases=releases(store))
 
-    @property
+    @functools.cached_property
     def latest(self) -> Release:
-        """The newest release: the one answered when none is asked for."""
+        """The newest release: the one answered when none is asked for (found once, not on
+        every request)."""
         return list(self.releases.values())[-1]
 
     def release(self, name: str | None) -> Release:

@@ -3,7 +3,7 @@ paging parameters the list endpoints share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -60,17 +60,26 @@ async def get_release(
 
     :raises UnknownReleaseError: if the store holds no such release (404, naming those it
         holds)."""
-    if selected_version and release and selected_version != release:
-        # No release is both: the one asked for does not exist (404, as for an unknown one).
+    chosen = asked_release(open_store, [selected_version, release])
+    request.state.release = chosen.name
+    return chosen
+
+
+def asked_release(open_store: OpenStore, names: Iterable[str | None]) -> Release:
+    """The release the request names (by ``selectedVersion`` or ``release``, the values of
+    ``names`` given), the newest if it names none.
+
+    :raises ProblemError: if it names two (404: no release is both, as for an unknown one).
+    :raises UnknownReleaseError: if the store holds no such release (404, naming those it
+        holds)."""
+    given = sorted({name for name in names if name})
+    if len(given) > 1:
         raise ProblemError(
             404,
             "not-found",
-            f"selectedVersion={selected_version} and release={release} name different "
-            "releases: give one",
+            f"selectedVersion and release name different releases ({', '.join(given)}): give one",
         )
-    chosen = open_store.release(selected_version or release)
-    request.state.release = chosen.name
-    return chosen
+    return open_store.release(given[0] if given else None)
 
 
 async def get_store(release: Annotated[Release, Depends(get_release)]) -> StoreView:

@@ -215,10 +215,14 @@ def _reuse_indexes(previous: Path | None, version: Path, kept: dict[str, int]) -
     if previous is None:
         return []
     reused = []
-    for release in releases.releases(open_read_only(previous)):
+    for graph in kept:  # a kept release is its two graphs, kept
+        release = graph.removeprefix(releases.ESCO_BASE)
         source = previous / prepare.index_file(release)
-        graphs = (releases.esco_graph(release).value, releases.derived_graph(release).value)
-        if source.is_file() and all(g in kept for g in graphs):
+        if (
+            graph.startswith(releases.ESCO_BASE)
+            and releases.derived_graph(release).value in kept
+            and source.is_file()
+        ):
             target = version / prepare.index_file(release)
             try:
                 os.link(source, target)  # the file is never written again

@@ -402,42 +402,27 @@ def test_the_api_names_the_changes_the_comparison_makes() -> None:
     assert typing.get_args(ChangeName) == changes.CHANGE_NAMES
 
 
-def test_one_command_loads_several_downloads(older: tuple[Path, Older], tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def _load(*arguments: Path, store: Path) -> list[str]:
+    """``skillgraph load ARGUMENTS --store STORE`` as a user runs it: the lines it prints."""
+    binary = str(Path(sys.executable).with_name("skillgraph"))
     done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("skillgraph")),
-            "load",
-            str(sample_path()),
-            str(older[0]),
-            str(sample_onet_path()),
-            "--store",
-            str(root),
-        ],
+        [binary, "load", *map(str, arguments), "--store", str(store)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_one_command_loads_several_downloads(older: tuple[Path, Older], tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    lines = _load(sample_path(), older[0], sample_onet_path(), store=root)
     # Each release's counts, the older first; the O*NET folder is a dataset, not a release.
     assert lines.index("  release v1.1.1:") < lines.index("  release v1.2.0:")
     assert any("(O*NET) into <https://w3id.org/skillgraph/graph/onet>" in line for line in lines)
     assert list(LiveStore(root).get().releases) == ["v1.1.1", "v1.2.0"]
-    again = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("skillgraph")),
-            "load",
-            str(older[0]),
-            "--store",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert again.returncode == 0, again.stderr
-    kept = [line for line in again.stdout.splitlines() if "triples kept in" in line]
+    kept = [line for line in _load(older[0], store=root) if "triples kept in" in line]
     assert [line.rsplit("<", 1)[1] for line in kept] == [
         "https://w3id.org/skillgraph/graph/derived/v1.2.0>",
         "https://w3id.org/skillgraph/graph/esco/v1.2.0>",

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
@@ -37,10 +37,17 @@ from service.models import (
     Releases,
 )
 from service.problems import ProblemError, responses
+from service.routes.occupations import OccupationId
+from service.routes.skills import SkillId
 
 router = APIRouter(tags=["releases"], responses=responses(404, 422, 503))
 
-ReleaseName = Annotated[str, Query(pattern=NAME_PATTERN, description="A release: v1.1.1.")]
+FromRelease = Annotated[
+    str, Query(alias="from", pattern=NAME_PATTERN, description="The release it came from.")
+]
+ToRelease = Annotated[
+    str | None, Query(alias="to", pattern=NAME_PATTERN, description="The newest by default.")
+]
 URI_IN_TEXT = re.compile(r"https?://data\.europa\.eu/esco/(?:occupation|skill)/[0-9A-Za-z-]+")
 """An ESCO occupation or skill URI, wherever it stands in a CSV or text body."""
 MAX_BODY_URIS = 10_000
@@ -87,13 +94,8 @@ async def changes(
     request: Request,
     open_store: OpenStoreDep,
     catalog: CatalogDep,
-    from_release: Annotated[
-        str, Query(alias="from", pattern=NAME_PATTERN, description="The release it came from.")
-    ],
-    to_release: Annotated[
-        str | None,
-        Query(alias="to", pattern=NAME_PATTERN, description="The newest by default."),
-    ] = None,
+    from_release: FromRelease,
+    to_release: ToRelease = None,
     kind: Annotated[
         list[Literal["occupation", "skill", "relation"]] | None,
         Query(description="Which kinds of change; repeat for several."),
@@ -171,13 +173,8 @@ async def check(
     request: Request,
     open_store: OpenStoreDep,
     catalog: CatalogDep,
-    from_release: Annotated[
-        str, Query(alias="from", pattern=NAME_PATTERN, description="The release it came from.")
-    ],
-    to_release: Annotated[
-        str | None,
-        Query(alias="to", pattern=NAME_PATTERN, description="The newest by default."),
-    ] = None,
+    from_release: FromRelease,
+    to_release: ToRelease = None,
 ) -> dict[str, Any]:
     """Post the ESCO URIs one's data uses, taken from release ``from`` (JSON
     ``{"uris": [...]}``, or a CSV or text file: every occupation and skill URI in it, in
@@ -231,22 +228,6 @@ async def _posted_uris(request: Request) -> list[str]:
             413, "too-many-uris", f"{len(uris):,} URIs: check up to {MAX_BODY_URIS:,} at a time"
         )
     return uris
-
-
-OccupationId = Annotated[
-    str,
-    Path(
-        description="The occupation's ESCO UUID or its full URI.",
-        json_schema_extra={"pattern": t.id_pattern(t.OCCUPATION_BASE)},
-    ),
-]
-SkillId = Annotated[
-    str,
-    Path(
-        description="The skill's ESCO UUID or its full URI.",
-        json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
-    ),
-]
 
 
 @router.get(

@@ -43,16 +43,19 @@ def search_skills(
     )
 
 
+SkillId = Annotated[
+    str,
+    Path(
+        description="The skill's ESCO UUID or its full URI.",
+        examples=[MANAGE_BUDGETS],
+        json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
+    ),
+]
+
+
 @router.get("/{id:path}", response_model=SkillProfile, summary="Skill or knowledge concept")
 async def skill(
-    id: Annotated[
-        str,
-        Path(
-            description="The skill's ESCO UUID or its full URI.",
-            examples=[MANAGE_BUDGETS],
-            json_schema_extra={"pattern": t.id_pattern(t.SKILL_BASE)},
-        ),
-    ],
+    id: SkillId,
     store: StoreDep,
     catalog: CatalogDep,
     lang: LanguageDep,

@@ -43,9 +43,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import engine
 from engine import GRAPH_FORMATS, RESULT_FORMATS, Job, Stopped
 from graph.errors import UpdateNotAllowedError
-from graph.releases import NAME_PATTERN
+from graph.releases import NAME_PATTERN, Release
+from graph.store import OpenStore
 from service import description
 from service.body import MAX_BODY, read_body
+from service.deps import asked_release
 from service.negotiation import media_type
 from service.problems import ProblemError, fault, render, responses
 from service.settings import Settings
@@ -97,16 +99,12 @@ def _not_acceptable() -> ProblemError:
     )
 
 
-def _release_asked(scope: Scope) -> str | None:
-    """The release the request's URL asks for (``selectedVersion`` or ``release``): the
-    default graph is that release's graphs, the model and the datasets."""
+def _release_asked(scope: Scope, opened: OpenStore) -> Release:
+    """The release the request's URL asks for (``selectedVersion`` or ``release``,
+    :func:`service.deps.asked_release`): the default graph is that release's graphs, the
+    model and the datasets."""
     asked = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    names = {*asked.get("selectedVersion", []), *asked.get("release", [])}
-    if len(names) > 1:
-        raise ProblemError(
-            404, "not-found", "selectedVersion and release name different releases: give one"
-        )
-    return names.pop() if names else None
+    return asked_release(opened, [*asked.get("selectedVersion", []), *asked.get("release", [])])
 
 
 def _graphs(uris: list[str], name: str) -> tuple[str, ...]:
@@ -484,7 +482,7 @@ async def _answer(scope: Scope, receive: Receive, send: Send, request: _Request)
     elif own_dataset:
         default_graph = None  # the query's FROM
     else:  # the release asked for (the newest by default); a store without releases: the union
-        release = opened.release(_release_asked(scope))
+        release = _release_asked(scope, opened)
         default_graph = tuple(g.value for g in release.graphs) or None
     job = Job(
         store=str(opened.path),
@@ -597,7 +595,7 @@ async def _describe(scope: Scope, send: Send) -> None:
     opened = state.store_source.get()
     # Counted once per store version and kept with its indexes, off the event loop (a scan),
     # one count at a time: those who ask meanwhile wait here, not in a thread each.
-    release = opened.release(_release_asked(scope))
+    release = _release_asked(scope, opened)
     sizes = state.catalog.graph_sizes_counted(release)
     if sizes is None:
         async with state.graph_counting:
