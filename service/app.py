@@ -24,6 +24,7 @@ from service.body import MAX_BODY, BodyLimit
 from service.cache import ResponseCache
 from service.deps import ReleaseHeader, StoreSource
 from service.routes import (
+    esco_api,
     esco_paths,
     health,
     isco,
@@ -192,6 +193,7 @@ def create_app(
         query_page,  # before sparql: a browser's GET /sparql is the query page
         sparql,
         page_routes,
+        esco_api,  # before esco_paths, which would take /esco/api/...
         esco_paths,  # last: the paths under /esco/ no page route takes
     ):
         app.include_router(module.router)

@@ -179,6 +179,8 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
         return request.url.path
 
     def dressed(request: Request, response: JSONResponse) -> Response:
+        if getattr(request.state, "esco_api", False):
+            return esco_api_error(response)
         if page is None or not page.wants(request):
             return response
         body = json.loads(bytes(response.body))
@@ -227,6 +229,30 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         return dressed(request, fault(error, path(request)))
+
+
+ESCO_LOGREFS = {400: "BadInputException", 404: "NotFoundException"}
+"""The ESCO Web Service API's ``logref`` for its statuses (``ServerException`` otherwise)."""
+
+
+def esco_api_error(response: JSONResponse) -> JSONResponse:
+    """A problem answered to the ESCO API's clients (:mod:`service.routes.esco_api`): the
+    same RFC 9457 problem, with the ESCO API's members (``logref``, ``status``, ``message``,
+    ``_links``), and a malformed parameter a 400 as there rather than a 422."""
+    body = json.loads(bytes(response.body))
+    status = 400 if response.status_code == 422 else response.status_code
+    body.update(
+        status=status,
+        title=HTTPStatus(status).phrase,
+        logref=ESCO_LOGREFS.get(status, "ServerException"),
+        message=body.get("detail", ""),
+        _links=None,
+    )
+    answer = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    for name in ("allow", "retry-after"):
+        if name in response.headers:
+            answer.headers[name] = response.headers[name]
+    return answer
 
 
 def _elsewhere(request: Request, error: NotFoundError) -> Exception:
