@@ -146,11 +146,16 @@ class Documents:
         cache = self._cache
         if uri in cache.classes:
             return cache.classes[uri]
-        types = {
-            q.object.value
-            for q in self.store.quads_for_pattern(_node(uri), t.TYPE, None)
-            if isinstance(q.object, NamedNode)
-        }
+        node = _node(uri)
+        types = (
+            {
+                q.object.value
+                for q in self.store.quads_for_pattern(node, t.TYPE, None)
+                if isinstance(q.object, NamedNode)
+            }
+            if node is not None
+            else set()
+        )
         found: str | None
         if t.ESCO_OCCUPATION.value in types:
             found = OCCUPATION
@@ -173,7 +178,7 @@ class Documents:
         if key in cache.titles:
             return cache.titles[key]
         labels: dict[str, str] = {}
-        for quad in self.store.quads_for_pattern(_node(uri), t.PREF_LABEL, None):
+        for quad in self.store.quads_for_pattern(NamedNode(uri), t.PREF_LABEL, None):
             if isinstance(quad.object, Literal) and quad.object.language:
                 labels.setdefault(quad.object.language, quad.object.value)
         found = labels.get(self.language) or labels.get(self.main)
@@ -199,6 +204,8 @@ class Documents:
         found = cache.members.get(scheme)
         if found is None:
             node = _node(scheme)
+            if node is None:
+                return ()
             uris = {
                 q.subject.value
                 for q in self.store.quads_for_pattern(None, t.IN_SCHEME, node)
@@ -214,7 +221,7 @@ class Documents:
         own = self.class_of(uri)
         if own is None:
             return None
-        node = _node(uri)
+        node = NamedNode(uri)
         doc: dict[str, Any] = {
             "className": own,
             "classId": CLASS_IDS[own],
@@ -331,7 +338,7 @@ class Documents:
         return "broaderConcept"
 
     def _skill_type(self, uri: str) -> str | None:
-        for quad in self.store.quads_for_pattern(_node(uri), t.SKILL_TYPE, None):
+        for quad in self.store.quads_for_pattern(NamedNode(uri), t.SKILL_TYPE, None):
             if isinstance(quad.object, NamedNode):
                 return quad.object.value
         return None
@@ -362,8 +369,12 @@ _NARROWER = {
 }
 
 
-def _node(uri: str) -> NamedNode:
-    return NamedNode(uri)
+def _node(uri: str) -> NamedNode | None:
+    """``uri`` as a node; None if it is no IRI (nothing is described by it)."""
+    try:
+        return NamedNode(uri)
+    except ValueError:
+        return None
 
 
 def _unique(quads: Iterable[Any]) -> Iterator[Any]:

@@ -35,7 +35,7 @@ from graph.releases import Release
 from graph.suggest import MAX_LIMIT as SUGGEST_MAX
 from service.deps import CatalogDep, get_release
 from service.language import LanguageDep
-from service.problems import ProblemError
+from service.problems import ProblemError, responses
 
 BASE = "/esco/api"
 MEDIA_TYPE = "application/json"
@@ -52,15 +52,12 @@ async def mark(request: Request) -> None:
     request.state.esco_api = True
 
 
+ERRORS = responses(400, 404, 503)
+ERRORS[400]["description"] = "A parameter is missing or malformed (the ESCO API's 400)"
+ERRORS[404]["description"] = "No such concept in the release, or no such release"
+
 router = APIRouter(
-    prefix=BASE,
-    tags=["ESCO Web Service API"],
-    dependencies=[Depends(mark)],
-    responses={
-        400: {"description": "A parameter is missing or malformed (the ESCO API's error)."},
-        404: {"description": "No such concept in the release, or no such release."},
-        503: {"description": "The store cannot be read."},
-    },
+    prefix=BASE, tags=["ESCO Web Service API"], dependencies=[Depends(mark)], responses=ERRORS
 )
 
 ReleaseDep = Annotated[Release, Depends(get_release)]
