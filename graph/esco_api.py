@@ -236,6 +236,8 @@ class Documents:
         links: dict[str, list[dict[str, Any]]] = {}
 
         def add(relation: str, target: str, kind: str | None = None) -> None:
+            if self.class_of(target) is None:
+                return  # not in this release (a file's dangling link): no href to a 404
             entries = links.setdefault(relation, [])
             if not any(e["uri"] == target for e in entries):
                 entries.append(self.link(target, kind))
