@@ -146,7 +146,7 @@ class Documents:
         cache = self._cache
         if uri in cache.classes:
             return cache.classes[uri]
-        node = _node(uri)
+        node = as_node(uri)
         types = (
             {
                 q.object.value
@@ -203,7 +203,7 @@ class Documents:
         cache = self._cache
         found = cache.members.get(scheme)
         if found is None:
-            node = _node(scheme)
+            node = as_node(scheme)
             if node is None:
                 return ()
             uris = {
@@ -371,7 +371,7 @@ _NARROWER = {
 }
 
 
-def _node(uri: str) -> NamedNode | None:
+def as_node(uri: str) -> NamedNode | None:
     """``uri`` as a node; None if it is no IRI (nothing is described by it)."""
     try:
         return NamedNode(uri)

@@ -428,3 +428,44 @@ def test_one_command_loads_several_downloads(older: tuple[Path, Older], tmp_path
         "https://w3id.org/skillgraph/graph/esco/v1.2.0>",
         "https://w3id.org/skillgraph/graph/onet>",
     ]
+
+
+def test_the_esco_api_answers_for_the_release_asked_for(
+    two: httpx.Client, older: tuple[Path, Older]
+) -> None:
+    api = "/esco/api/resource/occupation"
+    new = two.get(api, params={"uri": PRODUCER})
+    old = two.get(api, params={"uri": PRODUCER, "selectedVersion": "v1.1.1"})
+    assert new.headers["esco-release"] == new.json()["release"] == "v1.2.0"
+    assert old.headers["esco-release"] == old.json()["release"] == "v1.1.1"
+    assert (new.json()["title"], old.json()["title"]) == ("producer", OLD_LABEL)
+    skills = {link["uri"] for link in old.json()["_links"]["hasEssentialSkill"]}
+    assert older[1].missing not in skills and older[1].switched not in skills
+    assert older[1].switched in {link["uri"] for link in old.json()["_links"]["hasOptionalSkill"]}
+    # A crawler following the older release's links stays in it.
+    link = old.json()["_links"]["hasOptionalSkill"][0]
+    skill = two.get(link["href"]).json()
+    assert skill["release"] == "v1.1.1" and skill["uri"] == link["uri"]
+    assert "selectedVersion=v1.1.1" in skill["_links"]["self"]["href"]
+    absent = two.get(api, params={"uri": older[1].absent, "selectedVersion": "v1.1.1"})
+    assert absent.status_code == 404
+    assert absent.json()["releases"] == ["v1.2.0"]
+    assert absent.json()["logref"] == "NotFoundException"
+    assert "in release v1.2.0" in absent.json()["message"]
+    listing = two.get(
+        api,
+        params={
+            "isInScheme": "http://data.europa.eu/esco/concept-scheme/occupations",
+            "selectedVersion": "v1.1.1",
+            "limit": 1000,
+        },
+    ).json()
+    assert older[1].absent not in listing["_embedded"] and PRODUCER in listing["_embedded"]
+    newest = two.get(
+        api,
+        params={
+            "isInScheme": "http://data.europa.eu/esco/concept-scheme/occupations",
+            "limit": 1000,
+        },
+    ).json()
+    assert newest["total"] == listing["total"] + 1

@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from graph import esco_api as e
 from graph.catalog import Catalog
+from graph.errors import NotFoundError
 from graph.releases import Release
 from graph.suggest import MAX_LIMIT as SUGGEST_MAX
 from service.deps import CatalogDep, get_release
@@ -141,8 +142,12 @@ def _answer(request: Request, release: Release, lang: Any) -> _Answer:
     return _Answer(request, release, lang.language, lang.translations.main)
 
 
-def _not_found(what: str, release: Release) -> ProblemError:
-    return ProblemError(404, "not-found", f"no {what} in release {release.name}")
+def _not_found(kind: str, uri: str) -> Exception:
+    """A concept the release lacks: the 404 names the releases that have it, if any
+    (:func:`service.problems.install`)."""
+    if e.as_node(uri) is None:
+        return ProblemError(404, "not-found", f"no {kind} {uri[:200]!r}: that is no IRI")
+    return NotFoundError(kind if kind in ("occupation", "skill") else "concept", uri)
 
 
 @router.get("/resource/related", summary="The concepts a relation links a concept to")
@@ -165,7 +170,7 @@ async def related(
     def build() -> dict[str, Any]:
         targets = answer.docs.related(uri, relation)
         if targets is None:
-            raise _not_found(f"concept {uri}", release)
+            raise _not_found("concept", uri)
         chosen = targets[offset * limit : (offset + 1) * limit]
         return {
             "uri": uri,
@@ -211,8 +216,14 @@ async def resource(
 
         def one() -> dict[str, Any]:
             found = answer.docs.class_of(uri)
-            if found is None or found not in allowed:
-                raise _not_found(f"{kind} {uri}", release)
+            if found is None:
+                raise _not_found(kind, uri)
+            if found not in allowed:
+                raise ProblemError(
+                    404,
+                    "not-found",
+                    f"{uri} is a {found}, not a {kind}: ask /resource/{e.RESOURCE_OF[found]}",
+                )
             doc = answer.docs.document(uri)
             assert doc is not None
             return {**doc, "release": release.name}
@@ -224,7 +235,9 @@ async def resource(
         def several() -> dict[str, Any]:
             chosen = [u for u in wanted if answer.docs.class_of(u) in allowed]
             if not chosen:
-                raise _not_found(f"{kind} of the uris given", release)
+                raise ProblemError(
+                    404, "not-found", f"no {kind} of the uris given in release {release.name}"
+                )
             return {
                 "total": len(chosen),
                 "release": release.name,
@@ -239,7 +252,7 @@ async def resource(
     scheme = in_scheme
     members = await run_in_threadpool(answer.docs.members, scheme)
     if not members and answer.docs.class_of(scheme) != e.CONCEPT_SCHEME:
-        raise _not_found(f"concept scheme {scheme}", release)
+        raise NotFoundError("concept scheme", scheme)
     head = {
         "total": len(members),
         "offset": offset,
