@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from graph import terms as t
-from graph.releases import StoreView
+from graph.releases import Release, StoreView
 from graph.store import PerVersion
 
 OCCUPATION: Final = "Occupation"
@@ -235,14 +235,15 @@ class Documents:
         status: str | None = None
         links: dict[str, list[dict[str, Any]]] = {}
 
-        def add(relation: str, target: str, kind: str | None = None) -> None:
-            if self.class_of(target) is None:
-                return  # not in this release (a file's dangling link): no href to a 404
-            entries = links.setdefault(relation, [])
-            if not any(e["uri"] == target for e in entries):
-                entries.append(self.link(target, kind))
+        linked: set[tuple[str, str]] = set()
 
-        for quad in _unique(self.store.quads_for_pattern(node, None, None)):
+        def add(relation: str, target: str, kind: str | None = None) -> None:
+            if (relation, target) in linked or self.class_of(target) is None:
+                return  # a link given twice, or to a concept the release lacks (no 404 href)
+            linked.add((relation, target))
+            links.setdefault(relation, []).append(self.link(target, kind))
+
+        for quad in self._own(node):
             predicate, value = quad.predicate.value, quad.object
             if predicate in _LABELS and isinstance(value, Literal):
                 language = value.language or self.main
@@ -327,6 +328,19 @@ class Documents:
 
     # -- helpers ------------------------------------------------------------------------
 
+    def _own(self, node: NamedNode) -> Iterator[Quad]:
+        """The triples a document is made of, with ``node`` as subject: in a release, those
+        of its classification graph, where the files' statements are; in a bare store, each
+        once. One lookup per property read, which skips the rest (SKOS-XL label nodes,
+        associations, transitive closures: most of a skill's triples)."""
+        if isinstance(self.store, Release) and self.store.esco is not None:
+            store, graph = self.store.store, self.store.esco
+            for predicate in _READ:
+                yield from store.quads_for_pattern(node, predicate, None, graph)
+            return
+        for predicate in _READ:
+            yield from _unique(self.store.quads_for_pattern(node, predicate, None))
+
     def _broader(self, own: str, target: str) -> str:
         kind = self.class_of(target)
         if kind == OCCUPATION:
@@ -363,6 +377,26 @@ class Documents:
         if text is not None:
             yield language or self.main, text
 
+
+_READ: Final = tuple(
+    NamedNode(iri)
+    for iri in (
+        *_LABELS,
+        *_NOTES,
+        t.NOTATION.value,
+        t.STATUS.value,
+        t.BROADER.value,
+        t.NARROWER.value,
+        *_SKILL_SKILL,
+        *_FOR,
+        t.SKILL_TYPE.value,
+        t.SKILL_REUSE_LEVEL.value,
+        t.IN_SCHEME.value,
+        t.TOP_CONCEPT_OF.value,
+        t.HAS_TOP_CONCEPT.value,
+    )
+)
+"""The properties a document is made of."""
 
 _NARROWER = {
     OCCUPATION: "narrowerOccupation",
