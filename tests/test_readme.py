@@ -96,6 +96,7 @@ def test_every_block_is_run_or_says_why_not() -> None:
         ".venv/bin/skillgraph load loaders/sample loaders/sample_onet examples/",
         JOIN_QUERY,
         "curl -s http://127.0.0.1:8000/reconcile",
+        "curl -s 'http://127.0.0.1:8000/esco/api/search",
         "1,016 O*NET occupations",  # tests/test_onet.py: the full load prints it
         # tests/test_preparation.py runs the attributes load and holds it to what it prints
         ".venv/bin/skillgraph load ../shared/esco-v1.2.0 ../shared/career-causeways/",
@@ -247,6 +248,15 @@ def test_loading_datasets_beside_esco_as_the_readme_says(tmp_path: Path) -> None
         "Podcast Producer",
         "Senior Video Editor",
     ]
+
+
+def test_the_esco_api_curl_finds_the_producer(sample_server: LiveServer) -> None:
+    block = _block("curl -s 'http://127.0.0.1:8000/esco/api/search")
+    answer = json.loads(_shell(_ported(block, sample_server)))
+    results = answer["_embedded"]["results"]
+    assert len(results) == 2 and answer["total"] >= 2
+    assert results[0]["title"] == "producer" and results[0]["className"] == "Occupation"
+    assert results[0]["_links"]["self"]["href"].startswith(sample_server.url + "/esco/api/")
 
 
 def test_the_reconciliation_curl_reconciles(sample_server: LiveServer) -> None:
