@@ -115,17 +115,19 @@ Links = Callable[[str, str], str]
 @dataclass
 class _Cache:
     """What one release's documents look up again and again: the members of a concept
-    scheme (in URI order), a concept's class, its preferred label in a language."""
+    scheme (in URI order), a concept's class, its preferred label in a language, a skill's
+    type."""
 
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)
     classes: dict[str, str | None] = field(default_factory=dict)
     titles: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    skill_types: dict[str, str | None] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _CACHES: PerVersion[_Cache] = PerVersion(lambda store: _Cache())
-_MAX_CACHED = 200_000
-"""Titles and classes kept per release: every concept of ESCO in two languages."""
+_MAX_CACHED = 100_000
+"""Titles and classes kept per release: every concept of ESCO, in a few languages."""
 
 
 class Documents:
@@ -354,10 +356,17 @@ class Documents:
         return "broaderConcept"
 
     def _skill_type(self, uri: str) -> str | None:
+        cache = self._cache.skill_types
+        if uri in cache:
+            return cache[uri]
+        found = None
         for quad in self.store.quads_for_pattern(NamedNode(uri), t.SKILL_TYPE, None):
             if isinstance(quad.object, NamedNode):
-                return quad.object.value
-        return None
+                found = quad.object.value
+                break
+        if len(cache) < _MAX_CACHED:
+            cache[uri] = found
+        return found
 
     def _note(self, value: NamedNode | Literal) -> Iterator[tuple[str, str]]:
         """A description's languages and texts: an ``esco:NodeLiteral`` node's, or a

@@ -51,6 +51,8 @@ relations) as a knowledge graph, with the official ESCO URIs.
   skill gaps, career paths, occupations matching a set of skills, skills and ISCO groups.
   `{id}` is an ESCO UUID or the full URI.
 - **SPARQL 1.1** at `/sparql` for analysts (SPARQLWrapper, rdflib, YASGUI, pandas, curl).
+- **The ESCO Web Service API** at `/esco/api`, for software written for ESCO's own API:
+  its paths, parameters (`selectedVersion`, `language`) and HAL+JSON documents.
 
 Errors are RFC 9457 `application/problem+json`.
 
