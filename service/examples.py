@@ -46,6 +46,16 @@ PARAMETERS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/suggest"): {"q": "prod"},
     ("get", "/isco/{code}"): {"code": "2654"},
     ("get", "/resource"): {"uri": "http://data.europa.eu/esco/occupation/" + PRODUCER},
+    ("get", "/esco/api/resource/{kind}"): {
+        "kind": "occupation",
+        "uri": "http://data.europa.eu/esco/occupation/" + PRODUCER,
+    },
+    ("get", "/esco/api/resource/related"): {
+        "uri": "http://data.europa.eu/esco/occupation/" + PRODUCER,
+        "relation": "hasEssentialSkill",
+    },
+    ("get", "/esco/api/search"): {"text": "producer"},
+    ("get", "/esco/api/suggest2"): {"text": "prod"},
     ("get", "/reconcile/properties"): {"type": "Occupation"},
     ("get", "/reconcile/preview"): {"id": "http://data.europa.eu/esco/occupation/" + PRODUCER},
     ("get", "/reconcile/suggest/entity"): {"prefix": "prod"},

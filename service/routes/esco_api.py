@@ -35,7 +35,7 @@ from graph.errors import NotFoundError
 from graph.releases import Release
 from graph.suggest import MAX_LIMIT as SUGGEST_MAX
 from service.deps import CatalogDep, get_release
-from service.language import LanguageDep
+from service.language import Language, LanguageDep
 from service.problems import ProblemError, responses
 
 BASE = "/esco/api"
@@ -44,6 +44,8 @@ MAX_PAGE = 20_000
 """The largest ``limit`` of a listing: every skill of ESCO on one page (streamed)."""
 MAX_SEARCH = 100
 """The largest ``limit`` of a search page."""
+MAX_RELATED = 1_000
+"""The largest ``limit`` of ``/resource/related`` (whose page is built whole)."""
 MAX_RANKED = 10_000
 """How far down its ranking a search reads to fill a page (or to filter by scheme)."""
 
@@ -102,7 +104,6 @@ class _Answer:
     """What every answer of one request shares: its release, language and links."""
 
     def __init__(self, request: Request, release: Release, language: str, main: str) -> None:
-        self.request = request
         self.release = release
         self.language = language
         self.base = str(request.base_url).rstrip("/") + BASE
@@ -138,7 +139,7 @@ def _each(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _answer(request: Request, release: Release, lang: Any) -> _Answer:
+def _answer(request: Request, release: Release, lang: Language) -> _Answer:
     return _Answer(request, release, lang.language, lang.translations.main)
 
 
@@ -161,7 +162,9 @@ async def related(
         Query(description="A relation of its `_links` (hasEssentialSkill, narrowerConcept...)."),
     ],
     offset: Page = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="How many on a page.")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_RELATED, description=f"How many on a page, 1 to {MAX_RELATED}.")
+    ] = 100,
 ) -> Response:
     """The full documents of the concepts ``uri``'s ``relation`` links to, in
     ``_embedded.{relation}``, paged as a listing is."""
