@@ -288,6 +288,8 @@ def test_another_language(sample_http: httpx.Client, base: str) -> None:
         ("/resource/skill", {"isInScheme": SCHEMES + "nothing"}, 404, "NotFoundException"),
         ("/resource/related", {"uri": PRODUCER, "relation": "likes"}, 400, "BadInputException"),
         ("/search", {}, 400, "BadInputException"),
+        ("/search", {"text": "officers", "type": "concept"}, 400, "BadInputException"),
+        ("/suggest2", {"text": "offi", "type": "concept"}, 400, "BadInputException"),
         ("/nothing/here", {}, 400, "BadInputException"),
     ],
 )

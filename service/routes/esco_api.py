@@ -21,7 +21,7 @@ there (:func:`service.problems.install`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
@@ -322,7 +322,7 @@ async def search(
     text's; words: they share words) and ``score``. Occupations and skills searched together
     are merged by score."""
     answer = _answer(request, release, lang)
-    kinds: set[str] = set(type or ("occupation", "skill"))
+    kinds: set[str] = _searched(type)
 
     def build() -> dict[str, Any]:
         hits = _ranked(catalog, release, answer, text, kinds, offset, limit, in_scheme)
@@ -344,6 +344,24 @@ async def search(
         }
 
     return JSONResponse(await run_in_threadpool(build), media_type=MEDIA_TYPE)
+
+
+def _searched(types: Sequence[str] | None) -> set[str]:
+    """The kinds a search looks among: occupations and skills, both by default.
+
+    :raises ProblemError: (400) for ``type=concept`` alone: ISCO groups and skill groups
+        are not in skillgraph's search indexes, and an empty answer would say there is no
+        such group."""
+    kinds = set(types or ("occupation", "skill")) & {"occupation", "skill"}
+    if not kinds:
+        raise ProblemError(
+            400,
+            "invalid-parameter",
+            "type=concept is not searched here: ISCO groups and skill groups are not in "
+            "skillgraph's search indexes; browse them from /resource/taxonomy, or search "
+            "type=occupation or type=skill",
+        )
+    return kinds
 
 
 def _ranked(
@@ -431,13 +449,11 @@ async def suggest2(
     finds them), best first, in ``_embedded.results``. ``total`` counts the suggestions
     found, at most fifty."""
     answer = _answer(request, release, lang)
-    kinds = frozenset(type or ("occupation", "skill")) & {"occupation", "skill"}
+    kinds = frozenset(_searched(type))
 
     def build() -> dict[str, Any]:
-        found = (
-            catalog.suggest(release, text, limit=SUGGEST_MAX, types=kinds, language=answer.language)
-            if kinds
-            else []
+        found = catalog.suggest(
+            release, text, limit=SUGGEST_MAX, types=kinds, language=answer.language
         )
         page = found[offset * limit : (offset + 1) * limit]
         results = [
