@@ -27,6 +27,7 @@ Its work is linear in the text, whatever the text:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -66,6 +67,10 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+RUNS_WORK = sys.version_info >= (3, 11, 5)
+"""Whether this Python's ``re`` matches possessive quantifiers right: 3.11.0 to 3.11.4 do
+not where a subpattern backtracks (CPython gh-106052, gh-100061; Debian 12's python3 is
+3.11.2), and read runs wrongly there, so every token is read one by one instead."""
 RUN = 256
 """tokens passed over in one match at most: the regular expression holds the interpreter
 while it matches, so a run is kept short enough to let other threads in"""
@@ -117,7 +122,7 @@ def screen(
 ) -> Screened:
     """The nesting depth, the ``SERVICE`` endpoints, the undeclared prefixes of a query text
     and whether it names its dataset; ``prefixes`` are those the engine predefines."""
-    return _read(text, base_iri, prefixes, runs=True)
+    return _read(text, base_iri, prefixes, runs=RUNS_WORK)
 
 
 def _read(

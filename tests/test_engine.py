@@ -24,6 +24,7 @@ import rdflib
 
 import engine
 from engine import Limits
+from engine.screen import RUNS_WORK
 from graph.store import LiveStore
 from graph.terms import PREFIXES
 from tests.conftest import LiveServer, alive, eventually, running
@@ -135,6 +136,11 @@ SCREEN_TOKENS = [
 ]
 
 
+@pytest.mark.skipif(
+    not RUNS_WORK,
+    reason="this Python's re module mismatches possessive quantifiers (before 3.11.5): the "
+    "screen reads every token one by one here, and has no runs to test",
+)
 def test_the_screen_passing_over_runs_finds_what_reading_token_by_token_finds() -> None:
     # The screen passes over runs of tokens that neither nest nor name anything; read one
     # token at a time instead, 3,000 texts of tricky tokens give the same findings.
