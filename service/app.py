@@ -163,10 +163,11 @@ def create_app(
     problems.install(app, page=pages.ErrorPages())
     docs.install(app)
     app.mount(pages.ASSETS, StaticFiles(directory=str(pages.STATIC)), name="site")
-    # Innermost, so that the response cache keeps the header with the answer.
-    app.add_middleware(ReleaseHeader)
     # Inside CORS, added below, so that CORS also dresses its answers to browsers.
     app.add_middleware(sparql.SparqlEndpoint)
+    # Around the SPARQL endpoint too (which answers before the routes), and inside the
+    # response cache, so that the cache keeps the header with the answer.
+    app.add_middleware(ReleaseHeader)
     if settings.response_cache_bytes:
         # Added before CORS so that CORS, the outer layer, also dresses cached answers.
         app.add_middleware(ResponseCache, max_bytes=settings.response_cache_bytes)

@@ -339,6 +339,17 @@ def test_sparql_answers_for_the_newest_release_and_compares_two(
         return int(answer.json()["results"]["bindings"][0]["n"]["value"])
 
     assert n() == n(selectedVersion="v1.2.0") == n(selectedVersion="v1.1.1") + 1
+    # The answer says which release its default graph is, as every other answer does.
+    for params, release in (({}, "v1.2.0"), ({"selectedVersion": "v1.1.1"}, "v1.1.1")):
+        answer = two.get("/sparql", params={"query": count, **params})
+        assert answer.headers["esco-release"] == release
+        assert two.get("/sparql", params=params).headers["esco-release"] == release
+    # A query naming its own dataset is answered for no release.
+    own = two.get(
+        "/sparql",
+        params={"query": count, "default-graph-uri": "https://w3id.org/skillgraph/graph/model"},
+    )
+    assert own.status_code == 200 and "esco-release" not in own.headers
     # The README's query: occupations whose preferred label changed from one release to the next.
     client = SPARQLWrapper(str(two.base_url).rstrip("/") + "/sparql")
     client.setQuery(_block(COMPARE_QUERY))

@@ -102,9 +102,11 @@ def _not_acceptable() -> ProblemError:
 def _release_asked(scope: Scope, opened: OpenStore) -> Release:
     """The release the request's URL asks for (``selectedVersion`` or ``release``,
     :func:`service.deps.asked_release`): the default graph is that release's graphs, the
-    model and the datasets."""
+    model and the datasets. Its name goes out in ``ESCO-Release``."""
     asked = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return asked_release(opened, [*asked.get("selectedVersion", []), *asked.get("release", [])])
+    release = asked_release(opened, [*asked.get("selectedVersion", []), *asked.get("release", [])])
+    scope.setdefault("state", {})["release"] = release.name  # ESCO-Release (ReleaseHeader)
+    return release
 
 
 def _graphs(uris: list[str], name: str) -> tuple[str, ...]:
