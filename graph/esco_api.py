@@ -119,6 +119,7 @@ class _Cache:
     type."""
 
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    member_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     classes: dict[str, str | None] = field(default_factory=dict)
     titles: dict[tuple[str, str], str | None] = field(default_factory=dict)
     skill_types: dict[str, str | None] = field(default_factory=dict)
@@ -216,6 +217,14 @@ class Documents:
             found = tuple(sorted(uris))
             with cache.lock:
                 cache.members[scheme] = found
+        return found
+
+    def member_set(self, scheme: str) -> frozenset[str]:
+        """:meth:`members` as a set, to filter by (made once per release and scheme)."""
+        found = self._cache.member_sets.get(scheme)
+        if found is None:
+            found = frozenset(self.members(scheme))
+            self._cache.member_sets[scheme] = found
         return found
 
     def document(self, uri: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -185,10 +185,7 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
             return response
         body = json.loads(bytes(response.body))
         html = page.render(request, response.status_code, body["title"], body["detail"])
-        for name in ("allow", "retry-after"):
-            if name in response.headers:
-                html.headers[name] = response.headers[name]
-        return html
+        return _carried(response, html)
 
     async def _domain(request: Request, error: Exception) -> Response:
         if isinstance(error, NotFoundError) and not isinstance(error, UnknownReleaseError):
@@ -231,6 +228,8 @@ def install(app: FastAPI, *, page: PageRenderer | None = None) -> None:
         return dressed(request, fault(error, path(request)))
 
 
+R = TypeVar("R", bound=Response)
+
 ESCO_LOGREFS = {400: "BadInputException", 404: "NotFoundException"}
 """The ESCO Web Service API's ``logref`` for its statuses (``ServerException`` otherwise)."""
 
@@ -248,10 +247,15 @@ def esco_api_error(response: JSONResponse) -> JSONResponse:
         message=body.get("detail", ""),
         _links=None,
     )
-    answer = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return _carried(response, JSONResponse(body, status_code=status, media_type=PROBLEM_JSON))
+
+
+def _carried(problem: Response, answer: R) -> R:
+    """``answer``, with the headers ``problem`` had that say how to ask again (``Allow``,
+    ``Retry-After``)."""
     for name in ("allow", "retry-after"):
-        if name in response.headers:
-            answer.headers[name] = response.headers[name]
+        if name in problem.headers:
+            answer.headers[name] = problem.headers[name]
     return answer
 
 

@@ -57,6 +57,12 @@ def _labels(item: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in item.get("preferredLabel", {}).items() if k in LANGUAGES}
 
 
+def _linked(item: dict[str, Any], *relations: str) -> list[str]:
+    """The URIs an item's ``relations`` link to, relation by relation, as the generator
+    reads them."""
+    return [link["uri"] for name in relations for link in item["_links"].get(name, ())]
+
+
 def generator_outputs(
     client: httpx.Client, base: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -72,11 +78,7 @@ def generator_outputs(
             "uri": item["uri"],
             "notation": item.get("code"),
             "prefLabel": _labels(item),
-            "narrower": [
-                link["uri"]
-                for name in ("narrowerOccupation", "narrowerConcept")
-                for link in item["_links"].get(name, ())
-            ],
+            "narrower": _linked(item, "narrowerOccupation", "narrowerConcept"),
         }
         for item in pages(client, base, f"resource/occupation?isInScheme={SCHEMES}isco")
         if item["status"] == "released"
@@ -89,11 +91,7 @@ def generator_outputs(
             "uri": item["uri"],
             "notation": item.get("code"),
             "prefLabel": _labels(item),
-            "broader": [
-                link["uri"]
-                for name in ("broaderOccupation", "broaderIscoGroup")
-                for link in item["_links"].get(name, ())
-            ],
+            "broader": _linked(item, "broaderOccupation", "broaderIscoGroup"),
         }
     for uri, group in groups.items():
         row = rows.setdefault(uri, {"uri": uri})

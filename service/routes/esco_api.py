@@ -35,7 +35,7 @@ from graph.errors import NotFoundError
 from graph.releases import Release
 from graph.suggest import MAX_LIMIT as SUGGEST_MAX
 from service.deps import CatalogDep, get_release
-from service.language import Language, LanguageDep
+from service.language import LanguageDep
 from service.problems import ProblemError, responses
 
 BASE = "/esco/api"
@@ -63,7 +63,6 @@ router = APIRouter(
     prefix=BASE, tags=["ESCO Web Service API"], dependencies=[Depends(mark)], responses=ERRORS
 )
 
-ReleaseDep = Annotated[Release, Depends(get_release)]
 Uri = Annotated[
     str | None,
     Query(
@@ -107,13 +106,14 @@ class _Answer:
         self.release = release
         self.language = language
         self.base = str(request.base_url).rstrip("/") + BASE
+        self.params = {"language": language, "selectedVersion": release.name}
+        """what every link carries, so that a client following it stays in the answer's
+        release and language"""
+        self._carried = urlencode(self.params)
         self.docs = e.Documents(release, language, self.href, main=main)
 
-    def params(self) -> dict[str, str]:
-        return {"language": self.language, "selectedVersion": self.release.name}
-
     def href(self, kind: str, uri: str) -> str:
-        return f"{self.base}/resource/{kind}?uri={quote(uri, safe=':/')}&{urlencode(self.params())}"
+        return f"{self.base}/resource/{kind}?uri={quote(uri, safe=':/')}&{self._carried}"
 
     def page_links(
         self, path: str, query: dict[str, Any], page: int, limit: int, total: int
@@ -122,7 +122,7 @@ class _Answer:
         last = max(0, (total - 1) // limit) if total else 0
 
         def at(number: int) -> dict[str, str]:
-            fields = {**query, **self.params(), "offset": number, "limit": limit}
+            fields = {**query, **self.params, "offset": number, "limit": limit}
             pairs = [(k, v) for k, values in fields.items() for v in _each(values)]
             return {"href": f"{self.base}{path}?{urlencode(pairs, safe=':/')}"}
 
@@ -139,8 +139,16 @@ def _each(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _answer(request: Request, release: Release, lang: Language) -> _Answer:
+async def get_answer(
+    request: Request,
+    release: Annotated[Release, Depends(get_release)],
+    lang: LanguageDep,
+) -> _Answer:
+    """What the request's answer shares: its release, language and links."""
     return _Answer(request, release, lang.language, lang.translations.main)
+
+
+AnswerDep = Annotated[_Answer, Depends(get_answer)]
 
 
 def _not_found(kind: str, uri: str) -> Exception:
@@ -153,9 +161,7 @@ def _not_found(kind: str, uri: str) -> Exception:
 
 @router.get("/resource/related", summary="The concepts a relation links a concept to")
 async def related(
-    request: Request,
-    release: ReleaseDep,
-    lang: LanguageDep,
+    answer: AnswerDep,
     uri: Annotated[str, Query(max_length=500, description="The concept's URI.")],
     relation: Annotated[
         Literal[e.RELATIONS],  # type: ignore[valid-type]
@@ -168,7 +174,7 @@ async def related(
 ) -> Response:
     """The full documents of the concepts ``uri``'s ``relation`` links to, in
     ``_embedded.{relation}``, paged as a listing is."""
-    answer = _answer(request, release, lang)
+    release = answer.release
 
     def build() -> dict[str, Any]:
         targets = answer.docs.related(uri, relation)
@@ -194,10 +200,8 @@ async def related(
 
 @router.get("/resource/{kind}", summary="Concepts as the ESCO API gives them")
 async def resource(
-    request: Request,
     kind: Kind,
-    release: ReleaseDep,
-    lang: LanguageDep,
+    answer: AnswerDep,
     uri: Uri = None,
     uris: Uris = None,
     in_scheme: InScheme = None,
@@ -213,7 +217,7 @@ async def resource(
 
     ``occupation`` serves occupations and ISCO groups, ``skill`` skills and skill groups,
     ``taxonomy`` concept schemes, ``concept`` all of them."""
-    answer = _answer(request, release, lang)
+    release = answer.release
     allowed = e.RESOURCE_CLASSES[kind]
     if uri is not None:
 
@@ -293,9 +297,7 @@ Types = Annotated[
 
 @router.get("/search", summary="Search, in the ESCO API's shape")
 async def search(
-    request: Request,
-    release: ReleaseDep,
-    lang: LanguageDep,
+    answer: AnswerDep,
     catalog: CatalogDep,
     text: Text,
     type: Types = None,
@@ -321,11 +323,11 @@ async def search(
     (preferred, alternative, hidden), ``matchType`` (exact: the label's words are the
     text's; words: they share words) and ``score``. Occupations and skills searched together
     are merged by score."""
-    answer = _answer(request, release, lang)
+    release = answer.release
     kinds: set[str] = _searched(type)
 
     def build() -> dict[str, Any]:
-        hits = _ranked(catalog, release, answer, text, kinds, offset, limit, in_scheme)
+        hits = _ranked(catalog, answer, text, kinds, offset, limit, in_scheme)
         total, page = hits
         results = [_result(answer, hit, full) for hit in page]
         query: dict[str, Any] = {"text": text, "full": str(full).lower()}
@@ -366,7 +368,6 @@ def _searched(types: Sequence[str] | None) -> set[str]:
 
 def _ranked(
     catalog: Catalog,
-    release: Release,
     answer: _Answer,
     text: str,
     kinds: set[str],
@@ -375,6 +376,7 @@ def _ranked(
     scheme: str | None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The total and one page of hits, each ``{"uri", "className", "label", "matched"...}``."""
+    release = answer.release
     want = MAX_RANKED if scheme else min(MAX_RANKED, (page + 1) * limit)
     hits: list[dict[str, Any]] = []
     total = 0
@@ -393,7 +395,7 @@ def _ranked(
         ]
     hits.sort(key=lambda h: -(h["matched"].score if h["matched"] else 0.0))
     if scheme:
-        members = frozenset(answer.docs.members(scheme))
+        members = answer.docs.member_set(scheme)
         hits = [h for h in hits if h["uri"] in members]
         total = len(hits)
     return total, hits[page * limit : (page + 1) * limit]
@@ -434,9 +436,7 @@ def _result(answer: _Answer, hit: dict[str, Any], full: bool) -> dict[str, Any]:
 
 @router.get("/suggest2", summary="Autocomplete, in the ESCO API's shape")
 async def suggest2(
-    request: Request,
-    release: ReleaseDep,
-    lang: LanguageDep,
+    answer: AnswerDep,
     catalog: CatalogDep,
     text: Text,
     type: Types = None,
@@ -448,7 +448,7 @@ async def suggest2(
     """Occupations and skills with a label word starting with ``text`` (as ``/suggest``
     finds them), best first, in ``_embedded.results``. ``total`` counts the suggestions
     found, at most fifty."""
-    answer = _answer(request, release, lang)
+    release = answer.release
     kinds = frozenset(_searched(type))
 
     def build() -> dict[str, Any]:
